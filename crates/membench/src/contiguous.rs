@@ -1,0 +1,270 @@
+//! The contiguous-access family: sequential, strided and random loads and stores over a working set,
+//! on warm memory, and first-touch writes and reads on memory no one has touched yet.
+//!
+//! This module knows how to prepare and run one case; which cases exist is [`crate::matrix`]'s call.
+
+use std::fmt;
+
+use anyhow::{ensure, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::module::{MemoryDecl, MemoryPlan, PAGE};
+use crate::runtime::{Compiled, GuestModule, Instance, Runtime};
+
+/// The bytes a warm case moves per host call, at least: with passes over small working sets this
+/// keeps the host-call overhead (tens of ns) far below 1 % of the call.
+pub const MIN_BYTES_PER_CALL: u64 = 4 << 20;
+
+/// The access pattern, as its id (`seq-read`, ...) says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kernel {
+    /// Every element in order, loaded.
+    SeqRead,
+    /// Every element in order, stored.
+    SeqWrite,
+    /// First half loaded, stored to the second half.
+    Copy,
+    /// One load per 64 bytes.
+    Stride64Read,
+    /// One load per 4 KiB.
+    Stride4kRead,
+    /// Loads at seeded pseudo-random indices.
+    RandomRead,
+    /// Stores at seeded pseudo-random indices.
+    RandomWrite,
+}
+
+impl Kernel {
+    /// Every kernel, in report order.
+    pub const ALL: [Kernel; 7] = [
+        Kernel::SeqRead,
+        Kernel::SeqWrite,
+        Kernel::Copy,
+        Kernel::Stride64Read,
+        Kernel::Stride4kRead,
+        Kernel::RandomRead,
+        Kernel::RandomWrite,
+    ];
+
+    /// The id used in bench ids and records.
+    pub fn id(self) -> &'static str {
+        match self {
+            Kernel::SeqRead => "seq-read",
+            Kernel::SeqWrite => "seq-write",
+            Kernel::Copy => "copy",
+            Kernel::Stride64Read => "stride64-read",
+            Kernel::Stride4kRead => "stride4k-read",
+            Kernel::RandomRead => "random-read",
+            Kernel::RandomWrite => "random-write",
+        }
+    }
+
+    /// Bytes loaded or stored by one pass over `size` bytes with elements of `width` bytes.
+    pub fn bytes_per_pass(self, size: u64, width: Width) -> u64 {
+        match self {
+            Kernel::SeqRead | Kernel::SeqWrite | Kernel::RandomRead | Kernel::RandomWrite => size,
+            Kernel::Copy => size / 2,
+            Kernel::Stride64Read => size / u64::from(guest_contiguous::STRIDE_LINE) * width.bytes(),
+            Kernel::Stride4kRead => size / u64::from(guest_contiguous::STRIDE_PAGE) * width.bytes(),
+        }
+    }
+}
+
+/// The width of each access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Width {
+    /// `i32.load` / `i32.store`.
+    I32,
+    /// `i64.load` / `i64.store`.
+    I64,
+}
+
+impl Width {
+    /// Both widths.
+    pub const ALL: [Width; 2] = [Width::I32, Width::I64];
+
+    /// `i32` or `i64`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Width::I32 => "i32",
+            Width::I64 => "i64",
+        }
+    }
+
+    /// Bytes per access.
+    pub fn bytes(self) -> u64 {
+        match self {
+            Width::I32 => 4,
+            Width::I64 => 8,
+        }
+    }
+}
+
+/// Whether the memory was touched before timing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Touch {
+    /// Every page written before timing; the call makes many passes.
+    Warm,
+    /// A fresh instance per sample; the call makes one pass over never-touched pages.
+    FirstTouch,
+}
+
+/// One contiguous pattern: kernel, width and warmth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Pattern {
+    /// What the loop does.
+    pub kernel: Kernel,
+    /// How wide each access is.
+    pub width: Width,
+    /// Warm or first-touch.
+    pub touch: Touch,
+}
+
+impl Pattern {
+    /// The wasm export running this pattern (`seq_read_i64`).
+    pub fn export(&self) -> String {
+        format!("{}_{}", self.kernel.id().replace('-', "_"), self.width.id())
+    }
+
+    /// How many passes one call makes over `size` bytes.
+    pub fn passes(&self, size: u64) -> u32 {
+        match self.touch {
+            Touch::FirstTouch => 1,
+            Touch::Warm => {
+                let per_pass = self.kernel.bytes_per_pass(size, self.width).max(1);
+                MIN_BYTES_PER_CALL.div_ceil(per_pass).max(1) as u32
+            }
+        }
+    }
+
+    /// Bytes loaded or stored by one call over `size` bytes: criterion's `Throughput::Bytes`.
+    pub fn bytes_per_call(&self, size: u64) -> u64 {
+        self.kernel.bytes_per_pass(size, self.width) * u64::from(self.passes(size))
+    }
+}
+
+/// `seq-read-i64`, or `first-touch-seq-write-i64` for a first-touch case.
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.touch == Touch::FirstTouch {
+            f.write_str("first-touch-")?;
+        }
+        write!(f, "{}-{}", self.kernel.id(), self.width.id())
+    }
+}
+
+/// Which memory declaration a case runs with (the "reserved maxima" axis).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MemoryVariant {
+    /// Defined by the module, or created by the host and imported.
+    pub decl: MemoryDecl,
+    /// Whether a maximum is declared (equal to the initial size: exactly what the case needs).
+    pub maximum: bool,
+}
+
+impl MemoryVariant {
+    /// The four variants.
+    pub const ALL: [MemoryVariant; 4] = [
+        MemoryVariant::new(MemoryDecl::Defined, false),
+        MemoryVariant::new(MemoryDecl::Defined, true),
+        MemoryVariant::new(MemoryDecl::Imported, false),
+        MemoryVariant::new(MemoryDecl::Imported, true),
+    ];
+
+    /// A variant.
+    pub const fn new(decl: MemoryDecl, maximum: bool) -> Self {
+        Self { decl, maximum }
+    }
+
+    /// The plan for a working set of `size` bytes placed after the guest's own `static_pages`.
+    pub fn plan(&self, static_pages: u64, size: u64) -> MemoryPlan {
+        let initial = static_pages + size.div_ceil(PAGE);
+        MemoryPlan {
+            decl: self.decl,
+            initial,
+            maximum: self.maximum.then_some(initial),
+        }
+    }
+}
+
+/// The guest's own memory: what the linker declared for stack and static data. Working sets start
+/// right after it, where the guest itself never writes.
+pub fn static_pages() -> Result<u64> {
+    Ok(crate::module::declared_memory(guest_artifacts::CONTIGUOUS)?.initial)
+}
+
+/// A case ready to run: compiled, and (when warm) instantiated with its memory touched.
+pub struct Prepared {
+    compiled: Box<dyn Compiled>,
+    warm: Option<Box<dyn Instance>>,
+    /// The export the timed call runs.
+    pub export: String,
+    /// The arguments of the timed call: address, length, passes.
+    pub args: [u32; 3],
+    /// The memory the case runs with.
+    pub plan: MemoryPlan,
+}
+
+impl Prepared {
+    /// Compiles the contiguous guest for `runtime` with `variant`'s memory sized for `size`, and
+    /// for a warm case instantiates it and writes every byte of the working set once.
+    pub fn new(
+        runtime: &dyn Runtime,
+        pattern: Pattern,
+        variant: MemoryVariant,
+        size: u64,
+    ) -> Result<Self> {
+        ensure!(
+            size.is_power_of_two() && size <= u64::from(u32::MAX / 2),
+            "working set of {size} bytes: must be a power of two below 2 GiB"
+        );
+        let static_pages = static_pages()?;
+        let plan = variant.plan(static_pages, size);
+        let guest = GuestModule::new(
+            "contiguous",
+            guest_artifacts::CONTIGUOUS,
+            plan,
+            Some(guest_contiguous::native::EXPORTS),
+        )?;
+        let compiled = runtime.compile(&guest)?;
+        let addr = (static_pages * PAGE) as u32;
+        let args = [addr, size as u32, pattern.passes(size)];
+        let mut prepared = Self {
+            compiled,
+            warm: None,
+            export: pattern.export(),
+            args,
+            plan,
+        };
+        if pattern.touch == Touch::Warm {
+            let mut instance = prepared.fresh()?;
+            instance
+                .call("fill", [addr, size as u32, 0])
+                .context("warming the working set")?;
+            prepared.warm = Some(instance);
+        }
+        Ok(prepared)
+    }
+
+    /// A new instance whose memory no one has touched (the setup of a first-touch sample).
+    pub fn fresh(&self) -> Result<Box<dyn Instance>> {
+        self.compiled.instantiate()
+    }
+
+    /// The timed call on the warm instance.
+    pub fn run_warm(&mut self) -> Result<u64> {
+        let instance = self
+            .warm
+            .as_mut()
+            .context("run_warm on a first-touch case")?;
+        instance.call(&self.export, self.args)
+    }
+
+    /// The timed call on `instance` (a fresh one, for first-touch).
+    pub fn run_on(&self, instance: &mut dyn Instance) -> Result<u64> {
+        instance.call(&self.export, self.args)
+    }
+}

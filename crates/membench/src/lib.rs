@@ -1,0 +1,12 @@
+//! wasm-memory-bench's library: how a runtime under a memory configuration is driven
+//! ([`runtime`]), one adapter per runtime ([`runtimes`]), the memory variants of one guest build
+//! ([`module`]), the measured families ([`contiguous`]), and the single definition of what runs
+//! ([`matrix`]).
+
+pub mod contiguous;
+pub mod matrix;
+pub mod module;
+pub mod record;
+pub mod runtime;
+pub mod runtimes;
+pub mod versions;

@@ -1,0 +1,218 @@
+//! Gives one guest build its memory variants by rewriting the module's memory declaration.
+//!
+//! The guest is compiled once; the "reserved maxima" axis comes from here: the module's own memory
+//! declared with the plan's `initial`/`maximum` ([`MemoryDecl::Defined`]), or the memory moved into an
+//! import `env.memory` that the host creates with those limits ([`MemoryDecl::Imported`], the Rust
+//! counterpart of `new WebAssembly.Memory({initial, maximum})`). Every other section is copied byte for
+//! byte, so the code the engines compile is the same in every variant.
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use wasmparser::{Parser, Payload};
+
+/// The size of a wasm page, in bytes.
+pub const PAGE: u64 = 65536;
+
+/// Where the guest's memory is declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MemoryDecl {
+    /// The module defines its memory (memory section).
+    Defined,
+    /// The host creates the memory and the module imports it as `env.memory`.
+    Imported,
+}
+
+/// The module the host gives the memory under, when [`MemoryDecl::Imported`].
+pub const MEMORY_IMPORT: (&str, &str) = ("env", "memory");
+
+/// The memory a case runs with: where it is declared and its limits, in pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MemoryPlan {
+    /// Defined by the module or imported from the host.
+    pub decl: MemoryDecl,
+    /// `initial`, in 64 KiB pages.
+    pub initial: u64,
+    /// `maximum`, in 64 KiB pages; `None` declares no maximum.
+    pub maximum: Option<u64>,
+}
+
+impl MemoryPlan {
+    /// The variant's id as used in bench ids and records: `defined-max`, `imported-nomax`, ...
+    pub fn variant(&self) -> String {
+        let decl = match self.decl {
+            MemoryDecl::Defined => "defined",
+            MemoryDecl::Imported => "imported",
+        };
+        let max = if self.maximum.is_some() { "max" } else { "nomax" };
+        format!("{decl}-{max}")
+    }
+
+    /// `initial` and `maximum` as the 32-bit page counts the runtimes' memory-type constructors take.
+    pub fn limits32(&self) -> Result<(u32, Option<u32>)> {
+        let pages32 = |pages: u64| {
+            u32::try_from(pages).with_context(|| format!("{pages} pages do not fit a 32-bit memory"))
+        };
+        Ok((pages32(self.initial)?, self.maximum.map(pages32).transpose()?))
+    }
+
+    /// The wasm type of this memory (32-bit, unshared, 64 KiB pages).
+    pub fn memory_type(&self) -> wasm_encoder::MemoryType {
+        wasm_encoder::MemoryType {
+            minimum: self.initial,
+            maximum: self.maximum,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        }
+    }
+}
+
+/// The limits of the single memory a module declares, in pages, and whether it imports it.
+pub fn declared_memory(wasm: &[u8]) -> Result<MemoryPlan> {
+    let mut found = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.context("parsing the module")? {
+            Payload::ImportSection(reader) => {
+                for imports in reader {
+                    for import in imports.context("reading an import")? {
+                        let (_, import) = import.context("reading an import")?;
+                        if let wasmparser::TypeRef::Memory(m) = import.ty {
+                            found.push((MemoryDecl::Imported, m));
+                        }
+                    }
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for m in reader {
+                    found.push((MemoryDecl::Defined, m.context("reading a memory")?));
+                }
+            }
+            _ => {}
+        }
+    }
+    match found.as_slice() {
+        [(decl, m)] => Ok(MemoryPlan {
+            decl: *decl,
+            initial: m.initial,
+            maximum: m.maximum,
+        }),
+        [] => bail!("the module declares no memory; a guest must define or import exactly one"),
+        more => bail!(
+            "the module declares {} memories; a guest must define or import exactly one",
+            more.len()
+        ),
+    }
+}
+
+/// Rewrites `wasm` (which must define exactly one memory) so that its memory follows `plan`.
+pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
+    let original = declared_memory(wasm)?;
+    if original.decl != MemoryDecl::Defined {
+        bail!("the module imports its memory; only a module that defines it can be rewritten");
+    }
+    if let Some(max) = plan.maximum {
+        if max < plan.initial {
+            bail!("maximum {max} pages is below initial {} pages", plan.initial);
+        }
+    }
+    let mut out = wasm_encoder::Module::new();
+    let mut import_written = false;
+    let write_imports =
+        |out: &mut wasm_encoder::Module, reader: Option<wasmparser::ImportSectionReader>| {
+            let mut section = wasm_encoder::ImportSection::new();
+            if let Some(reader) = reader {
+                RoundtripReencoder
+                    .parse_import_section(&mut section, reader)
+                    .context("re-encoding the import section")?;
+            }
+            if plan.decl == MemoryDecl::Imported {
+                section.import(MEMORY_IMPORT.0, MEMORY_IMPORT.1, plan.memory_type());
+            }
+            if !section.is_empty() {
+                out.section(&section);
+            }
+            anyhow::Ok(())
+        };
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.context("parsing the module")?;
+        match &payload {
+            Payload::Version { .. } | Payload::End(_) => continue,
+            Payload::CodeSectionEntry(_) => continue,
+            Payload::ImportSection(reader) => {
+                write_imports(&mut out, Some(reader.clone()))?;
+                import_written = true;
+                continue;
+            }
+            _ => {}
+        }
+        let Some((id, range)) = payload.as_section() else {
+            continue;
+        };
+        // The import section (id 2) comes right after the type section (id 1); custom sections (id 0)
+        // may stand anywhere. Insert one where the module has none.
+        if !import_written && id > 2 {
+            write_imports(&mut out, None)?;
+            import_written = true;
+        }
+        match payload {
+            Payload::MemorySection(_) => {
+                if plan.decl == MemoryDecl::Defined {
+                    let mut section = wasm_encoder::MemorySection::new();
+                    section.memory(plan.memory_type());
+                    out.section(&section);
+                }
+            }
+            _ => {
+                out.section(&wasm_encoder::RawSection {
+                    id,
+                    data: &wasm[range.start as usize..range.end as usize],
+                });
+            }
+        }
+    }
+    Ok(out.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GUEST: &str = r#"(module
+        (type (func (param i32 i32 i32) (result i64)))
+        (memory (export "memory") 2)
+        (data (i32.const 0) "hi")
+        (func (export "size") (type 0) memory.size i64.extend_i32_u))"#;
+
+    #[test]
+    fn every_variant_declares_the_plan_and_validates() {
+        let wasm = wat::parse_str(GUEST).unwrap();
+        for decl in [MemoryDecl::Defined, MemoryDecl::Imported] {
+            for maximum in [None, Some(7)] {
+                let plan = MemoryPlan {
+                    decl,
+                    initial: 3,
+                    maximum,
+                };
+                let out = with_memory(&wasm, &plan).unwrap();
+                wasmparser::Validator::new().validate_all(&out).unwrap();
+                assert_eq!(declared_memory(&out).unwrap(), plan);
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_a_maximum_below_initial_and_a_module_without_memory() {
+        let wasm = wat::parse_str(GUEST).unwrap();
+        let plan = MemoryPlan {
+            decl: MemoryDecl::Defined,
+            initial: 4,
+            maximum: Some(2),
+        };
+        assert!(with_memory(&wasm, &plan).is_err());
+        let none = wat::parse_str("(module)").unwrap();
+        let err = declared_memory(&none).unwrap_err().to_string();
+        assert!(err.contains("no memory"), "{err}");
+    }
+}

@@ -1,0 +1,121 @@
+//! What a result is: the identity of a case, stored next to criterion's own estimates so a report
+//! can say exactly what ran (runtime, engine, strategy, pattern, sizes, limits, versions).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// The identity of one measured case, everything except the timing (criterion stores that).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseRecord {
+    /// The criterion id, `contiguous/<pattern>/<size>/<runtime>-<engine>/<variant>`.
+    pub id: String,
+    /// `contiguous`, ...
+    pub family: String,
+    /// `<runtime>-<engine>`, e.g. `wasmtime-cranelift`.
+    pub runtime: String,
+    /// The host memory strategy, named as the runtime's API names it.
+    pub strategy: String,
+    /// `seq-read-i64`, `first-touch-seq-write-i64`, ...
+    pub pattern: String,
+    /// Working set, bytes.
+    pub size_bytes: u64,
+    /// `defined-max`, ..., or `host-buffer` for native.
+    pub memory_variant: String,
+    /// The memory's declared `initial`, pages.
+    pub initial_pages: u64,
+    /// The memory's declared `maximum`, pages, if any.
+    pub maximum_pages: Option<u64>,
+    /// The guest arguments of the timed call: address, length, passes.
+    pub args: [u32; 3],
+    /// Bytes loaded or stored per timed call (criterion's `Throughput::Bytes`).
+    pub bytes_per_call: u64,
+    /// Versions of the runtime crate, rustc and criterion.
+    pub versions: Versions,
+}
+
+/// Versions of everything a figure depends on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Versions {
+    /// The runtime crate's version (or rustc's, for native).
+    pub runtime: String,
+    /// `rustc --version` (host and guests are built by the same toolchain).
+    pub rustc: String,
+    /// The criterion crate.
+    pub criterion: String,
+}
+
+impl Versions {
+    /// Versions for a runtime whose crate is at `runtime`.
+    pub fn for_runtime(runtime: &str) -> Self {
+        Self {
+            runtime: runtime.to_string(),
+            rustc: crate::versions::RUSTC.to_string(),
+            criterion: crate::versions::CRITERION.to_string(),
+        }
+    }
+}
+
+/// Writes `value` as pretty JSON to `path` atomically (temp file in the same directory, then
+/// rename), so a reader never sees a half-written file, even if the run is killed.
+pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = path.with_extension("json.tmp");
+    let text = serde_json::to_string_pretty(value).context("serialising a record")?;
+    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))
+}
+
+/// Where case records and failures go: `$CARGO_TARGET_DIR/membench` (default `target/membench`),
+/// beside criterion's `target/criterion`.
+pub fn results_dir() -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into());
+    Path::new(&target).join("membench")
+}
+
+/// A case that could not run, with its cause, so a report shows it as failed rather than missing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The case id.
+    pub id: String,
+    /// The full error chain.
+    pub cause: String,
+}
+
+/// A file name for a case id (`/` becomes `__`).
+pub fn file_name(id: &str) -> String {
+    format!("{}.json", id.replace('/', "__"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip_through_an_atomic_write() {
+        let dir = std::env::temp_dir().join(format!("membench-record-{}", std::process::id()));
+        let record = CaseRecord {
+            id: "contiguous/seq-read-i64/1MiB/wasmi-interpreter/defined-max".into(),
+            family: "contiguous".into(),
+            runtime: "wasmi-interpreter".into(),
+            strategy: "default".into(),
+            pattern: "seq-read-i64".into(),
+            size_bytes: 1 << 20,
+            memory_variant: "defined-max".into(),
+            initial_pages: 33,
+            maximum_pages: Some(33),
+            args: [1 << 20, 1 << 20, 4],
+            bytes_per_call: 4 << 20,
+            versions: Versions::for_runtime(crate::versions::WASMI),
+        };
+        let path = dir.join(file_name(&record.id));
+        write_json_atomic(&path, &record).unwrap();
+        let back: CaseRecord =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(back, record);
+        assert!(!path.with_extension("json.tmp").exists());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,113 @@
+//! The one abstraction every measurement goes through: a runtime under a memory configuration.
+//!
+//! Three phases, kept apart so a benchmark can time exactly one of them: [`Runtime::compile`] (module
+//! bytes to code), [`Compiled::instantiate`] (a fresh instance with fresh memory), and
+//! [`Instance::call`] (the guest's hot loop). Every guest export follows one ABI,
+//! `(i32, i32, i32) -> i64`, so calls are typed and cheap on every runtime and a module that does not
+//! follow it is refused with the export's name.
+
+use std::fmt;
+
+use anyhow::Result;
+
+use crate::module::{self, MemoryPlan};
+
+/// The signature every guest export has, as wasm types: `(i32, i32, i32) -> i64`.
+pub const EXPORT_SIGNATURE: &str = "(i32, i32, i32) -> i64";
+/// The name a guest exports its memory under (what rustc's wasm32 linker emits).
+pub const MEMORY_EXPORT: &str = "memory";
+
+/// A guest as the runtimes receive it: the wasm bytes already rewritten for one memory plan, plus the
+/// native build of the same source when there is one.
+#[derive(Clone)]
+pub struct GuestModule {
+    /// A short name for errors and records (`contiguous`, or a file name).
+    pub name: String,
+    /// The module bytes, with the memory declared as in `memory`.
+    pub wasm: Vec<u8>,
+    /// The memory the module declares or imports.
+    pub memory: MemoryPlan,
+    /// The same guest compiled natively, for the baseline; `None` for a module given as a file.
+    pub native: Option<&'static [guest_abi::native::Export]>,
+}
+
+impl GuestModule {
+    /// Rewrites `wasm` for `plan` (see [`module::with_memory`]).
+    pub fn new(
+        name: &str,
+        wasm: &[u8],
+        plan: MemoryPlan,
+        native: Option<&'static [guest_abi::native::Export]>,
+    ) -> Result<Self> {
+        Ok(Self {
+            name: name.to_string(),
+            wasm: module::with_memory(wasm, &plan)?,
+            memory: plan,
+            native,
+        })
+    }
+}
+
+/// A runtime-engine under one host memory strategy, e.g. wasmtime's Cranelift with its default
+/// memory configuration.
+pub trait Runtime: Send + Sync {
+    /// `<runtime>-<engine>`, e.g. `wasmtime-cranelift`; used verbatim in bench ids and records.
+    fn id(&self) -> &str;
+    /// The host memory strategy, named as the runtime's API names its knobs (`default`, or e.g.
+    /// `memory_reservation=0,memory_guard_size=0`).
+    fn strategy(&self) -> &str;
+    /// The version of the runtime crate this adapter was built against.
+    fn version(&self) -> &'static str;
+    /// Compiles (or, for interpreters, validates and translates) the module.
+    fn compile(&self, module: &GuestModule) -> Result<Box<dyn Compiled>>;
+}
+
+/// A compiled module, instantiable many times.
+pub trait Compiled {
+    /// A new instance with new memory, created per the module's [`MemoryPlan`] (for an imported
+    /// memory, the host creates it with the plan's limits first).
+    fn instantiate(&self) -> Result<Box<dyn Instance>>;
+}
+
+/// A live instance and its memory.
+pub trait Instance {
+    /// Calls export `name` with the guest ABI. A trap comes back as an error holding a [`Trap`].
+    fn call(&mut self, name: &str, args: [u32; 3]) -> Result<u64>;
+    /// The memory as the runtime reports it right now.
+    fn memory(&mut self) -> Result<MemoryInfo>;
+}
+
+/// What a runtime reports about an instance's memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryInfo {
+    /// Current size in bytes (`memory.size` × 65536).
+    pub size_bytes: u64,
+    /// The maximum in pages the runtime holds for the memory, if any.
+    pub maximum_pages: Option<u64>,
+}
+
+/// A wasm trap raised by a guest, carried inside the `anyhow::Error` an adapter returns, so callers
+/// can tell "the guest trapped" from "the host failed" with `err.downcast_ref::<Trap>()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trap {
+    /// The runtime's own description of the trap.
+    pub message: String,
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "wasm trap: {}", self.message)
+    }
+}
+
+impl std::error::Error for Trap {}
+
+/// True when `err` (or anything in its chain) is a guest trap.
+pub fn is_trap(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.is::<Trap>())
+}
+
+/// The error for an export that is missing or does not have the guest ABI's signature.
+pub fn export_error(name: &str) -> String {
+    format!("the module has no export `{name}` with the guest signature {EXPORT_SIGNATURE}")
+}

@@ -1,0 +1,135 @@
+//! Correctness of the contiguous family on every runtime of the matrix and every memory variant:
+//! same checksums as native, declared limits honoured, out-of-bounds accesses trap.
+
+use membench::contiguous::{Kernel, MemoryVariant, Pattern, Touch, Width};
+use membench::matrix;
+use membench::module::{MemoryDecl, MemoryPlan, PAGE};
+use membench::runtime::{is_trap, GuestModule, Instance, Runtime};
+
+const SIZE: u32 = 64 << 10;
+
+fn guest(plan: MemoryPlan) -> GuestModule {
+    GuestModule::new(
+        "contiguous",
+        guest_artifacts::CONTIGUOUS,
+        plan,
+        Some(guest_contiguous::native::EXPORTS),
+    )
+    .expect("the contiguous guest rewrites for every plan")
+}
+
+fn static_pages() -> u64 {
+    membench::contiguous::static_pages().unwrap()
+}
+
+/// Every pattern's result and, for writes, the checksum of the memory it left, run on one instance.
+fn run_all_patterns(instance: &mut dyn Instance) -> Vec<(String, u64, u64)> {
+    let addr = (static_pages() * PAGE) as u32;
+    let mut out = Vec::new();
+    for kernel in Kernel::ALL {
+        for width in Width::ALL {
+            let pattern = Pattern {
+                kernel,
+                width,
+                touch: Touch::Warm,
+            };
+            instance.call("fill", [addr, SIZE, 7]).unwrap();
+            let result = instance.call(&pattern.export(), [addr, SIZE, 3]).unwrap();
+            let memory = instance.call("checksum", [addr, SIZE, 0]).unwrap();
+            out.push((pattern.to_string(), result, memory));
+        }
+    }
+    out
+}
+
+fn build_all() -> Vec<(String, Box<dyn Runtime>)> {
+    matrix::runtimes()
+        .iter()
+        .map(|spec| {
+            let rt = spec
+                .build()
+                .unwrap_or_else(|e| panic!("{}: {e:#}", spec.id));
+            assert_eq!(rt.id(), spec.id);
+            assert_eq!(rt.strategy(), spec.strategy);
+            (spec.id.to_string(), rt)
+        })
+        .collect()
+}
+
+#[test]
+fn every_pattern_on_every_runtime_and_variant_matches_native() {
+    let runtimes = build_all();
+    let plan = MemoryVariant::new(MemoryDecl::Defined, false).plan(static_pages(), SIZE as u64);
+    let native = runtimes.iter().find(|(id, _)| id == "native-rustc").unwrap();
+    let mut native_instance = native.1.compile(&guest(plan)).unwrap().instantiate().unwrap();
+    let expected = run_all_patterns(native_instance.as_mut());
+    // The patterns really differ from one another (a kernel that did nothing would not).
+    let distinct: std::collections::HashSet<_> = expected.iter().map(|e| (e.1, e.2)).collect();
+    assert!(distinct.len() > expected.len() / 2, "{expected:?}");
+    for (id, rt) in &runtimes {
+        for variant in MemoryVariant::ALL {
+            let plan = variant.plan(static_pages(), SIZE as u64);
+            let compiled = rt
+                .compile(&guest(plan))
+                .unwrap_or_else(|e| panic!("{id} {variant:?}: {e:#}"));
+            let mut instance = compiled
+                .instantiate()
+                .unwrap_or_else(|e| panic!("{id} {variant:?}: {e:#}"));
+            let got = run_all_patterns(instance.as_mut());
+            assert_eq!(got, expected, "{id} with {}", plan.variant());
+        }
+    }
+}
+
+#[test]
+fn memory_reports_the_declared_initial_and_maximum() {
+    for (id, rt) in build_all() {
+        for variant in MemoryVariant::ALL {
+            let plan = MemoryPlan {
+                decl: variant.decl,
+                initial: static_pages() + 3,
+                maximum: variant.maximum.then_some(static_pages() + 9),
+            };
+            let mut instance = rt.compile(&guest(plan)).unwrap().instantiate().unwrap();
+            let info = instance.memory().unwrap();
+            assert_eq!(info.size_bytes, plan.initial * 65536, "{id} {variant:?}");
+            assert_eq!(info.maximum_pages, plan.maximum, "{id} {variant:?}");
+        }
+    }
+}
+
+#[test]
+fn touching_one_byte_past_memory_traps_and_the_instance_survives() {
+    for (id, rt) in build_all() {
+        for variant in MemoryVariant::ALL {
+            let plan = variant.plan(static_pages(), SIZE as u64);
+            let mut instance = rt.compile(&guest(plan)).unwrap().instantiate().unwrap();
+            let end = instance.memory().unwrap().size_bytes as u32;
+            instance.call("store_u8", [end - 1, 0xAB, 0]).unwrap();
+            assert_eq!(instance.call("load_u8", [end - 1, 0, 0]).unwrap(), 0xAB);
+            for (export, addr) in [("load_u8", end), ("store_u8", end), ("load_u8", u32::MAX)] {
+                let err = instance
+                    .call(export, [addr, 1, 0])
+                    .expect_err(&format!("{id} {variant:?}: {export}({addr}) did not trap"));
+                assert!(is_trap(&err), "{id} {variant:?}: not a trap: {err:#}");
+                assert!(
+                    format!("{err:#}").contains(export),
+                    "{id}: the error names the call: {err:#}"
+                );
+            }
+            // The failed store left nothing behind and the instance still works.
+            assert_eq!(instance.call("load_u8", [end - 1, 0, 0]).unwrap(), 0xAB);
+        }
+    }
+}
+
+#[test]
+fn a_missing_export_is_an_error_naming_it() {
+    for (id, rt) in build_all() {
+        let plan = MemoryVariant::ALL[0].plan(static_pages(), SIZE as u64);
+        let mut instance = rt.compile(&guest(plan)).unwrap().instantiate().unwrap();
+        let err = instance.call("no_such_export", [0, 0, 0]).unwrap_err();
+        assert!(!is_trap(&err), "{id}");
+        assert!(format!("{err:#}").contains("no_such_export"), "{id}: {err:#}");
+    }
+}

@@ -1,0 +1,228 @@
+//! Contiguous-access guest patterns.
+//!
+//! One source, two builds: for `wasm32-unknown-unknown` it is a `no_std` cdylib whose exports the
+//! runtimes call; natively it is an rlib linked into the host as the baseline, running the very same
+//! loops over a host buffer (see `guest_abi`). The hot loop of every pattern runs here, inside the
+//! guest, so one host call covers many passes over the working set.
+//!
+//! Every kernel is `extern "C" fn(addr: u32, len: u32, passes: u32) -> u64` and returns a checksum
+//! of what it read (or of what it wrote), so its work cannot be optimised away and every runtime can be
+//! checked against native.
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+use guest_abi::at;
+
+/// Seed of the deterministic fill and of the random patterns, shared by every build.
+pub const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline(always)]
+fn xorshift(mut x: u64) -> u64 {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    x
+}
+
+/// The distance in bytes between two accesses of the `stride64` patterns: one cache line.
+pub const STRIDE_LINE: u32 = 64;
+/// The distance in bytes between two accesses of the `stride4k` patterns: one 4 KiB page.
+pub const STRIDE_PAGE: u32 = 4096;
+
+macro_rules! kernels {
+    ($t:ty, $w:literal,
+     $seq_read:ident, $seq_write:ident, $copy:ident, $s64_read:ident, $s4k_read:ident,
+     $rand_read:ident, $rand_write:ident) => {
+        /// Reads every element of `[addr, addr+len)` once per pass.
+        #[no_mangle]
+        pub extern "C" fn $seq_read(addr: u32, len: u32, passes: u32) -> u64 {
+            let n = (len / $w) as usize;
+            let p = at::<$t>(addr);
+            let mut acc = 0u64;
+            for pass in 0..passes as u64 {
+                for i in 0..n {
+                    // SAFETY: the host keeps `[addr, addr+len)` inside the memory (wasm traps otherwise,
+                    // the native adapter checks the span before calling).
+                    let v = unsafe { p.add(i).read() } as u64;
+                    acc = acc.wrapping_add(v ^ pass);
+                }
+            }
+            acc
+        }
+
+        /// Writes every element of `[addr, addr+len)` once per pass.
+        #[no_mangle]
+        pub extern "C" fn $seq_write(addr: u32, len: u32, passes: u32) -> u64 {
+            let n = (len / $w) as usize;
+            let p = at::<$t>(addr);
+            for pass in 0..passes as u64 {
+                for i in 0..n {
+                    // SAFETY: as in the read kernel.
+                    unsafe { p.add(i).write((i as u64 ^ pass) as $t) };
+                }
+            }
+            n as u64 * passes as u64
+        }
+
+        /// Copies the first half of `[addr, addr+len)` onto the second, adding the pass number to each
+        /// element so the loop stays a load/store loop and never becomes a `memcpy` call.
+        #[no_mangle]
+        pub extern "C" fn $copy(addr: u32, len: u32, passes: u32) -> u64 {
+            let n = (len / 2 / $w) as usize;
+            let src = at::<$t>(addr);
+            let dst = at::<$t>(addr + len / 2);
+            for pass in 0..passes as u64 {
+                for i in 0..n {
+                    // SAFETY: as in the read kernel; the halves do not overlap.
+                    unsafe { dst.add(i).write(src.add(i).read().wrapping_add(pass as $t)) };
+                }
+            }
+            n as u64 * passes as u64
+        }
+
+        /// Reads one element every 64 bytes (one per cache line).
+        #[no_mangle]
+        pub extern "C" fn $s64_read(addr: u32, len: u32, passes: u32) -> u64 {
+            strided::<$t>(addr, len, passes, STRIDE_LINE)
+        }
+
+        /// Reads one element every 4096 bytes (one per page).
+        #[no_mangle]
+        pub extern "C" fn $s4k_read(addr: u32, len: u32, passes: u32) -> u64 {
+            strided::<$t>(addr, len, passes, STRIDE_PAGE)
+        }
+
+        /// Reads `len / width` elements per pass at pseudo-random indices (xorshift, fixed seed).
+        /// `len` must be a power of two.
+        #[no_mangle]
+        pub extern "C" fn $rand_read(addr: u32, len: u32, passes: u32) -> u64 {
+            let n = (len / $w) as u64;
+            let mask = n.wrapping_sub(1);
+            let p = at::<$t>(addr);
+            let mut x = SEED;
+            let mut acc = 0u64;
+            for _ in 0..passes as u64 * n {
+                x = xorshift(x);
+                // SAFETY: the index is masked to `[0, n)` and `n` elements fit in the span.
+                let v = unsafe { p.add((x & mask) as usize).read() } as u64;
+                acc = acc.wrapping_add(v);
+            }
+            acc
+        }
+
+        /// Writes `len / width` elements per pass at pseudo-random indices. `len` must be a power
+        /// of two.
+        #[no_mangle]
+        pub extern "C" fn $rand_write(addr: u32, len: u32, passes: u32) -> u64 {
+            let n = (len / $w) as u64;
+            let mask = n.wrapping_sub(1);
+            let p = at::<$t>(addr);
+            let mut x = SEED;
+            for _ in 0..passes as u64 * n {
+                x = xorshift(x);
+                // SAFETY: as in the random read kernel.
+                unsafe { p.add((x & mask) as usize).write(x as $t) };
+            }
+            x
+        }
+    };
+}
+
+#[inline(always)]
+fn strided<T: Copy + Into<u64>>(addr: u32, len: u32, passes: u32, stride: u32) -> u64 {
+    let n = (len / stride) as usize;
+    let step = stride as usize / core::mem::size_of::<T>();
+    let p = at::<T>(addr);
+    let mut acc = 0u64;
+    for pass in 0..passes as u64 {
+        for i in 0..n {
+            // SAFETY: `i * step` elements of `T` stay below `len` bytes.
+            let v: u64 = unsafe { p.add(i * step).read() }.into();
+            acc = acc.wrapping_add(v ^ pass);
+        }
+    }
+    acc
+}
+
+kernels!(
+    u32,
+    4,
+    seq_read_i32,
+    seq_write_i32,
+    copy_i32,
+    stride64_read_i32,
+    stride4k_read_i32,
+    random_read_i32,
+    random_write_i32
+);
+kernels!(
+    u64,
+    8,
+    seq_read_i64,
+    seq_write_i64,
+    copy_i64,
+    stride64_read_i64,
+    stride4k_read_i64,
+    random_read_i64,
+    random_write_i64
+);
+
+/// Fills `[addr, addr+len)` with a deterministic byte sequence; this is how memory is warmed (every
+/// page touched) before a warm case is timed, and what makes checksums comparable across runtimes.
+#[no_mangle]
+pub extern "C" fn fill(addr: u32, len: u32, seed: u32) -> u64 {
+    let p = at::<u8>(addr);
+    let mut x = SEED ^ seed as u64;
+    for i in 0..len as usize {
+        if i % 8 == 0 {
+            x = xorshift(x);
+        }
+        // SAFETY: as in the read kernels.
+        unsafe { p.add(i).write((x >> ((i % 8) * 8)) as u8) };
+    }
+    len as u64
+}
+
+/// An order-sensitive hash of `[addr, addr+len)` (FNV-1a over bytes), so tests can compare the
+/// memory a write pattern left behind across runtimes.
+#[no_mangle]
+pub extern "C" fn checksum(addr: u32, len: u32, _unused: u32) -> u64 {
+    let p = at::<u8>(addr);
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for i in 0..len as usize {
+        // SAFETY: as in the read kernels.
+        h = (h ^ unsafe { p.add(i).read() } as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Reads the byte at `addr`; the host calls it one byte past the end of memory to check that the
+/// access traps instead of escaping the memory.
+#[no_mangle]
+pub extern "C" fn load_u8(addr: u32, _len: u32, _unused: u32) -> u64 {
+    // SAFETY: a wasm access out of bounds traps; the native adapter refuses out-of-range spans.
+    unsafe { core::ptr::read_volatile(at::<u8>(addr)) as u64 }
+}
+
+/// Writes `value` at `addr`; the store counterpart of [`load_u8`].
+#[no_mangle]
+pub extern "C" fn store_u8(addr: u32, value: u32, _unused: u32) -> u64 {
+    // SAFETY: as in `load_u8`.
+    unsafe { core::ptr::write_volatile(at::<u8>(addr), value as u8) };
+    0
+}
+
+/// The native build's export table, by wasm export name.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native {
+    use super::*;
+
+    guest_abi::native_exports!(
+        AddrLen seq_read_i32, AddrLen seq_write_i32, AddrLen copy_i32,
+        AddrLen stride64_read_i32, AddrLen stride4k_read_i32,
+        AddrLen random_read_i32, AddrLen random_write_i32,
+        AddrLen seq_read_i64, AddrLen seq_write_i64, AddrLen copy_i64,
+        AddrLen stride64_read_i64, AddrLen stride4k_read_i64,
+        AddrLen random_read_i64, AddrLen random_write_i64,
+        AddrLen fill, AddrLen checksum, Byte load_u8, Byte store_u8,
+    );
+}
