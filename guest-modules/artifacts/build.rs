@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Guest crates, by package name; each becomes a constant named after it in upper case.
-const GUESTS: &[&str] = &["guest-contiguous"];
+const GUESTS: &[&str] = &["guest-contiguous", "guest-grow"];
 const TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() {

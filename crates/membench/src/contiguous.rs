@@ -156,37 +156,75 @@ impl fmt::Display for Pattern {
     }
 }
 
+/// Whether, and how large, a maximum the memory declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MaxDecl {
+    /// No maximum.
+    None,
+    /// A maximum equal to what the case needs (the memory's final size).
+    Exact,
+    /// A maximum of 65536 pages (4 GiB), far more than any case uses.
+    Large,
+}
+
+/// The "much larger than used" maximum: every page a 32-bit memory can have.
+pub const LARGE_MAX_PAGES: u64 = 65536;
+
 /// Which memory declaration a case runs with (the "reserved maxima" axis).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MemoryVariant {
     /// Defined by the module, or created by the host and imported.
     pub decl: MemoryDecl,
-    /// Whether a maximum is declared (equal to the initial size: exactly what the case needs).
-    pub maximum: bool,
+    /// The declared maximum.
+    pub maximum: MaxDecl,
 }
 
 impl MemoryVariant {
-    /// The four variants.
+    /// The variants of the contiguous family: defined or imported, without or with an exact maximum.
     pub const ALL: [MemoryVariant; 4] = [
-        MemoryVariant::new(MemoryDecl::Defined, false),
-        MemoryVariant::new(MemoryDecl::Defined, true),
-        MemoryVariant::new(MemoryDecl::Imported, false),
-        MemoryVariant::new(MemoryDecl::Imported, true),
+        MemoryVariant::new(MemoryDecl::Defined, MaxDecl::None),
+        MemoryVariant::new(MemoryDecl::Defined, MaxDecl::Exact),
+        MemoryVariant::new(MemoryDecl::Imported, MaxDecl::None),
+        MemoryVariant::new(MemoryDecl::Imported, MaxDecl::Exact),
     ];
 
     /// A variant.
-    pub const fn new(decl: MemoryDecl, maximum: bool) -> Self {
+    pub const fn new(decl: MemoryDecl, maximum: MaxDecl) -> Self {
         Self { decl, maximum }
+    }
+
+    /// `defined-nomax`, `defined-max`, `defined-max4g`, `imported-...`.
+    pub fn id(&self) -> String {
+        let decl = match self.decl {
+            MemoryDecl::Defined => "defined",
+            MemoryDecl::Imported => "imported",
+        };
+        let max = match self.maximum {
+            MaxDecl::None => "nomax",
+            MaxDecl::Exact => "max",
+            MaxDecl::Large => "max4g",
+        };
+        format!("{decl}-{max}")
+    }
+
+    /// The plan for a memory of `initial` pages that the case grows to `needed` pages.
+    pub fn plan_pages(&self, initial: u64, needed: u64) -> MemoryPlan {
+        MemoryPlan {
+            decl: self.decl,
+            initial,
+            maximum: match self.maximum {
+                MaxDecl::None => None,
+                MaxDecl::Exact => Some(needed.max(initial)),
+                MaxDecl::Large => Some(LARGE_MAX_PAGES),
+            },
+        }
     }
 
     /// The plan for a working set of `size` bytes placed after the guest's own `static_pages`.
     pub fn plan(&self, static_pages: u64, size: u64) -> MemoryPlan {
         let initial = static_pages + size.div_ceil(PAGE);
-        MemoryPlan {
-            decl: self.decl,
-            initial,
-            maximum: self.maximum.then_some(initial),
-        }
+        self.plan_pages(initial, initial)
     }
 }
 

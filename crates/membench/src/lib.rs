@@ -1,11 +1,13 @@
 //! wasm-memory-bench's library: how a runtime under a memory configuration is driven
 //! ([`runtime`]), one adapter per runtime ([`runtimes`]), the memory variants of one guest build
-//! ([`module`]), the measured families ([`contiguous`]), and the single definition of what runs
+//! ([`module`]), the measured families ([`contiguous`], [`grow`]), and the single definition of what runs
 //! ([`matrix`]).
 
 pub mod contiguous;
+pub mod grow;
 pub mod matrix;
 pub mod module;
+pub mod procfs;
 pub mod record;
 pub mod runtime;
 pub mod runtimes;

@@ -5,97 +5,21 @@
 //! `cargo bench` runs on a 2-core machine in about ten minutes, and [`Scope::Full`]
 //! (`MEMBENCH_FULL=1`) is everything.
 
-use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use crate::contiguous::{Kernel, MemoryVariant, Pattern, Touch, Width};
+use crate::contiguous::{Kernel, MaxDecl, MemoryVariant, Pattern, Touch, Width};
+use crate::grow::{self, GrowPattern};
 use crate::module::MemoryDecl;
-use crate::runtime::Runtime;
-use crate::runtimes::{
-    native::Native,
-    wasmer::{Wasmer, WasmerCompiler},
-    wasmi::Wasmi,
-    wasmtime::{Wasmtime, WasmtimeEngine},
-};
+use crate::runtime::RuntimeSpec;
+use crate::runtimes::{native, wasmer, wasmi, wasmtime};
 
-/// A runtime-engine under a strategy, before it is built (building an engine can fail, and a
-/// failure must be reported for that runtime while the others run).
-pub struct RuntimeSpec {
-    /// `<runtime>-<engine>`, as [`Runtime::id`] returns it.
-    pub id: &'static str,
-    /// The host memory strategy, as [`Runtime::strategy`] returns it.
-    pub strategy: &'static str,
-    /// Whether this is the native baseline rather than a wasm runtime.
-    pub native: bool,
-    /// Whether the engine interprets (wasmi, Pulley): such runtimes get sampling settings that keep
-    /// their slow cases within time instead of being dropped.
-    pub interpreter: bool,
-    build: fn() -> Result<Box<dyn Runtime>>,
-}
-
-impl RuntimeSpec {
-    /// Builds the engine.
-    pub fn build(&self) -> Result<Box<dyn Runtime>> {
-        (self.build)()
-    }
-}
-
-/// Every runtime-engine × strategy in the matrix.
+/// Every runtime-engine × strategy in the matrix, native baseline first.
 pub fn runtimes() -> Vec<RuntimeSpec> {
-    fn wasmtime(engine: WasmtimeEngine) -> Result<Box<dyn Runtime>> {
-        Ok(Box::new(Wasmtime::new(engine, "default", |_| {})?))
-    }
-    vec![
-        RuntimeSpec {
-            id: "native-rustc",
-            strategy: "mmap",
-            native: true,
-            interpreter: false,
-            build: || Ok(Box::new(Native)),
-        },
-        RuntimeSpec {
-            id: "wasmtime-cranelift",
-            strategy: "default",
-            native: false,
-            interpreter: false,
-            build: || wasmtime(WasmtimeEngine::Cranelift),
-        },
-        RuntimeSpec {
-            id: "wasmtime-winch",
-            strategy: "default",
-            native: false,
-            interpreter: false,
-            build: || wasmtime(WasmtimeEngine::Winch),
-        },
-        RuntimeSpec {
-            id: "wasmtime-pulley",
-            strategy: "default",
-            native: false,
-            interpreter: true,
-            build: || wasmtime(WasmtimeEngine::Pulley),
-        },
-        RuntimeSpec {
-            id: "wasmer-cranelift",
-            strategy: "default",
-            native: false,
-            interpreter: false,
-            build: || Ok(Box::new(Wasmer::new(WasmerCompiler::Cranelift, "default", None))),
-        },
-        RuntimeSpec {
-            id: "wasmer-singlepass",
-            strategy: "default",
-            native: false,
-            interpreter: false,
-            build: || Ok(Box::new(Wasmer::new(WasmerCompiler::Singlepass, "default", None))),
-        },
-        RuntimeSpec {
-            id: "wasmi-interpreter",
-            strategy: "default",
-            native: false,
-            interpreter: true,
-            build: || Ok(Box::new(Wasmi::new("default", &wasmi::Config::default()))),
-        },
-    ]
+    let mut all = native::specs();
+    all.extend(wasmtime::specs());
+    all.extend(wasmer::specs());
+    all.extend(wasmi::specs());
+    all
 }
 
 /// How much of the matrix to run.
@@ -145,24 +69,31 @@ pub struct ContiguousCase {
 }
 
 impl ContiguousCase {
-    /// `contiguous/<pattern>-<width>/<size>/<runtime>-<engine>/<memory-variant>`; the native
-    /// baseline's variant is `host-buffer`.
+    /// `contiguous/<pattern>-<width>/<size>/<runtime>-<engine>/<memory-variant>`, where the
+    /// variant carries `@<strategy>` when the strategy is not the runtime's default.
     pub fn id(&self, runtimes: &[RuntimeSpec]) -> String {
+        let spec = &runtimes[self.runtime];
         format!(
             "contiguous/{}/{}/{}/{}",
             self.pattern,
             size_id(self.size),
-            runtimes[self.runtime].id,
-            variant_id(self.variant)
+            spec.id,
+            variant_id(spec, self.variant)
         )
     }
 }
 
-/// A memory variant as it appears in ids: `defined-max`, ..., or `host-buffer` for native.
-pub fn variant_id(variant: Option<MemoryVariant>) -> String {
-    match variant {
-        Some(v) => v.plan(0, 0).variant(),
+/// A memory variant as it appears in ids: `defined-max`, ..., `host-buffer` for native, followed by
+/// `@<strategy>` for a strategy other than the runtime's default.
+pub fn variant_id(spec: &RuntimeSpec, variant: Option<MemoryVariant>) -> String {
+    let base = match variant {
+        Some(v) => v.id(),
         None => "host-buffer".to_string(),
+    };
+    if spec.is_default() {
+        base
+    } else {
+        format!("{base}@{}", spec.strategy)
     }
 }
 
@@ -189,15 +120,17 @@ pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase>
         width: Width::I64,
         touch: Touch::FirstTouch,
     });
-    let defined_max = MemoryVariant::new(MemoryDecl::Defined, true);
+    let defined_max = MemoryVariant::new(MemoryDecl::Defined, MaxDecl::Exact);
     let mut cases = Vec::new();
     for pattern in warm.iter().chain(&first_touch) {
         for size in SIZES {
             for (runtime, spec) in runtimes.iter().enumerate() {
                 let variants: Vec<Option<MemoryVariant>> = if spec.native {
                     vec![None]
-                } else {
+                } else if spec.is_default() {
                     MemoryVariant::ALL.into_iter().map(Some).collect()
+                } else {
+                    STRATEGY_VARIANTS.into_iter().map(Some).collect()
                 };
                 for variant in variants {
                     let case = ContiguousCase {
@@ -206,7 +139,12 @@ pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase>
                         runtime,
                         variant,
                     };
-                    if scope == Scope::Full || in_default(&case, defined_max) {
+                    let keep = match scope {
+                        Scope::Full => true,
+                        Scope::Default if spec.is_default() => in_default(&case, defined_max),
+                        Scope::Default => in_default_strategy(&case),
+                    };
+                    if keep {
                         cases.push(case);
                     }
                 }
@@ -214,6 +152,23 @@ pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase>
         }
     }
     cases
+}
+
+/// The maximum variants every non-default strategy runs with: none, exact, much larger.
+pub const STRATEGY_VARIANTS: [MemoryVariant; 3] = [
+    MemoryVariant::new(MemoryDecl::Defined, MaxDecl::None),
+    MemoryVariant::new(MemoryDecl::Defined, MaxDecl::Exact),
+    MemoryVariant::new(MemoryDecl::Defined, MaxDecl::Large),
+];
+
+/// Under a non-default strategy, the default scope keeps the loads and stores bounds checks affect
+/// most: warm `seq-read-i64`, `seq-write-i64` and `random-read-i64` at 1 MiB, every maximum variant.
+fn in_default_strategy(case: &ContiguousCase) -> bool {
+    let p = case.pattern;
+    p.touch == Touch::Warm
+        && p.width == Width::I64
+        && matches!(p.kernel, Kernel::SeqRead | Kernel::SeqWrite | Kernel::RandomRead)
+        && case.size == 1 << 20
 }
 
 fn in_default(case: &ContiguousCase, defined_max: MemoryVariant) -> bool {
@@ -231,6 +186,91 @@ fn in_default(case: &ContiguousCase, defined_max: MemoryVariant) -> bool {
             main_variant || variant_axis
         }
     }
+}
+
+/// One case of the grow family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrowCase {
+    /// Pattern and size (as listed; a strategy's cap may shrink what runs, see [`grow::bound`]).
+    pub pattern: GrowPattern,
+    /// Index into [`runtimes`].
+    pub runtime: usize,
+    /// The memory declaration: defined, with no / exact / 4 GiB maximum.
+    pub variant: MemoryVariant,
+}
+
+impl GrowCase {
+    /// `grow/<pattern>/<pages>/<runtime>-<engine>/<variant>[@<strategy>]`.
+    pub fn id(&self, runtimes: &[RuntimeSpec]) -> String {
+        let spec = &runtimes[self.runtime];
+        format!(
+            "grow/{}/{}/{}",
+            self.pattern,
+            spec.id,
+            variant_id(spec, Some(self.variant))
+        )
+    }
+}
+
+/// Page counts of the grow family: where many-grow cases end, and where grow-at cases start.
+pub const GROW_TO: [u64; 3] = [256, 4096, 16384];
+/// Starting sizes of the grow-cost-against-size cases, pages.
+pub const GROW_AT: [u64; 5] = [1, 16, 256, 4096, 16384];
+
+/// The grow cases of `scope`: every runtime-engine × strategy × maximum variant (none, exact,
+/// 4 GiB) runs each pattern. `Full` runs `grow-1`, `grow-big`, `grow-touch` to 256, 4096 and 16384
+/// pages, `grow1-at` and `grow16-at` at 1, 16, 256, 4096 and 16384 pages, and the failing grows;
+/// `Default` keeps `grow-1` to 256 and 4096, `grow-big` and `grow-touch` to 4096, `grow1-at` at 1,
+/// 256 and 4096, `grow16-at` at 4096, and the failing grows.
+pub fn grow(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<GrowCase> {
+    let mut patterns = Vec::new();
+    for to in GROW_TO {
+        patterns.extend([GrowPattern::Grow1(to), GrowPattern::GrowBig(to), GrowPattern::GrowTouch(to)]);
+    }
+    for at in GROW_AT {
+        patterns.extend([GrowPattern::Grow1At(at), GrowPattern::Grow16At(at)]);
+    }
+    patterns.extend([GrowPattern::GrowFail(grow::FAIL_AT), GrowPattern::HostGrowFail(grow::FAIL_AT)]);
+    let default = |p: &GrowPattern| match *p {
+        GrowPattern::Grow1(to) => to <= 4096,
+        GrowPattern::GrowBig(to) | GrowPattern::GrowTouch(to) => to == 4096,
+        GrowPattern::Grow1At(at) => matches!(at, 1 | 256 | 4096),
+        GrowPattern::Grow16At(at) => at == 4096,
+        GrowPattern::GrowFail(_) | GrowPattern::HostGrowFail(_) => true,
+    };
+    let mut cases = Vec::new();
+    for pattern in patterns.iter().filter(|p| scope == Scope::Full || default(p)) {
+        for runtime in 0..runtimes.len() {
+            for variant in STRATEGY_VARIANTS {
+                cases.push(GrowCase {
+                    pattern: *pattern,
+                    runtime,
+                    variant,
+                });
+            }
+        }
+    }
+    cases
+}
+
+/// The memory size, in pages, at which instantiation is timed.
+pub const INSTANTIATE_PAGES: u64 = 16;
+
+/// `instantiate/16/<runtime>-<engine>/<variant>[@<strategy>]`: one per runtime × strategy ×
+/// maximum variant, in every scope.
+pub fn instantiate(runtimes: &[RuntimeSpec]) -> Vec<(usize, MemoryVariant, String)> {
+    let mut cases = Vec::new();
+    for (runtime, spec) in runtimes.iter().enumerate() {
+        for variant in STRATEGY_VARIANTS {
+            let id = format!(
+                "instantiate/{INSTANTIATE_PAGES}/{}/{}",
+                spec.id,
+                variant_id(spec, Some(variant))
+            );
+            cases.push((runtime, variant, id));
+        }
+    }
+    cases
 }
 
 #[cfg(test)]
@@ -255,17 +295,43 @@ mod tests {
         let default = contiguous(Scope::Default, &rts);
         assert!(default.len() < full.len());
         assert!(default.iter().all(|c| full.contains(c)));
-        for r in 0..rts.len() {
-            for k in Kernel::ALL {
-                assert!(default.iter().any(|c| c.runtime == r && c.pattern.kernel == k));
+        for (r, spec) in rts.iter().enumerate() {
+            assert!(default.iter().any(|c| c.runtime == r), "{} {}", spec.id, spec.strategy);
+            if spec.is_default() {
+                for k in Kernel::ALL {
+                    assert!(default.iter().any(|c| c.runtime == r && c.pattern.kernel == k));
+                }
             }
         }
-        // All four memory variants appear for every wasm runtime.
+        // All four memory variants appear for every wasm runtime-engine.
+        let engines = rts.iter().filter(|s| s.is_default() && !s.native).count();
         for v in MemoryVariant::ALL {
             let n = default.iter().filter(|c| c.variant == Some(v)).count();
-            assert!(n >= rts.len() - 1, "{v:?}: {n}");
+            assert!(n >= engines, "{v:?}: {n}");
         }
         assert!(default.iter().all(|c| c.size <= 32 << 20));
+    }
+
+    #[test]
+    fn grow_cases_cover_every_strategy_and_maximum_and_include_the_must_show_slice() {
+        let rts = runtimes();
+        let cases = grow(Scope::Default, &rts);
+        let ids: HashSet<String> = cases.iter().map(|c| c.id(&rts)).collect();
+        assert_eq!(ids.len(), cases.len());
+        for (r, spec) in rts.iter().enumerate() {
+            for v in STRATEGY_VARIANTS {
+                assert!(
+                    cases.iter().any(|c| c.runtime == r
+                        && c.variant == v
+                        && c.pattern == GrowPattern::Grow1(4096)),
+                    "{} {} {v:?}",
+                    spec.id,
+                    spec.strategy
+                );
+            }
+        }
+        assert!(ids.contains("grow/grow-1/4096/wasmtime-cranelift/defined-nomax"));
+        assert!(grow(Scope::Full, &rts).len() > cases.len());
     }
 
     #[test]

@@ -6,20 +6,21 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-/// The identity of one measured case, everything except the timing (criterion stores that).
+/// The identity of one measured case and the figures measured outside criterion; criterion stores
+/// the timing itself under the same id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseRecord {
-    /// The criterion id, `contiguous/<pattern>/<size>/<runtime>-<engine>/<variant>`.
+    /// The criterion id, `<family>/<pattern>/<size>/<runtime>-<engine>/<variant>[@<strategy>]`.
     pub id: String,
-    /// `contiguous`, ...
+    /// `contiguous`, `grow`, `instantiate`.
     pub family: String,
     /// `<runtime>-<engine>`, e.g. `wasmtime-cranelift`.
     pub runtime: String,
     /// The host memory strategy, named as the runtime's API names it.
     pub strategy: String,
-    /// `seq-read-i64`, `first-touch-seq-write-i64`, ...
+    /// `seq-read-i64`, `first-touch-seq-write-i64`, `grow-1`, ...
     pub pattern: String,
-    /// Working set, bytes.
+    /// The size parameter as in the id: working set bytes (contiguous) or pages × 65536 (grow).
     pub size_bytes: u64,
     /// `defined-max`, ..., or `host-buffer` for native.
     pub memory_variant: String,
@@ -27,10 +28,19 @@ pub struct CaseRecord {
     pub initial_pages: u64,
     /// The memory's declared `maximum`, pages, if any.
     pub maximum_pages: Option<u64>,
-    /// The guest arguments of the timed call: address, length, passes.
-    pub args: [u32; 3],
-    /// Bytes loaded or stored per timed call (criterion's `Throughput::Bytes`).
-    pub bytes_per_call: u64,
+    /// What one criterion iteration is: `call` (one guest call) or `grow` (one grow, averaged over
+    /// the call's grows), `instantiate` (one instantiation).
+    pub per: String,
+    /// Bytes loaded/stored (contiguous) or gained (grow) per criterion iteration.
+    pub bytes_per_iteration: u64,
+    /// Grows one timed call made (grow family).
+    pub grows: Option<u64>,
+    /// When the strategy's cap shrank the case: the cap, pages. The case ran at `ran_pages`.
+    pub capped_at_pages: Option<u64>,
+    /// The size the case really ran at, pages (differs from the id's when capped).
+    pub ran_pages: Option<u64>,
+    /// What one fresh instance added to the process (virtual, resident, instantiate time).
+    pub footprint: Option<crate::grow::Footprint>,
     /// Versions of the runtime crate, rustc and criterion.
     pub versions: Versions,
 }
@@ -97,17 +107,25 @@ mod tests {
     fn records_round_trip_through_an_atomic_write() {
         let dir = std::env::temp_dir().join(format!("membench-record-{}", std::process::id()));
         let record = CaseRecord {
-            id: "contiguous/seq-read-i64/1MiB/wasmi-interpreter/defined-max".into(),
-            family: "contiguous".into(),
+            id: "grow/grow-1/4096/wasmi-interpreter/defined-max".into(),
+            family: "grow".into(),
             runtime: "wasmi-interpreter".into(),
             strategy: "default".into(),
-            pattern: "seq-read-i64".into(),
-            size_bytes: 1 << 20,
+            pattern: "grow-1".into(),
+            size_bytes: 4096 << 16,
             memory_variant: "defined-max".into(),
-            initial_pages: 33,
-            maximum_pages: Some(33),
-            args: [1 << 20, 1 << 20, 4],
-            bytes_per_call: 4 << 20,
+            initial_pages: 1,
+            maximum_pages: Some(4096),
+            per: "grow".into(),
+            bytes_per_iteration: 65536,
+            grows: Some(4095),
+            capped_at_pages: None,
+            ran_pages: Some(4096),
+            footprint: Some(crate::grow::Footprint {
+                reserved_virtual_bytes: 1 << 20,
+                resident_bytes: 0,
+                instantiate_ns: 1000,
+            }),
             versions: Versions::for_runtime(crate::versions::WASMI),
         };
         let path = dir.join(file_name(&record.id));

@@ -75,6 +75,46 @@ pub trait Instance {
     fn call(&mut self, name: &str, args: [u32; 3]) -> Result<u64>;
     /// The memory as the runtime reports it right now.
     fn memory(&mut self) -> Result<MemoryInfo>;
+    /// Host-side grow of the instance's memory (`Memory::grow` in the runtime's API): the old size
+    /// in pages, or an error naming the limit (the Rust counterpart of JavaScript's `RangeError`).
+    fn grow(&mut self, delta_pages: u64) -> Result<u64>;
+}
+
+/// A runtime-engine under a strategy, before it is built (building an engine can fail, and a
+/// failure must be reported for that runtime while the others run). Each adapter file lists its own
+/// in a `specs()` function; [`crate::matrix::runtimes`] concatenates them.
+pub struct RuntimeSpec {
+    /// `<runtime>-<engine>`, as [`Runtime::id`] returns it.
+    pub id: &'static str,
+    /// The host memory strategy, as [`Runtime::strategy`] returns it: `default`, or the knobs set,
+    /// spelled as the runtime's API spells them.
+    pub strategy: String,
+    /// Whether this is the native baseline rather than a wasm runtime.
+    pub native: bool,
+    /// Whether the engine interprets (wasmi, Pulley): such runtimes get sampling settings that keep
+    /// their slow cases within time instead of being dropped.
+    pub interpreter: bool,
+    /// For strategies whose grows move and copy the memory (quadratic in the number of grows): the
+    /// size in pages past which grow cases are capped, so a sample stays under 30 s.
+    pub grow_bound_pages: Option<u64>,
+    /// A limit the host configuration puts on every memory, in pages, below the 4 GiB a 32-bit
+    /// memory may declare (the pooling allocator's `max_memory_size`, wasmi's `StoreLimits`): grows
+    /// past it fail even under a larger declared maximum.
+    pub memory_limit_pages: Option<u64>,
+    /// Builds the engine.
+    pub build: Box<dyn Fn() -> Result<Box<dyn Runtime>> + Send + Sync>,
+}
+
+impl RuntimeSpec {
+    /// Builds the engine.
+    pub fn build(&self) -> Result<Box<dyn Runtime>> {
+        (self.build)()
+    }
+
+    /// True for the strategy each runtime runs with when not configured.
+    pub fn is_default(&self) -> bool {
+        self.strategy == "default" || (self.native && self.strategy == "mmap")
+    }
 }
 
 /// What a runtime reports about an instance's memory.
@@ -110,4 +150,13 @@ pub fn is_trap(err: &anyhow::Error) -> bool {
 /// The error for an export that is missing or does not have the guest ABI's signature.
 pub fn export_error(name: &str) -> String {
     format!("the module has no export `{name}` with the guest signature {EXPORT_SIGNATURE}")
+}
+
+/// The context of a failed host-side grow: current size, the request, and the limit it hit.
+pub fn grow_error(current_pages: u64, delta_pages: u64, maximum: Option<u64>) -> String {
+    let limit = match maximum {
+        Some(max) => format!("declared maximum {max} pages"),
+        None => "no declared maximum".to_string(),
+    };
+    format!("growing memory of {current_pages} pages by {delta_pages} refused ({limit})")
 }

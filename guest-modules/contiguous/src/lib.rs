@@ -33,7 +33,7 @@ macro_rules! kernels {
      $seq_read:ident, $seq_write:ident, $copy:ident, $s64_read:ident, $s4k_read:ident,
      $rand_read:ident, $rand_write:ident) => {
         /// Reads every element of `[addr, addr+len)` once per pass.
-        #[no_mangle]
+        #[cfg_attr(target_arch = "wasm32", no_mangle)]
         pub extern "C" fn $seq_read(addr: u32, len: u32, passes: u32) -> u64 {
             let n = (len / $w) as usize;
             let p = at::<$t>(addr);
@@ -50,7 +50,7 @@ macro_rules! kernels {
         }
 
         /// Writes every element of `[addr, addr+len)` once per pass.
-        #[no_mangle]
+        #[cfg_attr(target_arch = "wasm32", no_mangle)]
         pub extern "C" fn $seq_write(addr: u32, len: u32, passes: u32) -> u64 {
             let n = (len / $w) as usize;
             let p = at::<$t>(addr);
@@ -65,7 +65,7 @@ macro_rules! kernels {
 
         /// Copies the first half of `[addr, addr+len)` onto the second, adding the pass number to each
         /// element so the loop stays a load/store loop and never becomes a `memcpy` call.
-        #[no_mangle]
+        #[cfg_attr(target_arch = "wasm32", no_mangle)]
         pub extern "C" fn $copy(addr: u32, len: u32, passes: u32) -> u64 {
             let n = (len / 2 / $w) as usize;
             let src = at::<$t>(addr);
@@ -80,20 +80,20 @@ macro_rules! kernels {
         }
 
         /// Reads one element every 64 bytes (one per cache line).
-        #[no_mangle]
+        #[cfg_attr(target_arch = "wasm32", no_mangle)]
         pub extern "C" fn $s64_read(addr: u32, len: u32, passes: u32) -> u64 {
             strided::<$t>(addr, len, passes, STRIDE_LINE)
         }
 
         /// Reads one element every 4096 bytes (one per page).
-        #[no_mangle]
+        #[cfg_attr(target_arch = "wasm32", no_mangle)]
         pub extern "C" fn $s4k_read(addr: u32, len: u32, passes: u32) -> u64 {
             strided::<$t>(addr, len, passes, STRIDE_PAGE)
         }
 
         /// Reads `len / width` elements per pass at pseudo-random indices (xorshift, fixed seed).
         /// `len` must be a power of two.
-        #[no_mangle]
+        #[cfg_attr(target_arch = "wasm32", no_mangle)]
         pub extern "C" fn $rand_read(addr: u32, len: u32, passes: u32) -> u64 {
             let n = (len / $w) as u64;
             let mask = n.wrapping_sub(1);
@@ -111,7 +111,7 @@ macro_rules! kernels {
 
         /// Writes `len / width` elements per pass at pseudo-random indices. `len` must be a power
         /// of two.
-        #[no_mangle]
+        #[cfg_attr(target_arch = "wasm32", no_mangle)]
         pub extern "C" fn $rand_write(addr: u32, len: u32, passes: u32) -> u64 {
             let n = (len / $w) as u64;
             let mask = n.wrapping_sub(1);
@@ -168,7 +168,7 @@ kernels!(
 
 /// Fills `[addr, addr+len)` with a deterministic byte sequence; this is how memory is warmed (every
 /// page touched) before a warm case is timed, and what makes checksums comparable across runtimes.
-#[no_mangle]
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub extern "C" fn fill(addr: u32, len: u32, seed: u32) -> u64 {
     let p = at::<u8>(addr);
     let mut x = SEED ^ seed as u64;
@@ -184,7 +184,7 @@ pub extern "C" fn fill(addr: u32, len: u32, seed: u32) -> u64 {
 
 /// An order-sensitive hash of `[addr, addr+len)` (FNV-1a over bytes), so tests can compare the
 /// memory a write pattern left behind across runtimes.
-#[no_mangle]
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub extern "C" fn checksum(addr: u32, len: u32, _unused: u32) -> u64 {
     let p = at::<u8>(addr);
     let mut h = 0xcbf2_9ce4_8422_2325u64;
@@ -195,21 +195,7 @@ pub extern "C" fn checksum(addr: u32, len: u32, _unused: u32) -> u64 {
     h
 }
 
-/// Reads the byte at `addr`; the host calls it one byte past the end of memory to check that the
-/// access traps instead of escaping the memory.
-#[no_mangle]
-pub extern "C" fn load_u8(addr: u32, _len: u32, _unused: u32) -> u64 {
-    // SAFETY: a wasm access out of bounds traps; the native adapter refuses out-of-range spans.
-    unsafe { core::ptr::read_volatile(at::<u8>(addr)) as u64 }
-}
-
-/// Writes `value` at `addr`; the store counterpart of [`load_u8`].
-#[no_mangle]
-pub extern "C" fn store_u8(addr: u32, value: u32, _unused: u32) -> u64 {
-    // SAFETY: as in `load_u8`.
-    unsafe { core::ptr::write_volatile(at::<u8>(addr), value as u8) };
-    0
-}
+guest_abi::byte_exports!();
 
 /// The native build's export table, by wasm export name.
 #[cfg(not(target_arch = "wasm32"))]

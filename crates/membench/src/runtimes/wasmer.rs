@@ -3,11 +3,17 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, Result};
-use wasmer::sys::{Cranelift, EngineBuilder, NativeEngineExt, Singlepass, Tunables};
-use wasmer::{imports, Engine, Memory, MemoryType, Module, Store, TypedFunction};
+use std::ptr::NonNull;
+
+use wasmer::sys::vm::{VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition};
+use wasmer::sys::{BaseTunables, Cranelift, EngineBuilder, NativeEngineExt, Singlepass, Tunables};
+use wasmer::{
+    imports, Engine, Memory, MemoryError, MemoryStyle, MemoryType, Module, Pages, Store, TableStyle,
+    TableType, TypedFunction,
+};
 
 use crate::module::MemoryDecl;
-use crate::runtime::{self, GuestModule, MemoryInfo, Trap};
+use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};
 
 /// Which wasmer compiler compiles the guest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,7 +24,37 @@ pub enum WasmerCompiler {
     Singlepass,
 }
 
-/// wasmer under one compiler and one set of `Tunables`.
+/// The matrix entries of wasmer: both compilers × wasmer's default `MemoryStyle::Static` and
+/// `MemoryStyle::Dynamic` without and with an offset guard.
+pub fn specs() -> Vec<RuntimeSpec> {
+    let styles = [
+        None,
+        Some(0),
+        Some(64 << 10), // one wasm page of guard, a multiple of the OS page as wasmer requires
+    ];
+    let mut specs = Vec::new();
+    for (compiler, id) in [
+        (WasmerCompiler::Cranelift, "wasmer-cranelift"),
+        (WasmerCompiler::Singlepass, "wasmer-singlepass"),
+    ] {
+        for guard in styles {
+            let wasmer = move || Wasmer::new(compiler, guard);
+            specs.push(RuntimeSpec {
+                id,
+                strategy: wasmer().strategy,
+                native: false,
+                interpreter: false,
+                // A dynamic memory reserves only its current size plus guard: every grow moves it.
+                grow_bound_pages: guard.map(|_| 256),
+                memory_limit_pages: None,
+                build: Box::new(move || Ok(Box::new(wasmer()))),
+            });
+        }
+    }
+    specs
+}
+
+/// wasmer under one compiler and one memory style.
 pub struct Wasmer {
     id: String,
     strategy: String,
@@ -26,14 +62,11 @@ pub struct Wasmer {
 }
 
 impl Wasmer {
-    /// An engine for `compiler`; `tunables`, when given, replaces wasmer's default `BaseTunables`
-    /// (named `strategy`). Tunables fix the memory style at compile time, so they are set here,
-    /// before any module is compiled.
-    pub fn new(
-        compiler: WasmerCompiler,
-        strategy: &str,
-        tunables: Option<Box<dyn FnOnce() -> Box<dyn TunablesObj>>>,
-    ) -> Self {
+    /// An engine for `compiler`. With `dynamic_guard`, custom `Tunables` give every memory
+    /// `MemoryStyle::Dynamic { offset_guard_size }` (explicit bounds checks, reservation of the
+    /// current size only); without, wasmer's `BaseTunables` (`MemoryStyle::Static`: a large
+    /// reservation and guard pages). Tunables fix the style at compile time, so they are set here.
+    pub fn new(compiler: WasmerCompiler, dynamic_guard: Option<u64>) -> Self {
         let (name, mut engine): (&str, Engine) = match compiler {
             WasmerCompiler::Cranelift => (
                 "cranelift",
@@ -44,62 +77,62 @@ impl Wasmer {
                 EngineBuilder::new(Singlepass::default()).engine().into(),
             ),
         };
-        if let Some(tunables) = tunables {
-            engine.set_tunables(Boxed(tunables()));
-        }
+        let strategy = match dynamic_guard {
+            None => "default".to_string(),
+            Some(offset_guard_size) => {
+                engine.set_tunables(DynamicTunables { offset_guard_size });
+                format!("MemoryStyle::Dynamic{{offset_guard_size={offset_guard_size}}}")
+            }
+        };
         Self {
             id: format!("wasmer-{name}"),
-            strategy: strategy.to_string(),
+            strategy,
             engine,
         }
     }
 }
 
-/// Object-safe alias for the `Tunables` an engine may be given.
-pub trait TunablesObj: Tunables + Send + Sync {}
-impl<T: Tunables + Send + Sync> TunablesObj for T {}
+/// `BaseTunables` in all but the memory style, which is always `Dynamic`.
+struct DynamicTunables {
+    offset_guard_size: u64,
+}
 
-/// Forwards every `Tunables` method to a boxed implementation.
-struct Boxed(Box<dyn TunablesObj>);
-
-impl Tunables for Boxed {
-    fn memory_style(&self, memory: &MemoryType) -> wasmer::MemoryStyle {
-        self.0.memory_style(memory)
+impl Tunables for DynamicTunables {
+    fn memory_style(&self, _memory: &MemoryType) -> MemoryStyle {
+        MemoryStyle::Dynamic {
+            offset_guard_size: self.offset_guard_size,
+        }
     }
-    fn table_style(&self, table: &wasmer::TableType) -> wasmer::TableStyle {
-        self.0.table_style(table)
+    fn table_style(&self, table: &TableType) -> TableStyle {
+        BaseTunables::new().table_style(table)
     }
     fn create_host_memory(
         &self,
         ty: &MemoryType,
-        style: &wasmer::MemoryStyle,
-    ) -> Result<wasmer::sys::vm::VMMemory, wasmer::MemoryError> {
-        self.0.create_host_memory(ty, style)
+        style: &MemoryStyle,
+    ) -> Result<VMMemory, MemoryError> {
+        BaseTunables::new().create_host_memory(ty, style)
     }
     unsafe fn create_vm_memory(
         &self,
         ty: &MemoryType,
-        style: &wasmer::MemoryStyle,
-        location: std::ptr::NonNull<wasmer::sys::vm::VMMemoryDefinition>,
-    ) -> Result<wasmer::sys::vm::VMMemory, wasmer::MemoryError> {
+        style: &MemoryStyle,
+        location: NonNull<VMMemoryDefinition>,
+    ) -> Result<VMMemory, MemoryError> {
         // SAFETY: forwarded unchanged; the caller upholds the contract of `create_vm_memory`.
-        unsafe { self.0.create_vm_memory(ty, style, location) }
+        unsafe { BaseTunables::new().create_vm_memory(ty, style, location) }
     }
-    fn create_host_table(
-        &self,
-        ty: &wasmer::TableType,
-        style: &wasmer::TableStyle,
-    ) -> Result<wasmer::sys::vm::VMTable, String> {
-        self.0.create_host_table(ty, style)
+    fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
+        BaseTunables::new().create_host_table(ty, style)
     }
     unsafe fn create_vm_table(
         &self,
-        ty: &wasmer::TableType,
-        style: &wasmer::TableStyle,
-        location: std::ptr::NonNull<wasmer::sys::vm::VMTableDefinition>,
-    ) -> Result<wasmer::sys::vm::VMTable, String> {
+        ty: &TableType,
+        style: &TableStyle,
+        location: NonNull<VMTableDefinition>,
+    ) -> Result<VMTable, String> {
         // SAFETY: forwarded unchanged; the caller upholds the contract of `create_vm_table`.
-        unsafe { self.0.create_vm_table(ty, style, location) }
+        unsafe { BaseTunables::new().create_vm_table(ty, style, location) }
     }
 }
 
@@ -195,6 +228,18 @@ impl runtime::Instance for Instance {
             size_bytes: self.memory.view(&self.store).data_size(),
             maximum_pages: ty.maximum.map(|p| u64::from(p.0)),
         })
+    }
+
+    fn grow(&mut self, delta_pages: u64) -> Result<u64> {
+        let ty = self.memory.ty(&self.store);
+        let current = u64::from(self.memory.view(&self.store).size().0);
+        let context = || runtime::grow_error(current, delta_pages, ty.maximum.map(|p| u64::from(p.0)));
+        let delta = u32::try_from(delta_pages).map_err(anyhow::Error::new).with_context(context)?;
+        self.memory
+            .grow(&mut self.store, Pages(delta))
+            .map(|old| u64::from(old.0))
+            .map_err(anyhow::Error::new)
+            .with_context(context)
     }
 }
 

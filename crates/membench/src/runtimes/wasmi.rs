@@ -3,23 +3,55 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, Result};
-use wasmi::{Config, Engine, Linker, Memory, MemoryType, Module, Store, TypedFunc};
+use wasmi::{Engine, Linker, Memory, MemoryType, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
 
 use crate::module::MemoryDecl;
-use crate::runtime::{self, GuestModule, MemoryInfo, Trap};
+use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};
+
+/// The memory size the limits-configured store allows, in bytes.
+pub const LIMIT_BYTES: usize = 1 << 30;
+
+/// The matrix entries of wasmi: its default store, and a store with `StoreLimits` capping memory.
+///
+/// wasmi's other memory knob, `Memory::new_static` over a caller-owned `&'static mut [u8]`, is left
+/// out: it needs a buffer leaked per instance, which a benchmark instantiating thousands of times
+/// cannot afford.
+pub fn specs() -> Vec<RuntimeSpec> {
+    [None, Some(LIMIT_BYTES)]
+        .into_iter()
+        .map(|limit| {
+            let wasmi = move || Wasmi::new(limit);
+            RuntimeSpec {
+                id: "wasmi-interpreter",
+                strategy: wasmi().strategy,
+                native: false,
+                interpreter: true,
+                grow_bound_pages: None,
+                memory_limit_pages: limit.map(|bytes| bytes as u64 / 65536),
+                build: Box::new(move || Ok(Box::new(wasmi()))),
+            }
+        })
+        .collect()
+}
 
 /// wasmi under one configuration.
 pub struct Wasmi {
     strategy: String,
     engine: Engine,
+    memory_limit: Option<usize>,
 }
 
 impl Wasmi {
-    /// An engine with `config` (the strategy named `strategy`).
-    pub fn new(strategy: &str, config: &Config) -> Self {
+    /// wasmi's default engine; with `memory_limit`, every store gets
+    /// `StoreLimitsBuilder::memory_size(memory_limit)` as its limiter.
+    pub fn new(memory_limit: Option<usize>) -> Self {
         Self {
-            strategy: strategy.to_string(),
-            engine: Engine::new(config),
+            strategy: match memory_limit {
+                None => "default".to_string(),
+                Some(bytes) => format!("StoreLimits(memory_size={bytes})"),
+            },
+            engine: Engine::default(),
+            memory_limit,
         }
     }
 }
@@ -41,6 +73,7 @@ impl runtime::Runtime for Wasmi {
             engine: self.engine.clone(),
             module,
             guest: guest.clone(),
+            memory_limit: self.memory_limit,
         }))
     }
 }
@@ -49,11 +82,19 @@ struct Compiled {
     engine: Engine,
     module: Module,
     guest: GuestModule,
+    memory_limit: Option<usize>,
 }
 
 impl runtime::Compiled for Compiled {
     fn instantiate(&self) -> Result<Box<dyn runtime::Instance>> {
-        let mut store = Store::new(&self.engine, ());
+        let limits = match self.memory_limit {
+            Some(bytes) => StoreLimitsBuilder::new().memory_size(bytes).build(),
+            None => StoreLimits::default(),
+        };
+        let mut store = Store::new(&self.engine, limits);
+        if self.memory_limit.is_some() {
+            store.limiter(|limits| limits);
+        }
         let mut linker = Linker::new(&self.engine);
         if self.guest.memory.decl == MemoryDecl::Imported {
             let (initial, maximum) = self.guest.memory.limits32()?;
@@ -79,7 +120,7 @@ impl runtime::Compiled for Compiled {
 }
 
 struct Instance {
-    store: Store<()>,
+    store: Store<StoreLimits>,
     instance: wasmi::Instance,
     memory: Memory,
     funcs: HashMap<String, TypedFunc<(i32, i32, i32), i64>>,
@@ -110,6 +151,15 @@ impl runtime::Instance for Instance {
             size_bytes: self.memory.data_size(&self.store) as u64,
             maximum_pages: self.memory.ty(&self.store).maximum(),
         })
+    }
+
+    fn grow(&mut self, delta_pages: u64) -> Result<u64> {
+        let current = self.memory.size(&self.store);
+        let maximum = self.memory.ty(&self.store).maximum();
+        self.memory
+            .grow(&mut self.store, delta_pages)
+            .map_err(anyhow::Error::new)
+            .with_context(|| runtime::grow_error(current, delta_pages, maximum))
     }
 }
 

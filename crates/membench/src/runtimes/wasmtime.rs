@@ -4,10 +4,123 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, Result};
-use wasmtime::{Config, Engine, Linker, Memory, MemoryType, Module, Store, Strategy, TypedFunc};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, Linker, Memory, MemoryType, Module,
+    PoolingAllocationConfig, Store, Strategy, TypedFunc,
+};
 
 use crate::module::MemoryDecl;
-use crate::runtime::{self, GuestModule, MemoryInfo, Trap};
+use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};
+
+/// A host memory strategy: its name (the knobs, spelled as `wasmtime::Config` spells them), how to
+/// apply it, and the cap on grow cases where grows move the memory.
+struct Knobs {
+    name: &'static str,
+    apply: fn(&mut Config),
+    grow_bound_pages: Option<u64>,
+    memory_limit_pages: Option<u64>,
+}
+
+/// Cranelift runs every strategy; Winch and Pulley the default (Winch requires signals-based traps,
+/// and Pulley forces them off and guard pages to zero, so most knobs do not apply to them).
+const CRANELIFT_KNOBS: &[Knobs] = &[
+    Knobs {
+        name: "default",
+        apply: |_| {},
+        grow_bound_pages: None,
+        memory_limit_pages: None,
+    },
+    Knobs {
+        name: "memory_reservation=0,memory_guard_size=0",
+        apply: |c| {
+            c.memory_reservation(0).memory_guard_size(0);
+        },
+        grow_bound_pages: None,
+        memory_limit_pages: None,
+    },
+    Knobs {
+        name: "memory_reservation=0,memory_guard_size=0,memory_reservation_for_growth=64MiB",
+        apply: |c| {
+            c.memory_reservation(0)
+                .memory_guard_size(0)
+                .memory_reservation_for_growth(64 << 20);
+        },
+        grow_bound_pages: Some(4096),
+        memory_limit_pages: None,
+    },
+    Knobs {
+        name: "memory_reservation=0,memory_guard_size=0,memory_reservation_for_growth=0",
+        apply: |c| {
+            c.memory_reservation(0)
+                .memory_guard_size(0)
+                .memory_reservation_for_growth(0);
+        },
+        grow_bound_pages: Some(256),
+        memory_limit_pages: None,
+    },
+    Knobs {
+        name: "memory_may_move=false",
+        apply: |c| {
+            c.memory_may_move(false);
+        },
+        grow_bound_pages: None,
+        memory_limit_pages: None,
+    },
+    Knobs {
+        name: "allocation_strategy=Pooling,max_memory_size=2GiB",
+        apply: |c| {
+            let mut pool = PoolingAllocationConfig::new();
+            pool.total_memories(16)
+                .total_core_instances(16)
+                .total_tables(16)
+                .max_memory_size(2 << 30);
+            c.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        },
+        grow_bound_pages: None,
+        memory_limit_pages: Some((2 << 30) / 65536),
+    },
+    Knobs {
+        name: "signals_based_traps=false",
+        apply: |c| {
+            c.signals_based_traps(false);
+        },
+        grow_bound_pages: None,
+        memory_limit_pages: None,
+    },
+    Knobs {
+        name: "memory_init_cow=false",
+        apply: |c| {
+            c.memory_init_cow(false);
+        },
+        grow_bound_pages: None,
+        memory_limit_pages: None,
+    },
+];
+
+/// The matrix entries of wasmtime: every engine × the strategies it runs.
+pub fn specs() -> Vec<RuntimeSpec> {
+    let engines = [
+        (WasmtimeEngine::Cranelift, "wasmtime-cranelift", CRANELIFT_KNOBS),
+        (WasmtimeEngine::Winch, "wasmtime-winch", &CRANELIFT_KNOBS[..1]),
+        (WasmtimeEngine::Pulley, "wasmtime-pulley", &CRANELIFT_KNOBS[..1]),
+    ];
+    let mut specs = Vec::new();
+    for (engine, id, knobs) in engines {
+        for knobs in knobs {
+            let (name, apply) = (knobs.name, knobs.apply);
+            specs.push(RuntimeSpec {
+                id,
+                strategy: name.to_string(),
+                native: false,
+                interpreter: engine == WasmtimeEngine::Pulley,
+                grow_bound_pages: knobs.grow_bound_pages,
+                memory_limit_pages: knobs.memory_limit_pages,
+                build: Box::new(move || Ok(Box::new(Wasmtime::new(engine, name, apply)?))),
+            });
+        }
+    }
+    specs
+}
 
 /// Which wasmtime engine compiles the guest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,6 +263,14 @@ impl runtime::Instance for Instance {
             size_bytes: self.memory.data_size(&self.store) as u64,
             maximum_pages: self.memory.ty(&self.store).maximum(),
         })
+    }
+
+    fn grow(&mut self, delta_pages: u64) -> Result<u64> {
+        let maximum = self.memory.ty(&self.store).maximum();
+        self.memory
+            .grow(&mut self.store, delta_pages)
+            .map_err(trap)
+            .with_context(|| runtime::grow_error(self.memory.size(&self.store), delta_pages, maximum))
     }
 }
 

@@ -1,0 +1,311 @@
+//! The grow-heavy family: `memory.grow` in the guest's own loop (many small grows, one big grow,
+//! grow-then-touch, the cost of a grow against the current size, failing grows), and a host-side
+//! grow past the maximum.
+//!
+//! A grow cannot be undone, so every timed call gets a fresh instance, created outside the timing.
+//! Criterion's time for a grow case is the time **per grow** (the call's time divided by the grows
+//! it made), so ids, charts and the seed's question all speak of one grow.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::contiguous::{MemoryVariant, LARGE_MAX_PAGES};
+use crate::module::{MemoryPlan, PAGE};
+use crate::procfs;
+use crate::runtime::{Compiled, GuestModule, Instance, Runtime, RuntimeSpec};
+
+/// How many grows a `grow*-at` case makes from its starting size: few enough that the size stays
+/// close to where it started, enough to average one grow's cost.
+pub const AT_GROWS: u32 = 8;
+/// How many failing grows a `grow-fail` case makes in one call.
+pub const FAIL_GROWS: u32 = 1000;
+/// The size at which the failing-grow cases run, in pages.
+pub const FAIL_AT: u64 = 16;
+
+/// A grow-heavy pattern and its size, in pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "pattern", content = "pages")]
+pub enum GrowPattern {
+    /// `grow(1)` from 1 page until the memory has this many pages.
+    Grow1(u64),
+    /// One `grow` from 1 page to this many pages.
+    GrowBig(u64),
+    /// `grow(1)` from 1 page to this many, writing one byte in each new page right after its grow.
+    GrowTouch(u64),
+    /// [`AT_GROWS`] × `grow(1)` starting at this many pages.
+    Grow1At(u64),
+    /// [`AT_GROWS`] × `grow(16)` starting at this many pages.
+    Grow16At(u64),
+    /// [`FAIL_GROWS`] × `memory.grow` past the maximum in the guest (each returns -1), at this size.
+    GrowFail(u64),
+    /// One host-side `Memory::grow` past the maximum (an error value), at this size.
+    HostGrowFail(u64),
+}
+
+impl GrowPattern {
+    /// `grow-1`, `grow-big`, ...: the pattern part of the id.
+    pub fn name(self) -> &'static str {
+        match self {
+            GrowPattern::Grow1(_) => "grow-1",
+            GrowPattern::GrowBig(_) => "grow-big",
+            GrowPattern::GrowTouch(_) => "grow-touch",
+            GrowPattern::Grow1At(_) => "grow1-at",
+            GrowPattern::Grow16At(_) => "grow16-at",
+            GrowPattern::GrowFail(_) => "grow-fail",
+            GrowPattern::HostGrowFail(_) => "host-grow-fail",
+        }
+    }
+
+    /// The size parameter, in pages.
+    pub fn pages(self) -> u64 {
+        match self {
+            GrowPattern::Grow1(p)
+            | GrowPattern::GrowBig(p)
+            | GrowPattern::GrowTouch(p)
+            | GrowPattern::Grow1At(p)
+            | GrowPattern::Grow16At(p)
+            | GrowPattern::GrowFail(p)
+            | GrowPattern::HostGrowFail(p) => p,
+        }
+    }
+
+    /// The same pattern at another size.
+    pub fn with_pages(self, pages: u64) -> Self {
+        match self {
+            GrowPattern::Grow1(_) => GrowPattern::Grow1(pages),
+            GrowPattern::GrowBig(_) => GrowPattern::GrowBig(pages),
+            GrowPattern::GrowTouch(_) => GrowPattern::GrowTouch(pages),
+            GrowPattern::Grow1At(_) => GrowPattern::Grow1At(pages),
+            GrowPattern::Grow16At(_) => GrowPattern::Grow16At(pages),
+            GrowPattern::GrowFail(_) => GrowPattern::GrowFail(pages),
+            GrowPattern::HostGrowFail(_) => GrowPattern::HostGrowFail(pages),
+        }
+    }
+
+    /// The memory's initial size, in pages.
+    pub fn initial(self) -> u64 {
+        match self {
+            GrowPattern::Grow1(_) | GrowPattern::GrowBig(_) | GrowPattern::GrowTouch(_) => 1,
+            GrowPattern::Grow1At(p)
+            | GrowPattern::Grow16At(p)
+            | GrowPattern::GrowFail(p)
+            | GrowPattern::HostGrowFail(p) => p,
+        }
+    }
+
+    /// The size the memory ends at when every grow succeeds, in pages (the exact maximum).
+    pub fn final_pages(self) -> u64 {
+        match self {
+            GrowPattern::Grow1(p) | GrowPattern::GrowBig(p) | GrowPattern::GrowTouch(p) => p,
+            GrowPattern::Grow1At(p) => p + u64::from(AT_GROWS),
+            GrowPattern::Grow16At(p) => p + 16 * u64::from(AT_GROWS),
+            GrowPattern::GrowFail(p) | GrowPattern::HostGrowFail(p) => p,
+        }
+    }
+
+    /// How many grows one call makes (failed ones included).
+    pub fn grows(self) -> u64 {
+        match self {
+            GrowPattern::Grow1(p) | GrowPattern::GrowTouch(p) => p - 1,
+            GrowPattern::GrowBig(_) | GrowPattern::HostGrowFail(_) => 1,
+            GrowPattern::Grow1At(_) | GrowPattern::Grow16At(_) => u64::from(AT_GROWS),
+            GrowPattern::GrowFail(_) => u64::from(FAIL_GROWS),
+        }
+    }
+
+    /// Bytes the memory gains per grow (0 for failing grows).
+    pub fn bytes_per_grow(self) -> u64 {
+        let gained = (self.final_pages() - self.initial()) * PAGE;
+        gained / self.grows()
+    }
+
+    /// The pages a failing grow asks for: one past the maximum, whatever the maximum is.
+    fn failing_delta(plan: &MemoryPlan) -> u64 {
+        plan.maximum.unwrap_or(LARGE_MAX_PAGES) - plan.initial + 1
+    }
+}
+
+/// `grow-1/4096`.
+impl fmt::Display for GrowPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.name(), self.pages())
+    }
+}
+
+/// What a case really runs after its strategy's cap: the requested pattern, the one that runs, and
+/// whether they differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bounded {
+    /// The pattern the matrix lists (and the id names).
+    pub requested: GrowPattern,
+    /// The pattern that runs: smaller when the strategy's grows move the memory.
+    pub runs: GrowPattern,
+    /// The cap in pages, when it applied.
+    pub capped_at: Option<u64>,
+}
+
+/// Applies a strategy's cap: a strategy whose grows copy the memory runs a pattern no larger than
+/// `spec.grow_bound_pages`, and says so.
+pub fn bound(spec: &RuntimeSpec, pattern: GrowPattern) -> Bounded {
+    match spec.grow_bound_pages {
+        Some(cap) if pattern.final_pages() > cap => {
+            let shrink = pattern.final_pages() - pattern.pages();
+            let runs = pattern.with_pages(cap.saturating_sub(shrink).max(2));
+            Bounded {
+                requested: pattern,
+                runs,
+                capped_at: Some(cap),
+            }
+        }
+        _ => Bounded {
+            requested: pattern,
+            runs: pattern,
+            capped_at: None,
+        },
+    }
+}
+
+/// A grow case ready to run: compiled, with its expected outcome.
+pub struct Prepared {
+    compiled: Box<dyn Compiled>,
+    /// The pattern that runs.
+    pub pattern: GrowPattern,
+    /// The memory it runs with.
+    pub plan: MemoryPlan,
+}
+
+/// The guest-grow module for `plan`.
+pub fn guest(plan: MemoryPlan) -> Result<GuestModule> {
+    GuestModule::new(
+        "grow",
+        guest_artifacts::GROW,
+        plan,
+        Some(guest_grow::native::EXPORTS),
+    )
+}
+
+impl Prepared {
+    /// Compiles the grow guest for `runtime` with `variant`'s maximum sized for `pattern`.
+    pub fn new(runtime: &dyn Runtime, pattern: GrowPattern, variant: MemoryVariant) -> Result<Self> {
+        let plan = variant.plan_pages(pattern.initial(), pattern.final_pages());
+        let compiled = runtime.compile(&guest(plan)?)?;
+        Ok(Self {
+            compiled,
+            pattern,
+            plan,
+        })
+    }
+
+    /// A fresh instance at the pattern's starting size.
+    pub fn fresh(&self) -> Result<Box<dyn Instance>> {
+        self.compiled.instantiate()
+    }
+
+    /// Runs the pattern once on `instance` (timed) and checks its outcome (not timed): every grow
+    /// that should succeed did, every one that should fail did.
+    pub fn run(&self, instance: &mut dyn Instance) -> Result<Duration> {
+        let (export, args, expect) = match self.pattern {
+            GrowPattern::Grow1(_) | GrowPattern::Grow1At(_) => {
+                ("grow_many", [1, self.pattern.grows() as u32, 0], self.pattern.grows())
+            }
+            GrowPattern::GrowTouch(_) => {
+                ("grow_many", [1, self.pattern.grows() as u32, 1], self.pattern.grows())
+            }
+            GrowPattern::Grow16At(_) => ("grow_many", [16, AT_GROWS, 0], u64::from(AT_GROWS)),
+            GrowPattern::GrowBig(p) => ("grow_many", [(p - 1) as u32, 1, 0], 1),
+            GrowPattern::GrowFail(_) => {
+                let delta = GrowPattern::failing_delta(&self.plan) as u32;
+                ("grow_fail", [delta, FAIL_GROWS, 0], u64::from(FAIL_GROWS))
+            }
+            GrowPattern::HostGrowFail(_) => {
+                let delta = GrowPattern::failing_delta(&self.plan);
+                let start = Instant::now();
+                let result = instance.grow(delta);
+                let elapsed = start.elapsed();
+                if let Ok(old) = result {
+                    bail!("host grow by {delta} pages past the maximum succeeded (old size {old})");
+                }
+                return Ok(elapsed);
+            }
+        };
+        let start = Instant::now();
+        let got = instance.call(export, args)?;
+        let elapsed = start.elapsed();
+        ensure!(
+            got == expect,
+            "{}: {export}{args:?} returned {got}, expected {expect} (memory plan {:?})",
+            self.pattern,
+            self.plan
+        );
+        Ok(elapsed)
+    }
+}
+
+/// Virtual address space and resident memory one fresh instance adds to the process, and how long
+/// instantiating it took: what a strategy reserves up front.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Footprint {
+    /// Growth of `VmSize` across one instantiation, bytes.
+    pub reserved_virtual_bytes: u64,
+    /// Growth of `VmRSS` across one instantiation, bytes.
+    pub resident_bytes: u64,
+    /// The instantiation's wall time, nanoseconds (one sample; criterion times it properly).
+    pub instantiate_ns: u64,
+}
+
+/// Instantiates once and measures what that instance added to the process.
+pub fn footprint(compiled: &dyn Compiled) -> Result<(Footprint, Box<dyn Instance>)> {
+    let before = procfs::read()?;
+    let start = Instant::now();
+    let instance = compiled.instantiate().context("instantiating to measure")?;
+    let instantiate_ns = start.elapsed().as_nanos() as u64;
+    let after = procfs::read()?;
+    Ok((
+        Footprint {
+            reserved_virtual_bytes: after.virtual_bytes.saturating_sub(before.virtual_bytes),
+            resident_bytes: after.resident_bytes.saturating_sub(before.resident_bytes),
+            instantiate_ns,
+        },
+        instance,
+    ))
+}
+
+impl Prepared {
+    /// See [`footprint`].
+    pub fn footprint(&self) -> Result<(Footprint, Box<dyn Instance>)> {
+        footprint(self.compiled.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_grows_and_bytes_add_up() {
+        let p = GrowPattern::Grow1(4096);
+        assert_eq!((p.initial(), p.final_pages(), p.grows()), (1, 4096, 4095));
+        assert_eq!(p.bytes_per_grow(), PAGE);
+        let big = GrowPattern::GrowBig(256);
+        assert_eq!(big.bytes_per_grow(), 255 * PAGE);
+        let at = GrowPattern::Grow16At(4096);
+        assert_eq!(at.final_pages(), 4096 + 128);
+        assert_eq!(at.bytes_per_grow(), 16 * PAGE);
+        assert_eq!(GrowPattern::GrowFail(16).bytes_per_grow(), 0);
+        assert_eq!(p.to_string(), "grow-1/4096");
+    }
+
+    #[test]
+    fn a_failing_delta_is_always_one_past_the_maximum() {
+        let plan = |maximum| MemoryPlan {
+            decl: crate::module::MemoryDecl::Defined,
+            initial: 16,
+            maximum,
+        };
+        assert_eq!(GrowPattern::failing_delta(&plan(Some(16))), 1);
+        assert_eq!(GrowPattern::failing_delta(&plan(None)), LARGE_MAX_PAGES - 15);
+    }
+}

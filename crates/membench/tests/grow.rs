@@ -1,0 +1,123 @@
+//! Grow semantics on every runtime × strategy of the matrix and every maximum variant: grow returns
+//! the old size, new pages read zero, `memory.size` follows, a grow past the maximum returns -1 and
+//! leaves the memory unchanged and usable, and a host-side grow past it is an error naming the limit.
+
+use membench::contiguous::{MaxDecl, MemoryVariant};
+use membench::grow::{self, GrowPattern, Prepared};
+use membench::matrix::{self, STRATEGY_VARIANTS};
+use membench::module::{MemoryPlan, PAGE};
+use membench::runtime::{is_trap, Instance, RuntimeSpec};
+
+const FAILED: u64 = u32::MAX as u64;
+
+fn for_every_configuration(
+    mut check: impl FnMut(&str, &RuntimeSpec, MemoryVariant, &mut dyn Instance, MemoryPlan),
+) {
+    for spec in matrix::runtimes() {
+        let runtime = spec.build().unwrap_or_else(|e| panic!("{}: {e:#}", spec.id));
+        for variant in STRATEGY_VARIANTS {
+            let plan = variant.plan_pages(2, 6);
+            let compiled = runtime.compile(&grow::guest(plan).unwrap()).unwrap();
+            let mut instance = compiled.instantiate().unwrap();
+            let name = format!("{} {} {}", spec.id, spec.strategy, variant.id());
+            check(&name, &spec, variant, instance.as_mut(), plan);
+        }
+    }
+}
+
+#[test]
+fn grow_returns_the_old_size_new_pages_read_zero_and_size_follows() {
+    for_every_configuration(|name, _, _, instance, plan| {
+        assert_eq!(instance.call("size", [0, 0, 0]).unwrap(), plan.initial, "{name}");
+        assert_eq!(instance.call("grow", [3, 0, 0]).unwrap(), 2, "{name}");
+        assert_eq!(instance.call("size", [0, 0, 0]).unwrap(), 5, "{name}");
+        assert_eq!(instance.memory().unwrap().size_bytes, 5 * PAGE, "{name}");
+        let new = [2 * PAGE as u32, 3 * PAGE as u32, 0];
+        assert_eq!(instance.call("sum_bytes", new).unwrap(), 0, "{name}: new pages read zero");
+        instance.call("store_u8", [5 * PAGE as u32 - 1, 9, 0]).unwrap();
+        assert_eq!(instance.call("load_u8", [5 * PAGE as u32 - 1, 0, 0]).unwrap(), 9, "{name}");
+        // Host-side grow follows the same rule and the guest sees it.
+        assert_eq!(instance.grow(1).unwrap(), 5, "{name}");
+        assert_eq!(instance.call("size", [0, 0, 0]).unwrap(), 6, "{name}");
+        // A grow of 0 is a query.
+        assert_eq!(instance.call("grow", [0, 0, 0]).unwrap(), 6, "{name}");
+    });
+}
+
+#[test]
+fn growing_past_the_maximum_fails_and_leaves_memory_unchanged_and_usable() {
+    for_every_configuration(|name, spec, variant, instance, plan| {
+        instance.call("store_u8", [PAGE as u32, 42, 0]).unwrap();
+        // The effective limit: the declared maximum (4 GiB without one), lowered by a host limit
+        // such as the pooling allocator's `max_memory_size` or wasmi's `StoreLimits`.
+        let declared = plan.maximum.unwrap_or(65536);
+        let limit = declared.min(spec.memory_limit_pages.unwrap_or(u64::MAX));
+        let past = limit - plan.initial + 1;
+        assert_eq!(instance.call("grow", [past as u32, 0, 0]).unwrap(), FAILED, "{name}");
+        assert_eq!(instance.call("size", [0, 0, 0]).unwrap(), plan.initial, "{name}");
+        assert_eq!(instance.call("load_u8", [PAGE as u32, 0, 0]).unwrap(), 42, "{name}");
+        let err = instance.grow(past).expect_err(name);
+        assert!(!is_trap(&err), "{name}: a host grow failure is an error value, not a trap");
+        let message = format!("{err:#}");
+        match variant.maximum {
+            MaxDecl::None => assert!(message.contains("no declared maximum"), "{name}: {message}"),
+            _ => assert!(
+                message.contains(&format!("declared maximum {declared} pages")),
+                "{name}: {message}"
+            ),
+        }
+        assert_eq!(instance.memory().unwrap().size_bytes, plan.initial * PAGE, "{name}");
+        // Up to an exact maximum still works after the failures, and one page more does not.
+        if variant.maximum == MaxDecl::Exact {
+            let rest = (declared - plan.initial) as u32;
+            assert_eq!(instance.call("grow", [rest, 0, 0]).unwrap(), plan.initial, "{name}");
+            assert_eq!(instance.call("grow", [1, 0, 0]).unwrap(), FAILED, "{name}");
+            assert_eq!(instance.call("load_u8", [PAGE as u32, 0, 0]).unwrap(), 42, "{name}");
+        }
+    });
+}
+
+#[test]
+fn every_grow_pattern_runs_and_checks_its_outcome_on_every_configuration() {
+    let patterns = [
+        GrowPattern::Grow1(64),
+        GrowPattern::GrowBig(64),
+        GrowPattern::GrowTouch(64),
+        GrowPattern::Grow1At(16),
+        GrowPattern::Grow16At(16),
+        GrowPattern::GrowFail(16),
+        GrowPattern::HostGrowFail(16),
+    ];
+    for spec in matrix::runtimes() {
+        let runtime = spec.build().unwrap();
+        for variant in STRATEGY_VARIANTS {
+            for pattern in patterns {
+                let prepared = Prepared::new(runtime.as_ref(), pattern, variant).unwrap();
+                let mut instance = prepared.fresh().unwrap();
+                prepared
+                    .run(instance.as_mut())
+                    .unwrap_or_else(|e| panic!("{} {} {pattern}: {e:#}", spec.id, spec.strategy));
+                let expected = match pattern {
+                    GrowPattern::GrowFail(p) | GrowPattern::HostGrowFail(p) => p,
+                    p => p.final_pages(),
+                };
+                let size = instance.memory().unwrap().size_bytes;
+                assert_eq!(size, expected * PAGE, "{} {} {pattern}", spec.id, spec.strategy);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_strategy_that_moves_memory_on_grow_is_capped_and_says_so() {
+    for spec in matrix::runtimes() {
+        let b = grow::bound(&spec, GrowPattern::Grow1(16384));
+        match spec.grow_bound_pages {
+            Some(cap) => {
+                assert_eq!(b.capped_at, Some(cap));
+                assert!(b.runs.final_pages() <= cap, "{}", spec.strategy);
+            }
+            None => assert_eq!(b.runs, b.requested),
+        }
+    }
+}
