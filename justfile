@@ -1,4 +1,8 @@
-# wasm-memory-bench tasks. Every recipe is a plain cargo command too (shown in README.md).
+# wasm-memory-bench tasks. Every recipe is a plain cargo command too (see README.md).
+
+# Criterion's filter selecting the quick matrix: every runtime-engine (default strategy) and native.
+quick_contiguous := '(seq-read-i64|random-read-i64|seq-write-i64)/1MiB/[^/]+/(defined-max|host-buffer)$'
+quick_grow := 'grow1-at/(1|256|4096)/[^/]+/defined-(max|nomax)$|grow-fail/16/[^/]+/defined-max$|instantiate/16/.*defined-(nomax|max4g)'
 
 # Run every criterion family (the default subset of the matrix).
 bench *ARGS:
@@ -7,6 +11,27 @@ bench *ARGS:
 # Run every case of the full matrix (much longer).
 bench-full *ARGS:
     MEMBENCH_FULL=1 cargo bench {{ARGS}}
+
+# Measure the default matrix from scratch, then collect and render into reports/.
+report:
+    rm -rf target/criterion target/membench
+    cargo bench
+    just collect render
+
+# A reduced matrix that still touches every runtime (about 3 minutes after the build), rendered into reports/.
+report-quick:
+    rm -rf target/criterion target/membench
+    cargo bench --bench contiguous -- '{{quick_contiguous}}'
+    cargo bench --bench grow -- '{{quick_grow}}'
+    just collect render
+
+# Gather criterion's estimates, the case records and this machine's environment into reports/results.json.
+collect:
+    cargo run --release -p membench-cli -- collect --target target --out reports/results.json
+
+# Re-render charts, REPORT.md and results.csv from reports/results.json (measures nothing).
+render:
+    cargo run --release -p membench-cli -- render --input reports/results.json --out reports
 
 # The tests: correctness and semantics on every runtime (release, sharing the benches' build).
 test:

@@ -46,7 +46,9 @@ fn main() {
         let mut prepared: Option<Prepared> = None;
         runner.case(&mut group, case.runtime, &id, |b, spec, runtime| {
             let p = prepared.get_or_insert_with(|| {
-                let variant = case.variant.unwrap_or(membench::contiguous::MemoryVariant::ALL[0]);
+                let variant = case
+                    .variant
+                    .unwrap_or(membench::contiguous::MemoryVariant::ALL[0]);
                 let p = check(Prepared::new(runtime, case.pattern, variant, case.size));
                 support::write_record(&record(&p, spec, runtime.version()));
                 p

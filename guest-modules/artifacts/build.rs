@@ -62,8 +62,15 @@ fn main() {
     let mut gen = String::new();
     for guest in GUESTS {
         let file = guest.replace('-', "_");
-        let wasm = target_dir.join(TARGET).join("release").join(format!("{file}.wasm"));
-        assert!(wasm.exists(), "the guest build did not produce {}", wasm.display());
+        let wasm = target_dir
+            .join(TARGET)
+            .join("release")
+            .join(format!("{file}.wasm"));
+        assert!(
+            wasm.exists(),
+            "the guest build did not produce {}",
+            wasm.display()
+        );
         let konst = file.trim_start_matches("guest_").to_uppercase();
         writeln!(
             gen,

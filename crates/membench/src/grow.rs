@@ -189,7 +189,11 @@ pub fn guest(plan: MemoryPlan) -> Result<GuestModule> {
 
 impl Prepared {
     /// Compiles the grow guest for `runtime` with `variant`'s maximum sized for `pattern`.
-    pub fn new(runtime: &dyn Runtime, pattern: GrowPattern, variant: MemoryVariant) -> Result<Self> {
+    pub fn new(
+        runtime: &dyn Runtime,
+        pattern: GrowPattern,
+        variant: MemoryVariant,
+    ) -> Result<Self> {
         let plan = variant.plan_pages(pattern.initial(), pattern.final_pages());
         let compiled = runtime.compile(&guest(plan)?)?;
         Ok(Self {
@@ -208,12 +212,16 @@ impl Prepared {
     /// that should succeed did, every one that should fail did.
     pub fn run(&self, instance: &mut dyn Instance) -> Result<Duration> {
         let (export, args, expect) = match self.pattern {
-            GrowPattern::Grow1(_) | GrowPattern::Grow1At(_) => {
-                ("grow_many", [1, self.pattern.grows() as u32, 0], self.pattern.grows())
-            }
-            GrowPattern::GrowTouch(_) => {
-                ("grow_many", [1, self.pattern.grows() as u32, 1], self.pattern.grows())
-            }
+            GrowPattern::Grow1(_) | GrowPattern::Grow1At(_) => (
+                "grow_many",
+                [1, self.pattern.grows() as u32, 0],
+                self.pattern.grows(),
+            ),
+            GrowPattern::GrowTouch(_) => (
+                "grow_many",
+                [1, self.pattern.grows() as u32, 1],
+                self.pattern.grows(),
+            ),
             GrowPattern::Grow16At(_) => ("grow_many", [16, AT_GROWS, 0], u64::from(AT_GROWS)),
             GrowPattern::GrowBig(p) => ("grow_many", [(p - 1) as u32, 1, 0], 1),
             GrowPattern::GrowFail(_) => {
@@ -306,6 +314,9 @@ mod tests {
             maximum,
         };
         assert_eq!(GrowPattern::failing_delta(&plan(Some(16))), 1);
-        assert_eq!(GrowPattern::failing_delta(&plan(None)), LARGE_MAX_PAGES - 15);
+        assert_eq!(
+            GrowPattern::failing_delta(&plan(None)),
+            LARGE_MAX_PAGES - 15
+        );
     }
 }

@@ -167,7 +167,10 @@ fn in_default_strategy(case: &ContiguousCase) -> bool {
     let p = case.pattern;
     p.touch == Touch::Warm
         && p.width == Width::I64
-        && matches!(p.kernel, Kernel::SeqRead | Kernel::SeqWrite | Kernel::RandomRead)
+        && matches!(
+            p.kernel,
+            Kernel::SeqRead | Kernel::SeqWrite | Kernel::RandomRead
+        )
         && case.size == 1 << 20
 }
 
@@ -175,13 +178,18 @@ fn in_default(case: &ContiguousCase, defined_max: MemoryVariant) -> bool {
     let p = case.pattern;
     let main_variant = case.variant.is_none() || case.variant == Some(defined_max);
     match p.touch {
-        Touch::FirstTouch => main_variant && matches!(case.size, s if s == 1 << 20 || s == 32 << 20),
+        Touch::FirstTouch => {
+            main_variant && matches!(case.size, s if s == 1 << 20 || s == 32 << 20)
+        }
         Touch::Warm => {
             if case.size > 32 << 20 {
                 return false;
             }
             let variant_axis = p.width == Width::I64
-                && matches!(p.kernel, Kernel::SeqRead | Kernel::SeqWrite | Kernel::RandomRead)
+                && matches!(
+                    p.kernel,
+                    Kernel::SeqRead | Kernel::SeqWrite | Kernel::RandomRead
+                )
                 && case.size == 1 << 20;
             main_variant || variant_axis
         }
@@ -225,12 +233,19 @@ pub const GROW_AT: [u64; 5] = [1, 16, 256, 4096, 16384];
 pub fn grow(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<GrowCase> {
     let mut patterns = Vec::new();
     for to in GROW_TO {
-        patterns.extend([GrowPattern::Grow1(to), GrowPattern::GrowBig(to), GrowPattern::GrowTouch(to)]);
+        patterns.extend([
+            GrowPattern::Grow1(to),
+            GrowPattern::GrowBig(to),
+            GrowPattern::GrowTouch(to),
+        ]);
     }
     for at in GROW_AT {
         patterns.extend([GrowPattern::Grow1At(at), GrowPattern::Grow16At(at)]);
     }
-    patterns.extend([GrowPattern::GrowFail(grow::FAIL_AT), GrowPattern::HostGrowFail(grow::FAIL_AT)]);
+    patterns.extend([
+        GrowPattern::GrowFail(grow::FAIL_AT),
+        GrowPattern::HostGrowFail(grow::FAIL_AT),
+    ]);
     let default = |p: &GrowPattern| match *p {
         GrowPattern::Grow1(to) => to <= 4096,
         GrowPattern::GrowBig(to) | GrowPattern::GrowTouch(to) => to == 4096,
@@ -239,7 +254,10 @@ pub fn grow(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<GrowCase> {
         GrowPattern::GrowFail(_) | GrowPattern::HostGrowFail(_) => true,
     };
     let mut cases = Vec::new();
-    for pattern in patterns.iter().filter(|p| scope == Scope::Full || default(p)) {
+    for pattern in patterns
+        .iter()
+        .filter(|p| scope == Scope::Full || default(p))
+    {
         for runtime in 0..runtimes.len() {
             for variant in STRATEGY_VARIANTS {
                 cases.push(GrowCase {
@@ -296,10 +314,17 @@ mod tests {
         assert!(default.len() < full.len());
         assert!(default.iter().all(|c| full.contains(c)));
         for (r, spec) in rts.iter().enumerate() {
-            assert!(default.iter().any(|c| c.runtime == r), "{} {}", spec.id, spec.strategy);
+            assert!(
+                default.iter().any(|c| c.runtime == r),
+                "{} {}",
+                spec.id,
+                spec.strategy
+            );
             if spec.is_default() {
                 for k in Kernel::ALL {
-                    assert!(default.iter().any(|c| c.runtime == r && c.pattern.kernel == k));
+                    assert!(default
+                        .iter()
+                        .any(|c| c.runtime == r && c.pattern.kernel == k));
                 }
             }
         }

@@ -42,9 +42,13 @@ impl MemoryPlan {
     /// `initial` and `maximum` as the 32-bit page counts the runtimes' memory-type constructors take.
     pub fn limits32(&self) -> Result<(u32, Option<u32>)> {
         let pages32 = |pages: u64| {
-            u32::try_from(pages).with_context(|| format!("{pages} pages do not fit a 32-bit memory"))
+            u32::try_from(pages)
+                .with_context(|| format!("{pages} pages do not fit a 32-bit memory"))
         };
-        Ok((pages32(self.initial)?, self.maximum.map(pages32).transpose()?))
+        Ok((
+            pages32(self.initial)?,
+            self.maximum.map(pages32).transpose()?,
+        ))
     }
 
     /// The wasm type of this memory (32-bit, unshared, 64 KiB pages).
@@ -104,27 +108,30 @@ pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
     }
     if let Some(max) = plan.maximum {
         if max < plan.initial {
-            bail!("maximum {max} pages is below initial {} pages", plan.initial);
+            bail!(
+                "maximum {max} pages is below initial {} pages",
+                plan.initial
+            );
         }
     }
     let mut out = wasm_encoder::Module::new();
     let mut import_written = false;
-    let write_imports =
-        |out: &mut wasm_encoder::Module, reader: Option<wasmparser::ImportSectionReader>| {
-            let mut section = wasm_encoder::ImportSection::new();
-            if let Some(reader) = reader {
-                RoundtripReencoder
-                    .parse_import_section(&mut section, reader)
-                    .context("re-encoding the import section")?;
-            }
-            if plan.decl == MemoryDecl::Imported {
-                section.import(MEMORY_IMPORT.0, MEMORY_IMPORT.1, plan.memory_type());
-            }
-            if !section.is_empty() {
-                out.section(&section);
-            }
-            anyhow::Ok(())
-        };
+    let write_imports = |out: &mut wasm_encoder::Module,
+                         reader: Option<wasmparser::ImportSectionReader>| {
+        let mut section = wasm_encoder::ImportSection::new();
+        if let Some(reader) = reader {
+            RoundtripReencoder
+                .parse_import_section(&mut section, reader)
+                .context("re-encoding the import section")?;
+        }
+        if plan.decl == MemoryDecl::Imported {
+            section.import(MEMORY_IMPORT.0, MEMORY_IMPORT.1, plan.memory_type());
+        }
+        if !section.is_empty() {
+            out.section(&section);
+        }
+        anyhow::Ok(())
+    };
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.context("parsing the module")?;
         match &payload {

@@ -13,7 +13,8 @@ pub struct ProcMemory {
 
 /// Reads `/proc/self/status`.
 pub fn read() -> Result<ProcMemory> {
-    let status = std::fs::read_to_string("/proc/self/status").context("reading /proc/self/status")?;
+    let status =
+        std::fs::read_to_string("/proc/self/status").context("reading /proc/self/status")?;
     Ok(ProcMemory {
         virtual_bytes: field_kib(&status, "VmSize:")? * 1024,
         resident_bytes: field_kib(&status, "VmRSS:")? * 1024,

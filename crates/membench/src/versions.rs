@@ -11,3 +11,13 @@ pub const CRITERION: &str = env!("MEMBENCH_VERSION_CRITERION");
 /// `rustc --version` of the compiler that built the host (and, through the nested build, the
 /// guests: one toolchain builds both).
 pub const RUSTC: &str = env!("MEMBENCH_VERSION_RUSTC");
+
+/// Every crate version above, by crate name.
+pub fn all() -> [(&'static str, &'static str); 4] {
+    [
+        ("wasmtime", WASMTIME),
+        ("wasmer", WASMER),
+        ("wasmi", WASMI),
+        ("criterion", CRITERION),
+    ]
+}

@@ -63,7 +63,12 @@ fn every_pattern_on_every_runtime_and_variant_matches_native() {
     let plan = MemoryVariant::ALL[0].plan(static_pages(), SIZE as u64);
     let native = &runtimes[0];
     assert_eq!(native.0, "native-rustc");
-    let mut native_instance = native.1.compile(&guest(plan)).unwrap().instantiate().unwrap();
+    let mut native_instance = native
+        .1
+        .compile(&guest(plan))
+        .unwrap()
+        .instantiate()
+        .unwrap();
     let expected = run_all_patterns(native_instance.as_mut());
     // The patterns really differ from one another (a kernel that did nothing would not).
     let distinct: std::collections::HashSet<_> = expected.iter().map(|e| (e.1, e.2)).collect();
@@ -78,7 +83,13 @@ fn every_pattern_on_every_runtime_and_variant_matches_native() {
                 .instantiate()
                 .unwrap_or_else(|e| panic!("{id} {variant:?}: {e:#}"));
             let got = run_all_patterns(instance.as_mut());
-            assert_eq!(got, expected, "{id} {} with {}", rt.strategy(), variant.id());
+            assert_eq!(
+                got,
+                expected,
+                "{id} {} with {}",
+                rt.strategy(),
+                variant.id()
+            );
         }
     }
 }
@@ -132,6 +143,9 @@ fn a_missing_export_is_an_error_naming_it() {
         let mut instance = rt.compile(&guest(plan)).unwrap().instantiate().unwrap();
         let err = instance.call("no_such_export", [0, 0, 0]).unwrap_err();
         assert!(!is_trap(&err), "{id}");
-        assert!(format!("{err:#}").contains("no_such_export"), "{id}: {err:#}");
+        assert!(
+            format!("{err:#}").contains("no_such_export"),
+            "{id}: {err:#}"
+        );
     }
 }

@@ -14,7 +14,9 @@ fn for_every_configuration(
     mut check: impl FnMut(&str, &RuntimeSpec, MemoryVariant, &mut dyn Instance, MemoryPlan),
 ) {
     for spec in matrix::runtimes() {
-        let runtime = spec.build().unwrap_or_else(|e| panic!("{}: {e:#}", spec.id));
+        let runtime = spec
+            .build()
+            .unwrap_or_else(|e| panic!("{}: {e:#}", spec.id));
         for variant in STRATEGY_VARIANTS {
             let plan = variant.plan_pages(2, 6);
             let compiled = runtime.compile(&grow::guest(plan).unwrap()).unwrap();
@@ -28,14 +30,30 @@ fn for_every_configuration(
 #[test]
 fn grow_returns_the_old_size_new_pages_read_zero_and_size_follows() {
     for_every_configuration(|name, _, _, instance, plan| {
-        assert_eq!(instance.call("size", [0, 0, 0]).unwrap(), plan.initial, "{name}");
+        assert_eq!(
+            instance.call("size", [0, 0, 0]).unwrap(),
+            plan.initial,
+            "{name}"
+        );
         assert_eq!(instance.call("grow", [3, 0, 0]).unwrap(), 2, "{name}");
         assert_eq!(instance.call("size", [0, 0, 0]).unwrap(), 5, "{name}");
         assert_eq!(instance.memory().unwrap().size_bytes, 5 * PAGE, "{name}");
         let new = [2 * PAGE as u32, 3 * PAGE as u32, 0];
-        assert_eq!(instance.call("sum_bytes", new).unwrap(), 0, "{name}: new pages read zero");
-        instance.call("store_u8", [5 * PAGE as u32 - 1, 9, 0]).unwrap();
-        assert_eq!(instance.call("load_u8", [5 * PAGE as u32 - 1, 0, 0]).unwrap(), 9, "{name}");
+        assert_eq!(
+            instance.call("sum_bytes", new).unwrap(),
+            0,
+            "{name}: new pages read zero"
+        );
+        instance
+            .call("store_u8", [5 * PAGE as u32 - 1, 9, 0])
+            .unwrap();
+        assert_eq!(
+            instance
+                .call("load_u8", [5 * PAGE as u32 - 1, 0, 0])
+                .unwrap(),
+            9,
+            "{name}"
+        );
         // Host-side grow follows the same rule and the guest sees it.
         assert_eq!(instance.grow(1).unwrap(), 5, "{name}");
         assert_eq!(instance.call("size", [0, 0, 0]).unwrap(), 6, "{name}");
@@ -53,11 +71,26 @@ fn growing_past_the_maximum_fails_and_leaves_memory_unchanged_and_usable() {
         let declared = plan.maximum.unwrap_or(65536);
         let limit = declared.min(spec.memory_limit_pages.unwrap_or(u64::MAX));
         let past = limit - plan.initial + 1;
-        assert_eq!(instance.call("grow", [past as u32, 0, 0]).unwrap(), FAILED, "{name}");
-        assert_eq!(instance.call("size", [0, 0, 0]).unwrap(), plan.initial, "{name}");
-        assert_eq!(instance.call("load_u8", [PAGE as u32, 0, 0]).unwrap(), 42, "{name}");
+        assert_eq!(
+            instance.call("grow", [past as u32, 0, 0]).unwrap(),
+            FAILED,
+            "{name}"
+        );
+        assert_eq!(
+            instance.call("size", [0, 0, 0]).unwrap(),
+            plan.initial,
+            "{name}"
+        );
+        assert_eq!(
+            instance.call("load_u8", [PAGE as u32, 0, 0]).unwrap(),
+            42,
+            "{name}"
+        );
         let err = instance.grow(past).expect_err(name);
-        assert!(!is_trap(&err), "{name}: a host grow failure is an error value, not a trap");
+        assert!(
+            !is_trap(&err),
+            "{name}: a host grow failure is an error value, not a trap"
+        );
         let message = format!("{err:#}");
         match variant.maximum {
             MaxDecl::None => assert!(message.contains("no declared maximum"), "{name}: {message}"),
@@ -66,13 +99,25 @@ fn growing_past_the_maximum_fails_and_leaves_memory_unchanged_and_usable() {
                 "{name}: {message}"
             ),
         }
-        assert_eq!(instance.memory().unwrap().size_bytes, plan.initial * PAGE, "{name}");
+        assert_eq!(
+            instance.memory().unwrap().size_bytes,
+            plan.initial * PAGE,
+            "{name}"
+        );
         // Up to an exact maximum still works after the failures, and one page more does not.
         if variant.maximum == MaxDecl::Exact {
             let rest = (declared - plan.initial) as u32;
-            assert_eq!(instance.call("grow", [rest, 0, 0]).unwrap(), plan.initial, "{name}");
+            assert_eq!(
+                instance.call("grow", [rest, 0, 0]).unwrap(),
+                plan.initial,
+                "{name}"
+            );
             assert_eq!(instance.call("grow", [1, 0, 0]).unwrap(), FAILED, "{name}");
-            assert_eq!(instance.call("load_u8", [PAGE as u32, 0, 0]).unwrap(), 42, "{name}");
+            assert_eq!(
+                instance.call("load_u8", [PAGE as u32, 0, 0]).unwrap(),
+                42,
+                "{name}"
+            );
         }
     });
 }
@@ -102,7 +147,13 @@ fn every_grow_pattern_runs_and_checks_its_outcome_on_every_configuration() {
                     p => p.final_pages(),
                 };
                 let size = instance.memory().unwrap().size_bytes;
-                assert_eq!(size, expected * PAGE, "{} {} {pattern}", spec.id, spec.strategy);
+                assert_eq!(
+                    size,
+                    expected * PAGE,
+                    "{} {} {pattern}",
+                    spec.id,
+                    spec.strategy
+                );
             }
         }
     }

@@ -63,9 +63,9 @@ impl runtime::Runtime for Native {
         crate::versions::RUSTC
     }
     fn compile(&self, guest: &GuestModule) -> Result<Box<dyn runtime::Compiled>> {
-        let exports = guest
-            .native
-            .with_context(|| format!("{} has no native build to run as the baseline", guest.name))?;
+        let exports = guest.native.with_context(|| {
+            format!("{} has no native build to run as the baseline", guest.name)
+        })?;
         Ok(Box::new(Compiled {
             strategy: self.0,
             exports,
@@ -111,7 +111,10 @@ impl Memory {
     fn mmap(initial: u64, maximum: u64) -> Result<Self> {
         let reserved = (maximum * PAGE) as usize;
         let len = (initial * PAGE) as usize;
-        ensure!(initial <= maximum, "initial {initial} pages above maximum {maximum}");
+        ensure!(
+            initial <= maximum,
+            "initial {initial} pages above maximum {maximum}"
+        );
         // SAFETY: a fresh anonymous mapping, touched by nothing else.
         let base = unsafe {
             libc::mmap(
@@ -124,7 +127,10 @@ impl Memory {
             )
         };
         if base == libc::MAP_FAILED {
-            bail!("reserving {reserved} bytes: {}", std::io::Error::last_os_error());
+            bail!(
+                "reserving {reserved} bytes: {}",
+                std::io::Error::last_os_error()
+            );
         }
         let base = NonNull::new(base.cast::<u8>()).context("mmap returned null")?;
         let mut memory = Memory::Mmap {
@@ -230,7 +236,9 @@ impl runtime::Instance for Instance {
             if end > len {
                 // What a wasm runtime traps on; natively it would be undefined behaviour.
                 return Err(anyhow::Error::new(Trap {
-                    message: format!("out of bounds memory access: [{start}, {end}) past {len} bytes"),
+                    message: format!(
+                        "out of bounds memory access: [{start}, {end}) past {len} bytes"
+                    ),
                 }))
                 .with_context(|| format!("calling `{name}`"));
             }

@@ -8,8 +8,8 @@ use std::ptr::NonNull;
 use wasmer::sys::vm::{VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition};
 use wasmer::sys::{BaseTunables, Cranelift, EngineBuilder, NativeEngineExt, Singlepass, Tunables};
 use wasmer::{
-    imports, Engine, Memory, MemoryError, MemoryStyle, MemoryType, Module, Pages, Store, TableStyle,
-    TableType, TypedFunction,
+    imports, Engine, Memory, MemoryError, MemoryStyle, MemoryType, Module, Pages, Store,
+    TableStyle, TableType, TypedFunction,
 };
 
 use crate::module::MemoryDecl;
@@ -45,7 +45,7 @@ pub fn specs() -> Vec<RuntimeSpec> {
                 native: false,
                 interpreter: false,
                 // A dynamic memory reserves only its current size plus guard: every grow moves it.
-                grow_bound_pages: guard.map(|_| 256),
+                grow_bound_pages: guard.map(|_| 64),
                 memory_limit_pages: None,
                 build: Box::new(move || Ok(Box::new(wasmer()))),
             });
@@ -176,7 +176,9 @@ impl runtime::Compiled for Compiled {
         };
         let instance = wasmer::Instance::new(&mut store, &self.module, &imports)
             .map_err(|e| match e {
-                wasmer::InstantiationError::Start(t) => anyhow::Error::new(Trap { message: t.message() }),
+                wasmer::InstantiationError::Start(t) => anyhow::Error::new(Trap {
+                    message: t.message(),
+                }),
                 other => other.into(),
             })
             .with_context(|| format!("instantiating {}", self.guest.name))?;
@@ -218,7 +220,11 @@ impl runtime::Instance for Instance {
         let [a, b, c] = args.map(|v| v as i32);
         func.call(&mut self.store, a, b, c)
             .map(|v| v as u64)
-            .map_err(|e| anyhow::Error::new(Trap { message: e.message() }))
+            .map_err(|e| {
+                anyhow::Error::new(Trap {
+                    message: e.message(),
+                })
+            })
             .with_context(|| format!("calling `{name}`"))
     }
 
@@ -233,8 +239,11 @@ impl runtime::Instance for Instance {
     fn grow(&mut self, delta_pages: u64) -> Result<u64> {
         let ty = self.memory.ty(&self.store);
         let current = u64::from(self.memory.view(&self.store).size().0);
-        let context = || runtime::grow_error(current, delta_pages, ty.maximum.map(|p| u64::from(p.0)));
-        let delta = u32::try_from(delta_pages).map_err(anyhow::Error::new).with_context(context)?;
+        let context =
+            || runtime::grow_error(current, delta_pages, ty.maximum.map(|p| u64::from(p.0)));
+        let delta = u32::try_from(delta_pages)
+            .map_err(anyhow::Error::new)
+            .with_context(context)?;
         self.memory
             .grow(&mut self.store, Pages(delta))
             .map(|old| u64::from(old.0))
@@ -242,4 +251,3 @@ impl runtime::Instance for Instance {
             .with_context(context)
     }
 }
-

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, Result};
-use wasmi::{Engine, Linker, Memory, MemoryType, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
+use wasmi::{
+    Engine, Linker, Memory, MemoryType, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc,
+};
 
 use crate::module::MemoryDecl;
 use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};

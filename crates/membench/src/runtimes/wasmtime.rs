@@ -55,7 +55,7 @@ const CRANELIFT_KNOBS: &[Knobs] = &[
                 .memory_guard_size(0)
                 .memory_reservation_for_growth(0);
         },
-        grow_bound_pages: Some(256),
+        grow_bound_pages: Some(64),
         memory_limit_pages: None,
     },
     Knobs {
@@ -100,9 +100,21 @@ const CRANELIFT_KNOBS: &[Knobs] = &[
 /// The matrix entries of wasmtime: every engine × the strategies it runs.
 pub fn specs() -> Vec<RuntimeSpec> {
     let engines = [
-        (WasmtimeEngine::Cranelift, "wasmtime-cranelift", CRANELIFT_KNOBS),
-        (WasmtimeEngine::Winch, "wasmtime-winch", &CRANELIFT_KNOBS[..1]),
-        (WasmtimeEngine::Pulley, "wasmtime-pulley", &CRANELIFT_KNOBS[..1]),
+        (
+            WasmtimeEngine::Cranelift,
+            "wasmtime-cranelift",
+            CRANELIFT_KNOBS,
+        ),
+        (
+            WasmtimeEngine::Winch,
+            "wasmtime-winch",
+            &CRANELIFT_KNOBS[..1],
+        ),
+        (
+            WasmtimeEngine::Pulley,
+            "wasmtime-pulley",
+            &CRANELIFT_KNOBS[..1],
+        ),
     ];
     let mut specs = Vec::new();
     for (engine, id, knobs) in engines {
@@ -159,7 +171,10 @@ impl Wasmtime {
                 "winch"
             }
             WasmtimeEngine::Pulley => {
-                config.target("pulley64").map_err(trap).context("selecting the pulley64 target")?;
+                config
+                    .target("pulley64")
+                    .map_err(trap)
+                    .context("selecting the pulley64 target")?;
                 "pulley"
             }
         };
@@ -210,7 +225,9 @@ impl runtime::Compiled for Compiled {
         if self.guest.memory.decl == MemoryDecl::Imported {
             let (initial, maximum) = self.guest.memory.limits32()?;
             let ty = MemoryType::new(initial, maximum);
-            let memory = Memory::new(&mut store, ty).map_err(trap).context("creating the host memory")?;
+            let memory = Memory::new(&mut store, ty)
+                .map_err(trap)
+                .context("creating the host memory")?;
             let (module, name) = crate::module::MEMORY_IMPORT;
             linker.define(&store, module, name, memory).map_err(trap)?;
         }
@@ -270,7 +287,9 @@ impl runtime::Instance for Instance {
         self.memory
             .grow(&mut self.store, delta_pages)
             .map_err(trap)
-            .with_context(|| runtime::grow_error(self.memory.size(&self.store), delta_pages, maximum))
+            .with_context(|| {
+                runtime::grow_error(self.memory.size(&self.store), delta_pages, maximum)
+            })
     }
 }
 
@@ -283,4 +302,3 @@ fn trap(err: wasmtime::Error) -> anyhow::Error {
         None => err.into(),
     }
 }
-

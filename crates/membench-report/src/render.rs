@@ -1,0 +1,743 @@
+//! Turns a collected run into the published report: charts (SVG + PNG), `REPORT.md` with tables and
+//! findings computed from the same numbers, the seed-claims table, and `results.csv`. Rendering
+//! reads only the `Results` it is given, so re-rendering committed results reproduces the files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::charts::{self, Bar, BarPanel, Chart, Frame, Line};
+use crate::collect::{Results, Row};
+
+const NATIVE: &str = "native-rustc";
+
+/// The id parts the report groups by: `<family>/<pattern>/<size>/<runtime>/<variant>[@<strategy>]`.
+struct Id<'a> {
+    family: &'a str,
+    pattern: &'a str,
+    size: &'a str,
+    runtime: &'a str,
+    variant: &'a str,
+    strategy: Option<&'a str>,
+}
+
+fn parse(id: &str) -> Option<Id<'_>> {
+    let family = id.split('/').next()?;
+    // `instantiate/<pages>/...` has no pattern part: the family is the pattern.
+    let (pattern, mut it) = match family {
+        "instantiate" => (family, id.splitn(4, '/').skip(1)),
+        _ => {
+            let mut it = id.splitn(5, '/').skip(1);
+            (it.next()?, it)
+        }
+    };
+    let (size, runtime, rest) = (it.next()?, it.next()?, it.next()?);
+    let (variant, strategy) = match rest.split_once('@') {
+        Some((v, s)) => (v, Some(s)),
+        None => (rest, None),
+    };
+    Some(Id {
+        family,
+        pattern,
+        size,
+        runtime,
+        variant,
+        strategy,
+    })
+}
+
+fn footer(results: &Results) -> String {
+    let e = &results.environment;
+    format!(
+        "{} · {} cores · {} · commit {} · {}",
+        e.cpu,
+        e.cores,
+        charts::si_bytes(e.memory_bytes as f64),
+        e.commit,
+        e.date
+    )
+}
+
+/// Renders everything into `out` (`reports/`).
+pub fn render(results: &Results, out: &Path) -> Result<()> {
+    let charts_dir = out.join("charts");
+    std::fs::create_dir_all(&charts_dir)
+        .with_context(|| format!("creating {}", charts_dir.display()))?;
+    let mut md = String::new();
+    environment_block(results, &mut md);
+    contiguous(results, &charts_dir, &mut md)?;
+    grow(results, &charts_dir, &mut md)?;
+    instantiate(results, &charts_dir, &mut md)?;
+    seed_claims(results, &mut md);
+    failures(results, &mut md);
+    std::fs::write(out.join("REPORT.md"), md).context("writing REPORT.md")?;
+    write_csv(results, &out.join("results.csv"))?;
+    Ok(())
+}
+
+fn environment_block(results: &Results, md: &mut String) {
+    let e = &results.environment;
+    let _ = writeln!(md, "# wasm-memory-bench report\n");
+    let _ =
+        writeln!(
+        md,
+        "Every figure below was measured in one run on the machine described here; criterion's \
+         point estimate is shown with its {:.0} % confidence interval. Raw data: \
+         [results.json](results.json), [results.csv](results.csv).\n",
+        results.rows.iter().find_map(|r| r.estimate).map_or(95.0, |e| e.confidence * 100.0)
+    );
+    let _ = writeln!(md, "## Environment\n\n| | |\n|---|---|");
+    let _ = writeln!(md, "| CPU | {} ({} logical cores) |", e.cpu, e.cores);
+    let _ = writeln!(md, "| Caches | {} |", e.caches.join(", "));
+    let _ = writeln!(
+        md,
+        "| Memory | {} |",
+        charts::si_bytes(e.memory_bytes as f64)
+    );
+    let _ = writeln!(md, "| Kernel | {} |", e.kernel);
+    let _ = writeln!(md, "| rustc (host and wasm32 guests) | {} |", e.rustc);
+    for (k, v) in &e.versions {
+        let _ = writeln!(md, "| {k} | {v} |");
+    }
+    let _ = writeln!(md, "| Commit | {} |", e.commit);
+    let _ = writeln!(md, "| Collected | {} |\n", e.date);
+}
+
+fn ci(row: &Row) -> String {
+    match (row.estimate, &row.failure) {
+        (Some(e), _) => format!(
+            "{} [{} – {}]",
+            charts::si_time(e.point_ns),
+            charts::si_time(e.lower_ns),
+            charts::si_time(e.upper_ns)
+        ),
+        (None, Some(_)) => "failed".into(),
+        (None, None) => "missing".into(),
+    }
+}
+
+/// Contiguous throughput normalised to native of the same run (same pattern and size).
+fn contiguous(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
+    let _ = writeln!(
+        md,
+        "## Contiguous access: load/store throughput against native\n"
+    );
+    let rows: Vec<(Id, &Row)> = results
+        .rows
+        .iter()
+        .filter_map(|r| parse(&r.id).map(|id| (id, r)))
+        .filter(|(id, _)| id.family == "contiguous" && id.strategy.is_none())
+        .collect();
+    if rows.is_empty() {
+        let _ = writeln!(md, "No contiguous results in this run.\n");
+        return Ok(());
+    }
+    let native: BTreeMap<(&str, &str), &Row> = rows
+        .iter()
+        .filter(|(id, _)| id.runtime == NATIVE)
+        .map(|(id, r)| ((id.pattern, id.size), *r))
+        .collect();
+    let sizes: BTreeSet<&str> = rows.iter().map(|(id, _)| id.size).collect();
+    let mut sizes: Vec<&str> = sizes.into_iter().collect();
+    sizes.sort_by_key(|s| size_bytes(s));
+    let _ = writeln!(
+        md,
+        "Throughput of each runtime divided by native's for the same pattern and working set, \
+         from the same run (the runtimes' memory is declared with an exact maximum, `defined-max`; \
+         native is the same guest source over a host buffer). Whiskers: the runtime's confidence \
+         interval over native's point estimate.\n"
+    );
+    for size in &sizes {
+        let mut panels = Vec::new();
+        let patterns: BTreeSet<&str> = rows
+            .iter()
+            .filter(|(id, _)| id.size == *size && !id.pattern.starts_with("first-touch"))
+            .map(|(id, _)| id.pattern)
+            .collect();
+        let _ = writeln!(
+            md,
+            "### {size}\n\n![contiguous {size}](charts/contiguous-{size}.png) ([SVG](charts/contiguous-{size}.svg))\n"
+        );
+        let _ = writeln!(
+            md,
+            "| pattern | runtime | time per call | throughput | × native |\n|---|---|---|---|---|"
+        );
+        for pattern in &patterns {
+            let base = native.get(&(*pattern, *size)).and_then(|r| r.estimate);
+            let mut bars = Vec::new();
+            for (id, row) in rows.iter().filter(|(id, _)| {
+                id.size == *size
+                    && id.pattern == *pattern
+                    && matches!(id.variant, "defined-max" | "host-buffer")
+            }) {
+                let ratio = match (base, row.estimate) {
+                    (Some(n), Some(e)) => Some((
+                        n.point_ns / e.point_ns,
+                        (n.point_ns / e.upper_ns, n.point_ns / e.lower_ns),
+                    )),
+                    _ => None,
+                };
+                bars.push(Bar {
+                    label: id.runtime.to_string(),
+                    value: ratio.map(|r| r.0),
+                    interval: ratio.map(|r| r.1),
+                });
+                let _ = writeln!(
+                    md,
+                    "| {pattern} | {} | {} | {} | {} |",
+                    id.runtime,
+                    ci(row),
+                    row.throughput()
+                        .map_or("–".into(), |t| format!("{}/s", charts::si_bytes(t))),
+                    ratio.map_or("–".into(), |r| format!("{:.3}", r.0))
+                );
+            }
+            panels.push(BarPanel {
+                title: pattern.to_string(),
+                bars,
+            });
+        }
+        let _ = writeln!(md);
+        findings_contiguous(&panels, size, md);
+        let height = 120 + 60 * panels.len().div_ceil(2) as u32 * 3;
+        charts::write_both(
+            dir,
+            &format!("contiguous-{size}"),
+            (1400, height.max(600)),
+            &Chart::Bars {
+                frame: Frame {
+                    title: format!(
+                        "How close to native does each runtime load and store? (warm memory, {size} working set)"
+                    ),
+                    footer: footer(results),
+                },
+                panels,
+                cols: 2,
+                axis: "throughput ÷ native throughput (log)".into(),
+                format: |v| format!("{v:.2}×"),
+            },
+        )?;
+    }
+    let _ = writeln!(md, "### Memory variants and strategies\n");
+    let _ = writeln!(
+        md,
+        "The same patterns under each declared-memory variant (`defined`/`imported`, without a \
+         maximum, with an exact one, with 4 GiB) and each host strategy (`@<knobs>`).\n"
+    );
+    let _ = writeln!(md, "| id | time per call | throughput |\n|---|---|---|");
+    for row in results.rows.iter().filter(|r| {
+        parse(&r.id).is_some_and(|id| {
+            id.family == "contiguous"
+                && (id.strategy.is_some() || !matches!(id.variant, "defined-max" | "host-buffer"))
+        })
+    }) {
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} |",
+            row.id,
+            ci(row),
+            row.throughput()
+                .map_or("–".into(), |t| format!("{}/s", charts::si_bytes(t)))
+        );
+    }
+    let _ = writeln!(md);
+    Ok(())
+}
+
+fn findings_contiguous(panels: &[BarPanel], size: &str, md: &mut String) {
+    for panel in panels
+        .iter()
+        .filter(|p| p.title == "seq-read-i64" || p.title == "random-read-i64")
+    {
+        let mut wasm: Vec<(&str, f64)> = panel
+            .bars
+            .iter()
+            .filter(|b| b.label != NATIVE)
+            .filter_map(|b| b.value.map(|v| (b.label.as_str(), v)))
+            .collect();
+        wasm.sort_by(|a, b| b.1.total_cmp(&a.1));
+        if let (Some(best), Some(worst)) = (wasm.first(), wasm.last()) {
+            let _ = writeln!(
+                md,
+                "- **{}, {size}**: fastest runtime {} at {:.2}× native, slowest {} at {:.3}× native \
+                 ({:.0}× apart).",
+                panel.title,
+                best.0,
+                best.1,
+                worst.0,
+                worst.1,
+                best.1 / worst.1
+            );
+        }
+    }
+    let _ = writeln!(md);
+}
+
+fn size_bytes(s: &str) -> u64 {
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = n.parse().unwrap_or(0);
+    match unit {
+        "KiB" => n << 10,
+        "MiB" => n << 20,
+        "GiB" => n << 30,
+        _ => n,
+    }
+}
+
+/// The grow family: cost of one grow against the memory's current size.
+fn grow(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
+    let _ = writeln!(
+        md,
+        "## Grow: what one `memory.grow` costs, and whether a maximum helps\n"
+    );
+    let rows: Vec<(Id, &Row)> = results
+        .rows
+        .iter()
+        .filter_map(|r| parse(&r.id).map(|id| (id, r)))
+        .filter(|(id, _)| id.family == "grow")
+        .collect();
+    if rows.is_empty() {
+        let _ = writeln!(md, "No grow results in this run.\n");
+        return Ok(());
+    }
+    for (name, default) in [("grow-cost", true), ("grow-cost-strategies", false)] {
+        let mut series: BTreeMap<(String, &str), Vec<(f64, f64, (f64, f64))>> = BTreeMap::new();
+        for (id, row) in rows
+            .iter()
+            .filter(|(id, _)| id.pattern == "grow1-at" && (id.strategy.is_none() == default))
+        {
+            let (Some(e), Ok(pages)) = (row.estimate, id.size.parse::<f64>()) else {
+                continue;
+            };
+            if !matches!(id.variant, "defined-max" | "defined-nomax") {
+                continue;
+            }
+            let key = format!(
+                "{}{}",
+                id.runtime,
+                id.strategy.map(|s| format!(" @{s}")).unwrap_or_default()
+            );
+            series.entry((key, id.variant)).or_default().push((
+                pages,
+                e.point_ns,
+                (e.lower_ns, e.upper_ns),
+            ));
+        }
+        let keys: Vec<String> = series
+            .keys()
+            .map(|k| k.0.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let lines: Vec<Line> = series
+            .into_iter()
+            .map(|((key, variant), mut points)| {
+                points.sort_by(|a, b| a.0.total_cmp(&b.0));
+                Line {
+                    color: keys.iter().position(|k| *k == key).unwrap_or(0),
+                    label: format!(
+                        "{key} ({})",
+                        if variant == "defined-max" {
+                            "max"
+                        } else {
+                            "no max, dashed"
+                        }
+                    ),
+                    dashed: variant == "defined-nomax",
+                    points,
+                }
+            })
+            .collect();
+        let title = if default {
+            "Does a grow get dearer as memory grows, and does a declared maximum help? (default strategies)"
+        } else {
+            "The same under each non-default host memory strategy"
+        };
+        let _ = writeln!(
+            md,
+            "![{name}](charts/{name}.png) ([SVG](charts/{name}.svg))\n"
+        );
+        charts::write_both(
+            dir,
+            name,
+            (1400, 900),
+            &Chart::Lines {
+                frame: Frame {
+                    title: title.into(),
+                    footer: footer(results),
+                },
+                lines,
+                x_axis: "memory size before the grow (pages of 64 KiB, log)".into(),
+                y_axis: "time per grow(1) (log)".into(),
+            },
+        )?;
+    }
+    let _ = writeln!(
+        md,
+        "Solid: memory declared with an exact maximum; dashed: without a maximum.\n"
+    );
+    // Findings: grow(1) at 4096 pages, with and without a maximum, per runtime × strategy.
+    let _ = writeln!(md, "| runtime @ strategy | grow(1) at 1 page, max | at 1 page, no max | at 4096 pages, max | at 4096 pages, no max |\n|---|---|---|---|---|");
+    let find = |rt: &str, strat: Option<&str>, size: &str, variant: &str| {
+        rows.iter()
+            .find(|(id, _)| {
+                id.pattern == "grow1-at"
+                    && id.runtime == rt
+                    && id.strategy == strat
+                    && id.size == size
+                    && id.variant == variant
+            })
+            .map(|(_, r)| ci(r))
+            .unwrap_or_else(|| "missing".into())
+    };
+    let configs: BTreeSet<(&str, Option<&str>)> = rows
+        .iter()
+        .map(|(id, _)| (id.runtime, id.strategy))
+        .collect();
+    for (rt, strat) in &configs {
+        let _ = writeln!(
+            md,
+            "| {rt}{} | {} | {} | {} | {} |",
+            strat.map(|s| format!(" @`{s}`")).unwrap_or_default(),
+            find(rt, *strat, "1", "defined-max"),
+            find(rt, *strat, "1", "defined-nomax"),
+            find(rt, *strat, "4096", "defined-max"),
+            find(rt, *strat, "4096", "defined-nomax"),
+        );
+    }
+    let _ = writeln!(md, "\n### Every grow case\n\nTime is per grow; `capped` cases ran smaller because the strategy moves memory on every grow.\n");
+    let _ = writeln!(md, "| id | time per grow | grows per call | capped at | ran at (pages) |\n|---|---|---|---|---|");
+    for (_, row) in &rows {
+        let rec = row.record.as_ref();
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {} | {} |",
+            row.id,
+            ci(row),
+            rec.and_then(|r| r.grows)
+                .map_or("–".into(), |g| g.to_string()),
+            rec.and_then(|r| r.capped_at_pages)
+                .map_or("–".into(), |c| c.to_string()),
+            rec.and_then(|r| r.ran_pages)
+                .map_or("–".into(), |c| c.to_string()),
+        );
+    }
+    let _ = writeln!(md);
+    Ok(())
+}
+
+/// Instantiate time and the virtual address space one memory reserves, per strategy.
+fn instantiate(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
+    let _ = writeln!(
+        md,
+        "## Instantiation and reserved address space per strategy\n"
+    );
+    let rows: Vec<(Id, &Row)> = results
+        .rows
+        .iter()
+        .filter_map(|r| parse(&r.id).map(|id| (id, r)))
+        .filter(|(id, _)| id.family == "instantiate")
+        .collect();
+    if rows.is_empty() {
+        let _ = writeln!(md, "No instantiate results in this run.\n");
+        return Ok(());
+    }
+    let label = |id: &Id| {
+        format!(
+            "{}{}",
+            id.runtime,
+            id.strategy.map(|s| format!(" @{s}")).unwrap_or_default()
+        )
+    };
+    let time_bars: Vec<Bar> = rows
+        .iter()
+        .filter(|(id, _)| id.variant == "defined-max")
+        .map(|(id, r)| Bar {
+            label: label(id),
+            value: r.estimate.map(|e| e.point_ns),
+            interval: r.estimate.map(|e| (e.lower_ns, e.upper_ns)),
+        })
+        .collect();
+    let mut reserve_panels = Vec::new();
+    for variant in ["defined-nomax", "defined-max", "defined-max4g"] {
+        reserve_panels.push(BarPanel {
+            title: format!("virtual address space one 16-page memory adds ({variant})"),
+            bars: rows
+                .iter()
+                .filter(|(id, _)| id.variant == variant)
+                .map(|(id, r)| Bar {
+                    label: label(id),
+                    value: r
+                        .record
+                        .as_ref()
+                        .and_then(|r| r.footprint)
+                        .map(|f| f.reserved_virtual_bytes.max(1) as f64),
+                    interval: None,
+                })
+                .collect(),
+        });
+    }
+    let n = time_bars.len() as u32;
+    charts::write_both(
+        dir,
+        "instantiate",
+        (1400, 200 + 28 * n),
+        &Chart::Bars {
+            frame: Frame {
+                title: "How long does instantiating a 16-page memory take under each strategy?"
+                    .into(),
+                footer: footer(results),
+            },
+            panels: vec![BarPanel {
+                title: "instantiate (defined-max)".into(),
+                bars: time_bars,
+            }],
+            cols: 1,
+            axis: "time per instantiation (log)".into(),
+            format: charts::si_time,
+        },
+    )?;
+    charts::write_both(
+        dir,
+        "reserved",
+        (1400, 200 + 3 * 28 * n),
+        &Chart::Bars {
+            frame: Frame {
+                title:
+                    "How much address space does one memory reserve, with and without a maximum?"
+                        .into(),
+                footer: footer(results),
+            },
+            panels: reserve_panels,
+            cols: 1,
+            axis: "VmSize growth across one instantiation (log)".into(),
+            format: charts::si_bytes,
+        },
+    )?;
+    let _ = writeln!(
+        md,
+        "![instantiate](charts/instantiate.png) ([SVG](charts/instantiate.svg))\n"
+    );
+    let _ = writeln!(
+        md,
+        "![reserved](charts/reserved.png) ([SVG](charts/reserved.svg))\n"
+    );
+    let _ = writeln!(
+        md,
+        "| id | time per instantiation | virtual reserved | resident added |\n|---|---|---|---|"
+    );
+    for (_, row) in &rows {
+        let f = row.record.as_ref().and_then(|r| r.footprint);
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {} |",
+            row.id,
+            ci(row),
+            f.map_or("–".into(), |f| charts::si_bytes(
+                f.reserved_virtual_bytes as f64
+            )),
+            f.map_or("–".into(), |f| charts::si_bytes(f.resident_bytes as f64)),
+        );
+    }
+    let _ = writeln!(md);
+    Ok(())
+}
+
+/// One row per claim of the seed, one column per runtime × strategy.
+fn seed_claims(results: &Results, md: &mut String) {
+    let _ = writeln!(md, "## The seed's claims, per runtime × strategy\n");
+    let rows: Vec<(Id, &Row)> = results
+        .rows
+        .iter()
+        .filter_map(|r| parse(&r.id).map(|id| (id, r)))
+        .collect();
+    let configs: BTreeSet<(&str, Option<&str>)> = rows
+        .iter()
+        .filter(|(id, _)| id.family == "grow" || id.family == "instantiate")
+        .map(|(id, _)| (id.runtime, id.strategy))
+        .collect();
+    if configs.is_empty() {
+        let _ = writeln!(md, "No grow or instantiate results in this run.\n");
+        return;
+    }
+    let get =
+        |family: &str, pattern: &str, size: &str, rt: &str, strat: Option<&str>, variant: &str| {
+            rows.iter()
+                .find(|(id, _)| {
+                    id.family == family
+                        && id.pattern == pattern
+                        && id.size == size
+                        && id.runtime == rt
+                        && id.strategy == strat
+                        && id.variant == variant
+                })
+                .map(|(_, r)| *r)
+        };
+    let _ = writeln!(md, "| runtime @ strategy | growing past the maximum fails (-1 in guest, error on host) | a maximum makes the engine reserve ahead | a maximum makes grow(1) at 4096 pages cheaper |\n|---|---|---|---|");
+    for (rt, strat) in &configs {
+        // Claim: growth past the maximum fails. The bench checks every failing grow's outcome; a
+        // case that ran to an estimate held, a recorded failure did not.
+        let fail_cells: Vec<Option<&Row>> = ["defined-nomax", "defined-max", "defined-max4g"]
+            .iter()
+            .flat_map(|v| {
+                [
+                    get("grow", "grow-fail", "16", rt, *strat, v),
+                    get("grow", "host-grow-fail", "16", rt, *strat, v),
+                ]
+            })
+            .collect();
+        let past_max = if fail_cells
+            .iter()
+            .any(|r| r.is_some_and(|r| r.failure.is_some()))
+        {
+            "did not hold".to_string()
+        } else if fail_cells
+            .iter()
+            .all(|r| r.is_some_and(|r| r.estimate.is_some()))
+        {
+            "held".to_string()
+        } else {
+            "not measured".to_string()
+        };
+        // Claim: reserve ahead with a maximum. Compare the virtual reservation with a 4 GiB maximum
+        // to the one without.
+        let reserved = |v: &str| {
+            rows.iter()
+                .find(|(id, _)| {
+                    id.family == "instantiate"
+                        && id.runtime == *rt
+                        && id.strategy == *strat
+                        && id.variant == v
+                })
+                .and_then(|(_, r)| r.record.as_ref()?.footprint)
+                .map(|f| f.reserved_virtual_bytes)
+        };
+        let ahead = match (reserved("defined-nomax"), reserved("defined-max4g")) {
+            (Some(none), Some(max)) => format!(
+                "{} ({} with 4 GiB max, {} without)",
+                if max as f64 > none as f64 * 1.5 {
+                    "held"
+                } else {
+                    "did not hold"
+                },
+                charts::si_bytes(max as f64),
+                charts::si_bytes(none as f64)
+            ),
+            _ => "not measured".into(),
+        };
+        let cheaper = match (
+            get("grow", "grow1-at", "4096", rt, *strat, "defined-max").and_then(|r| r.estimate),
+            get("grow", "grow1-at", "4096", rt, *strat, "defined-nomax").and_then(|r| r.estimate),
+        ) {
+            (Some(max), Some(none)) => format!(
+                "{} ({} with max, {} without)",
+                if max.upper_ns < none.lower_ns {
+                    "held"
+                } else {
+                    "did not hold"
+                },
+                charts::si_time(max.point_ns),
+                charts::si_time(none.point_ns)
+            ),
+            _ => "not measured".into(),
+        };
+        let _ = writeln!(
+            md,
+            "| {rt}{} | {past_max} | {ahead} | {cheaper} |",
+            strat.map(|s| format!(" @`{s}`")).unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\n\"held\" for the reservation means the memory with a 4 GiB maximum added over 1.5× the \
+         address space of the one without (columns from the instantiate table above); for the grow \
+         cost, that the confidence intervals are apart with the maximum faster (grow table above).\n"
+    );
+}
+
+fn failures(results: &Results, md: &mut String) {
+    let failed: Vec<&Row> = results
+        .rows
+        .iter()
+        .filter(|r| r.failure.is_some())
+        .collect();
+    let missing = results
+        .rows
+        .iter()
+        .filter(|r| r.failure.is_none() && r.estimate.is_none())
+        .count();
+    let _ = writeln!(md, "## Failed and missing cases\n");
+    let _ = writeln!(
+        md,
+        "{} cases failed, {missing} have no estimate.\n",
+        failed.len()
+    );
+    for r in failed {
+        let _ = writeln!(
+            md,
+            "- `{}`: {}",
+            r.id,
+            r.failure.as_deref().unwrap_or_default()
+        );
+    }
+}
+
+fn write_csv(results: &Results, path: &Path) -> Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    w.write_record([
+        "id",
+        "family",
+        "runtime",
+        "strategy",
+        "pattern",
+        "size_bytes",
+        "memory_variant",
+        "initial_pages",
+        "maximum_pages",
+        "per",
+        "bytes_per_iteration",
+        "grows",
+        "capped_at_pages",
+        "ran_pages",
+        "reserved_virtual_bytes",
+        "resident_bytes",
+        "time_ns",
+        "time_ns_lower",
+        "time_ns_upper",
+        "throughput_bytes_per_s",
+        "failure",
+    ])?;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    for row in &results.rows {
+        let r = row.record.as_ref();
+        let f = r.and_then(|r| r.footprint);
+        w.write_record([
+            row.id.clone(),
+            opt(r.map(|r| r.family.clone())),
+            opt(r.map(|r| r.runtime.clone())),
+            opt(r.map(|r| r.strategy.clone())),
+            opt(r.map(|r| r.pattern.clone())),
+            opt(r.map(|r| r.size_bytes.to_string())),
+            opt(r.map(|r| r.memory_variant.clone())),
+            opt(r.map(|r| r.initial_pages.to_string())),
+            opt(r.and_then(|r| r.maximum_pages).map(|v| v.to_string())),
+            opt(r.map(|r| r.per.clone())),
+            opt(r.map(|r| r.bytes_per_iteration.to_string())),
+            opt(r.and_then(|r| r.grows).map(|v| v.to_string())),
+            opt(r.and_then(|r| r.capped_at_pages).map(|v| v.to_string())),
+            opt(r.and_then(|r| r.ran_pages).map(|v| v.to_string())),
+            opt(f.map(|f| f.reserved_virtual_bytes.to_string())),
+            opt(f.map(|f| f.resident_bytes.to_string())),
+            opt(row.estimate.map(|e| e.point_ns.to_string())),
+            opt(row.estimate.map(|e| e.lower_ns.to_string())),
+            opt(row.estimate.map(|e| e.upper_ns.to_string())),
+            opt(row.throughput().map(|t| t.to_string())),
+            opt(row.failure.clone()),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
