@@ -9,7 +9,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Guest crates, by package name; each becomes a constant named after it in upper case.
-const GUESTS: &[&str] = &["guest-contiguous", "guest-grow"];
+const GUESTS: &[&str] = &[
+    "guest-contiguous",
+    "guest-grow",
+    "guest-frag-dlmalloc",
+    "guest-frag-talc",
+    "guest-frag-lol",
+    "guest-frag-bump",
+];
 const TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() {
@@ -32,7 +39,13 @@ fn main() {
         .arg(TARGET)
         .arg("--manifest-path")
         .arg(workspace.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target_dir);
+        .env("CARGO_TARGET_DIR", &target_dir)
+        // A 32 KiB shadow stack instead of rustc's 1 MiB, so a guest's own memory (stack and
+        // static data) fits in one 64 KiB page and a memory can start at 1 page.
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "-Clink-arg=-zstack-size=32768",
+        );
     for guest in GUESTS {
         cmd.arg("--package").arg(guest);
     }

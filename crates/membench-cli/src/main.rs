@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use membench::matrix::{self, Scope};
 use membench::record;
 
+mod measure;
+
 #[derive(Parser)]
 #[command(
     name = "membench",
@@ -20,11 +22,12 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Family {
     Contiguous,
     Grow,
     Instantiate,
+    Fragmentation,
 }
 
 #[derive(Subcommand)]
@@ -37,6 +40,32 @@ enum Command {
         /// The full matrix instead of the default subset.
         #[arg(long)]
         full: bool,
+    },
+    /// Measure memory figures (linear, live, resident, reserved, RSS) of the fragmentation
+    /// family, or of any `.wasm`/`.wat` guest given with `--wasm`, and write them as JSON (and CSV).
+    Measure {
+        /// The family (only `fragmentation` has memory figures; the others are timed by criterion).
+        #[arg(long, value_enum, default_value = "fragmentation")]
+        family: Family,
+        /// Measure these modules instead of the built-in allocator guests. Each must export a
+        /// memory and `run(i32, i32, i32) -> i64` (see guest-modules/README.md).
+        #[arg(long)]
+        wasm: Vec<PathBuf>,
+        /// The arguments `run` gets for a `--wasm` module: workload index and scale.
+        #[arg(long, default_value_t = 0)]
+        workload: u32,
+        /// See `--workload`.
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+        /// Only runtime ids (`<runtime>-<engine>`) matching this regular expression.
+        #[arg(long)]
+        runtime: Option<String>,
+        /// Where to write the JSON (atomically, after every case).
+        #[arg(long, default_value = "target/fragmentation.json")]
+        out: PathBuf,
+        /// Also write the records as CSV here.
+        #[arg(long)]
+        csv: Option<PathBuf>,
     },
     /// Gather the latest run (criterion estimates, case records, failures) and this machine's
     /// environment into one JSON file.
@@ -65,6 +94,10 @@ fn main() -> Result<()> {
             let scope = if full { Scope::Full } else { Scope::Default };
             let specs = matrix::runtimes();
             let ids: Vec<String> = match family {
+                Family::Fragmentation => matrix::fragmentation(&specs)
+                    .iter()
+                    .map(|c| c.id(&specs))
+                    .collect(),
                 Family::Contiguous => matrix::contiguous(scope, &specs)
                     .iter()
                     .map(|c| c.id(&specs))
@@ -81,6 +114,28 @@ fn main() -> Result<()> {
             for id in ids {
                 println!("{id}");
             }
+        }
+        Command::Measure {
+            family,
+            wasm,
+            workload,
+            scale,
+            runtime,
+            out,
+            csv,
+        } => {
+            anyhow::ensure!(
+                family == Family::Fragmentation,
+                "only the fragmentation family has memory figures to measure; the others are timed by `cargo bench`"
+            );
+            measure::run(measure::Options {
+                wasm,
+                workload,
+                scale,
+                runtime,
+                out,
+                csv,
+            })?;
         }
         Command::Collect { target, out } => {
             let results = membench_report::collect(&target)?;

@@ -1,9 +1,10 @@
 //! wasm-memory-bench's library: how a runtime under a memory configuration is driven
 //! ([`runtime`]), one adapter per runtime ([`runtimes`]), the memory variants of one guest build
-//! ([`module`]), the measured families ([`contiguous`], [`grow`]), and the single definition of what runs
+//! ([`module`]), the measured families ([`contiguous`], [`grow`], [`fragmentation`]), and the single definition of what runs
 //! ([`matrix`]).
 
 pub mod contiguous;
+pub mod fragmentation;
 pub mod grow;
 pub mod matrix;
 pub mod module;

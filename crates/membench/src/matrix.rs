@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::contiguous::{Kernel, MaxDecl, MemoryVariant, Pattern, Touch, Width};
+use crate::fragmentation::{self, Allocator, Workload};
 use crate::grow::{self, GrowPattern};
 use crate::module::MemoryDecl;
 use crate::runtime::RuntimeSpec;
@@ -286,6 +287,52 @@ pub fn instantiate(runtimes: &[RuntimeSpec]) -> Vec<(usize, MemoryVariant, Strin
                 variant_id(spec, Some(variant))
             );
             cases.push((runtime, variant, id));
+        }
+    }
+    cases
+}
+
+/// One case of the fragmentation family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct FragCase {
+    /// The workload and its scale.
+    pub workload: Workload,
+    /// The guest allocator.
+    pub allocator: Allocator,
+    /// Index into [`runtimes`].
+    pub runtime: usize,
+}
+
+impl FragCase {
+    /// `fragmentation/<workload>/<allocator>/<runtime>-<engine>/defined-nomax`: the guests keep the
+    /// memory their linker declared (defined, no maximum).
+    pub fn id(&self, runtimes: &[RuntimeSpec]) -> String {
+        let spec = &runtimes[self.runtime];
+        format!(
+            "fragmentation/{}/{}/{}/{}",
+            self.workload.id,
+            self.allocator.id(),
+            spec.id,
+            variant_id(spec, Some(MemoryVariant::new(MemoryDecl::Defined, MaxDecl::None)))
+        )
+    }
+}
+
+/// The fragmentation cases: every workload × allocator on every wasm runtime-engine under its
+/// default strategy. The guests' allocators run inside wasm, so there is no native case.
+pub fn fragmentation(runtimes: &[RuntimeSpec]) -> Vec<FragCase> {
+    let mut cases = Vec::new();
+    for workload in fragmentation::WORKLOADS {
+        for allocator in Allocator::ALL {
+            for (runtime, spec) in runtimes.iter().enumerate() {
+                if spec.is_default() && !spec.native {
+                    cases.push(FragCase {
+                        workload,
+                        allocator,
+                        runtime,
+                    });
+                }
+            }
         }
     }
     cases

@@ -100,6 +100,72 @@ pub fn declared_memory(wasm: &[u8]) -> Result<MemoryPlan> {
     }
 }
 
+/// Checks that a module follows the guest ABI: one memory, exported as `memory`, and each export in
+/// `required` a function of type `(i32, i32, i32) -> i64`. The error names everything missing.
+pub fn check_guest_abi(wasm: &[u8], required: &[&str]) -> Result<()> {
+    wasmparser::Validator::new()
+        .validate_all(wasm)
+        .context("the module is not valid WebAssembly")?;
+    declared_memory(wasm)?;
+    let mut types = Vec::new();
+    let mut funcs = Vec::new();
+    let mut exports = std::collections::HashMap::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    types.push(ty?);
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for imports in reader {
+                    for import in imports? {
+                        let (_, import) = import?;
+                        if let wasmparser::TypeRef::Func(t) = import.ty {
+                            funcs.push(t);
+                        }
+                    }
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for f in reader {
+                    funcs.push(f?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader {
+                    let e = e?;
+                    exports.insert(e.name.to_string(), (e.kind, e.index));
+                }
+            }
+            _ => {}
+        }
+    }
+    let abi = |t: &wasmparser::FuncType| {
+        use wasmparser::ValType::{I32, I64};
+        t.params() == [I32, I32, I32] && t.results() == [I64]
+    };
+    let mut missing = Vec::new();
+    if !matches!(exports.get("memory"), Some((wasmparser::ExternalKind::Memory, _))) {
+        missing.push("a memory exported as `memory`".to_string());
+    }
+    for name in required {
+        match exports.get(*name) {
+            Some((wasmparser::ExternalKind::Func, index)) => {
+                let ty = funcs.get(*index as usize).and_then(|t| types.get(*t as usize));
+                if !ty.is_some_and(abi) {
+                    missing.push(format!("`{name}` with type (i32, i32, i32) -> i64"));
+                }
+            }
+            _ => missing.push(format!("a function export `{name}` (i32, i32, i32) -> i64")),
+        }
+    }
+    if !missing.is_empty() {
+        bail!("the module does not follow the guest ABI: missing {}", missing.join(", "));
+    }
+    Ok(())
+}
+
 /// Rewrites `wasm` (which must define exactly one memory) so that its memory follows `plan`.
 pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
     let original = declared_memory(wasm)?;

@@ -21,6 +21,32 @@ pub fn read() -> Result<ProcMemory> {
     })
 }
 
+/// Bytes of `[base, base + len)` backed by RAM now, by `mincore(2)` over the pages that range
+/// covers; a page the range covers only in part counts for the part it covers.
+pub fn resident_in(base: usize, len: usize) -> Result<u64> {
+    if len == 0 {
+        return Ok(0);
+    }
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
+    let start = base & !(page - 1);
+    let end = (base + len).div_ceil(page) * page;
+    let mut vec = vec![0u8; (end - start) / page];
+    // SAFETY: `vec` has one byte per page of the range; mincore only reads the page tables.
+    let rc = unsafe { libc::mincore(start as *mut libc::c_void, end - start, vec.as_mut_ptr()) };
+    if rc != 0 {
+        anyhow::bail!("mincore: {}", std::io::Error::last_os_error());
+    }
+    let mut resident = 0u64;
+    for (i, flags) in vec.iter().enumerate() {
+        if flags & 1 == 1 {
+            let p = start + i * page;
+            resident += ((p + page).min(base + len) - p.max(base)) as u64;
+        }
+    }
+    Ok(resident)
+}
+
 fn field_kib(status: &str, name: &str) -> Result<u64> {
     let line = status
         .lines()

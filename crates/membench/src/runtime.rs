@@ -31,7 +31,30 @@ pub struct GuestModule {
     pub native: Option<&'static [guest_abi::native::Export]>,
 }
 
+impl fmt::Debug for GuestModule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GuestModule")
+            .field("name", &self.name)
+            .field("wasm_bytes", &self.wasm.len())
+            .field("memory", &self.memory)
+            .field("native", &self.native.is_some())
+            .finish()
+    }
+}
+
 impl GuestModule {
+    /// A module given as it is (a file on the command line): its memory stays as it declares it,
+    /// and there is no native build. It must follow the guest ABI (see [`module::check_guest_abi`]).
+    pub fn as_is(name: &str, wasm: Vec<u8>, required: &[&str]) -> Result<Self> {
+        module::check_guest_abi(&wasm, required)?;
+        Ok(Self {
+            name: name.to_string(),
+            memory: module::declared_memory(&wasm)?,
+            wasm,
+            native: None,
+        })
+    }
+
     /// Rewrites `wasm` for `plan` (see [`module::with_memory`]).
     pub fn new(
         name: &str,
@@ -124,6 +147,9 @@ pub struct MemoryInfo {
     pub size_bytes: u64,
     /// The maximum in pages the runtime holds for the memory, if any.
     pub maximum_pages: Option<u64>,
+    /// The host address of the memory's first byte now (it may move on grow), for reading which
+    /// of its pages are resident.
+    pub base: usize,
 }
 
 /// A wasm trap raised by a guest, carried inside the `anyhow::Error` an adapter returns, so callers

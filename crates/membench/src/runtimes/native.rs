@@ -253,6 +253,7 @@ impl runtime::Instance for Instance {
         Ok(MemoryInfo {
             size_bytes: self.memory.len() as u64,
             maximum_pages: self.declared_maximum,
+            base: self.memory.base() as usize,
         })
     }
 

@@ -152,6 +152,7 @@ impl runtime::Instance for Instance {
         Ok(MemoryInfo {
             size_bytes: self.memory.data_size(&self.store) as u64,
             maximum_pages: self.memory.ty(&self.store).maximum(),
+            base: self.memory.data_ptr(&self.store) as usize,
         })
     }
 

@@ -1,0 +1,205 @@
+//! `membench measure`: the memory figures of the fragmentation family (or of guests given as files),
+//! one record per runtime × allocator × workload, written atomically after every case so an
+//! interrupted run keeps everything it measured.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use membench::fragmentation::{self, FragRecord, Workload};
+use membench::matrix;
+use membench::record;
+use membench::runtime::GuestModule;
+use serde::Serialize;
+
+/// What `membench measure` was asked.
+pub struct Options {
+    pub wasm: Vec<PathBuf>,
+    pub workload: u32,
+    pub scale: u32,
+    pub runtime: Option<String>,
+    pub out: PathBuf,
+    pub csv: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    methods: BTreeMap<&'static str, &'static str>,
+    environment: &'a membench_report::collect::Environment,
+    records: &'a [FragRecord],
+}
+
+/// One case to run: a guest (or why it could not be loaded), a workload, a runtime index.
+struct Case {
+    id: String,
+    allocator: String,
+    guest: std::result::Result<GuestModule, String>,
+    workload: Workload,
+    runtime: usize,
+}
+
+fn load(path: &Path) -> Result<GuestModule> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let wasm = if path.extension().is_some_and(|e| e == "wat") {
+        wat::parse_bytes(&bytes)
+            .with_context(|| format!("parsing {} as WebAssembly text", path.display()))?
+            .into_owned()
+    } else {
+        bytes
+    };
+    let name = path.file_name().map_or("module".into(), |n| n.to_string_lossy().into_owned());
+    GuestModule::as_is(&name, wasm, &fragmentation::REQUIRED_EXPORTS)
+        .with_context(|| format!("{} cannot be measured", path.display()))
+}
+
+/// Refuses an output path that cannot be written, before anything runs.
+fn check_writable(path: &Path) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let probe = path.with_extension("probe.tmp");
+    std::fs::write(&probe, b"").with_context(|| format!("cannot write to {}", dir.display()))?;
+    std::fs::remove_file(&probe).ok();
+    Ok(())
+}
+
+pub fn run(o: Options) -> Result<()> {
+    check_writable(&o.out)?;
+    if let Some(csv) = &o.csv {
+        check_writable(csv)?;
+    }
+    let filter = o
+        .runtime
+        .as_deref()
+        .map(regex::Regex::new)
+        .transpose()
+        .context("--runtime is not a regular expression")?;
+    let specs = matrix::runtimes();
+    let mut cases = Vec::new();
+    if o.wasm.is_empty() {
+        for c in matrix::fragmentation(&specs) {
+            cases.push(Case {
+                id: c.id(&specs),
+                allocator: c.allocator.id().into(),
+                guest: c.allocator.guest().map_err(|e| format!("{e:#}")),
+                workload: c.workload,
+                runtime: c.runtime,
+            });
+        }
+    } else {
+        let workload = Workload {
+            id: "custom",
+            index: o.workload,
+            scale: o.scale,
+        };
+        for path in &o.wasm {
+            let guest = load(path).map_err(|e| format!("{e:#}"));
+            let name = path.file_name().map_or("module".into(), |n| n.to_string_lossy().into_owned());
+            for (runtime, spec) in specs.iter().enumerate().filter(|(_, s)| s.is_default() && !s.native) {
+                cases.push(Case {
+                    id: format!("fragmentation/custom-{}-{}/{name}/{}/as-declared", o.workload, o.scale, spec.id),
+                    allocator: name.clone(),
+                    guest: guest.clone(),
+                    workload,
+                    runtime,
+                });
+            }
+        }
+    }
+    cases.retain(|c| filter.as_ref().is_none_or(|f| f.is_match(specs[c.runtime].id)));
+
+    let environment = membench_report::collect::environment();
+    let bar = ProgressBar::new(cases.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let mut built: Vec<Option<std::result::Result<Box<dyn membench::runtime::Runtime>, String>>> =
+        specs.iter().map(|_| None).collect();
+    let mut records: Vec<FragRecord> = Vec::new();
+    let mut failed = 0;
+    for case in &cases {
+        bar.set_message(case.id.clone());
+        let spec = &specs[case.runtime];
+        let runtime = built[case.runtime].get_or_insert_with(|| spec.build().map_err(|e| format!("{e:#}")));
+        let outcome = match (&*runtime, &case.guest) {
+            (Ok(rt), Ok(guest)) => fragmentation::measure(rt.as_ref(), guest, case.workload)
+                .map_err(|e| format!("{e:#}")),
+            (Err(e), _) => Err(format!("building {}: {e}", spec.id)),
+            (_, Err(e)) => Err(e.clone()),
+        };
+        if let Err(e) = &outcome {
+            failed += 1;
+            bar.println(format!("FAILED {}: {e}", case.id));
+        }
+        records.push(FragRecord {
+            id: case.id.clone(),
+            runtime: spec.id.into(),
+            strategy: spec.strategy.clone(),
+            memory_variant: case.id.rsplit('/').next().unwrap_or_default().into(),
+            allocator: case.allocator.clone(),
+            workload: case.workload.id.into(),
+            scale: case.workload.scale,
+            runtime_version: runtime.as_ref().map_or("unknown", |r| r.version()).into(),
+            figures: outcome.as_ref().ok().cloned(),
+            failure: outcome.err(),
+        });
+        let output = Output {
+            methods: fragmentation::METHODS.into_iter().collect(),
+            environment: &environment,
+            records: &records,
+        };
+        record::write_json_atomic(&o.out, &output)?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if let Some(path) = &o.csv {
+        write_csv(path, &records)?;
+    }
+    eprintln!(
+        "measured {} cases ({failed} failed) into {}",
+        records.len(),
+        o.out.display()
+    );
+    Ok(())
+}
+
+fn write_csv(path: &Path, records: &[FragRecord]) -> Result<()> {
+    let tmp = path.with_extension("csv.tmp");
+    let mut w = csv::Writer::from_path(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    w.write_record([
+        "id", "runtime", "strategy", "memory_variant", "allocator", "workload", "scale",
+        "linear_bytes", "linear_peak_bytes", "peak_live_bytes", "live_bytes_end", "resident_bytes",
+        "reserved_virtual_bytes", "rss_delta_bytes", "waste_bytes", "resident_per_live",
+        "reserved_per_linear", "allocations", "failure",
+    ])?;
+    let o = |v: Option<String>| v.unwrap_or_default();
+    for r in records {
+        let f = r.figures.as_ref();
+        w.write_record([
+            r.id.clone(),
+            r.runtime.clone(),
+            r.strategy.clone(),
+            r.memory_variant.clone(),
+            r.allocator.clone(),
+            r.workload.clone(),
+            r.scale.to_string(),
+            o(f.map(|f| f.linear_bytes.to_string())),
+            o(f.map(|f| f.linear_peak_bytes.to_string())),
+            o(f.and_then(|f| f.peak_live_bytes).map(|v| v.to_string())),
+            o(f.and_then(|f| f.live_bytes_end).map(|v| v.to_string())),
+            o(f.map(|f| f.resident_bytes.to_string())),
+            o(f.map(|f| f.reserved_virtual_bytes.to_string())),
+            o(f.map(|f| f.rss_delta_bytes.to_string())),
+            o(f.and_then(|f| f.waste_bytes).map(|v| v.to_string())),
+            o(f.and_then(|f| f.resident_per_live).map(|v| format!("{v:.4}"))),
+            o(f.map(|f| format!("{:.4}", f.reserved_per_linear))),
+            o(f.map(|f| f.allocations.to_string())),
+            o(r.failure.clone()),
+        ])?;
+    }
+    w.flush()?;
+    drop(w);
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))
+}

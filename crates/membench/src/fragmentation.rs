@@ -1,0 +1,199 @@
+//! The fragmentation family: deterministic alloc/free workloads through real guest allocators, and
+//! a true account of the memory they cost: what linear memory had to grow to against what the
+//! program really held, what is resident, and what the runtime reserved.
+//!
+//! These figures are not timings: [`measure`] reads them once per case (criterion times the same
+//! workloads separately, in `benches/fragmentation.rs`).
+
+use anyhow::{bail, ensure, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::procfs;
+use crate::runtime::{GuestModule, Runtime};
+
+/// A guest allocator, as built into one of the `guest-frag-*` guests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Allocator {
+    /// `dlmalloc::GlobalDlmalloc`, Rust's default for wasm32.
+    Dlmalloc,
+    /// `talc::wasm::new_wasm_dynamic_allocator()`.
+    Talc,
+    /// `lol_alloc::FreeListAllocator` (single-threaded).
+    LolAlloc,
+    /// A bump allocator that never frees.
+    Bump,
+}
+
+impl Allocator {
+    /// Every allocator.
+    pub const ALL: [Allocator; 4] = [
+        Allocator::Dlmalloc,
+        Allocator::Talc,
+        Allocator::LolAlloc,
+        Allocator::Bump,
+    ];
+
+    /// `dlmalloc`, `talc`, `lol_alloc`, `bump`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Allocator::Dlmalloc => "dlmalloc",
+            Allocator::Talc => "talc",
+            Allocator::LolAlloc => "lol_alloc",
+            Allocator::Bump => "bump",
+        }
+    }
+
+    /// The guest built with this allocator.
+    pub fn wasm(self) -> &'static [u8] {
+        match self {
+            Allocator::Dlmalloc => guest_artifacts::FRAG_DLMALLOC,
+            Allocator::Talc => guest_artifacts::FRAG_TALC,
+            Allocator::LolAlloc => guest_artifacts::FRAG_LOL,
+            Allocator::Bump => guest_artifacts::FRAG_BUMP,
+        }
+    }
+
+    /// The guest as the runtimes take it: its memory as the linker declared it.
+    pub fn guest(self) -> Result<GuestModule> {
+        GuestModule::as_is(self.id(), self.wasm().to_vec(), &REQUIRED_EXPORTS)
+    }
+}
+
+/// What a guest must export to be measured: the workload entry point (`live_bytes` and
+/// `peak_live_bytes` are optional).
+pub const REQUIRED_EXPORTS: [&str; 1] = ["run"];
+
+/// A workload and the scale the default matrix runs it at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Workload {
+    /// Its id (`guest_frag::WORKLOADS`).
+    pub id: &'static str,
+    /// The first argument of `run`.
+    pub index: u32,
+    /// The second argument of `run` (see `guest_frag::run` for what it scales).
+    pub scale: u32,
+}
+
+/// The workloads at the scales the matrix uses: churn ×1, mixed ×4, sawtooth to 16 MiB,
+/// vec-doubling to 16 MiB, peak-release of 256 MiB.
+pub const WORKLOADS: [Workload; 5] = [
+    Workload { id: "churn", index: 0, scale: 1 },
+    Workload { id: "mixed", index: 1, scale: 4 },
+    Workload { id: "sawtooth", index: 2, scale: 16 },
+    Workload { id: "vec-doubling", index: 3, scale: 16 },
+    Workload { id: "peak-release", index: 4, scale: 256 },
+];
+
+/// The known-answer workload: `scale` blocks of exactly 64 KiB, never freed.
+pub const FIXED_64K: Workload = Workload { id: "fixed-64k", index: 5, scale: 16 };
+
+/// The seed every workload runs with.
+pub const SEED: u32 = 7;
+
+/// How each figure is read; written beside the figures in every output file.
+pub const METHODS: [(&str, &str); 8] = [
+    ("linear_bytes", "memory.size x 65536 through the runtime's memory API, after the workload"),
+    ("linear_peak_bytes", "equal to linear_bytes: a wasm memory never shrinks"),
+    ("peak_live_bytes", "the guest's own counter (a wrapper around its global allocator), at its maximum"),
+    ("live_bytes_end", "the same counter after the workload"),
+    ("resident_bytes", "mincore(2) over the memory's host range [base, base + linear_bytes)"),
+    ("reserved_virtual_bytes", "growth of VmSize in /proc/self/status from before instantiation to after the workload (for wasmi, whose memory is a heap Vec, this depends on what the host allocator reuses)"),
+    ("rss_delta_bytes", "growth of VmRSS in /proc/self/status across the workload (process-wide cross-check)"),
+    ("waste_bytes", "linear_bytes - peak_live_bytes"),
+];
+
+/// The memory figures of one case, in bytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// `memory.size × 65536` after the workload.
+    pub linear_bytes: u64,
+    /// The largest linear size (equal to `linear_bytes`: memory never shrinks).
+    pub linear_peak_bytes: u64,
+    /// The guest's live-bytes counter at its maximum (`None` if the guest has no counter).
+    pub peak_live_bytes: Option<u64>,
+    /// The counter after the workload.
+    pub live_bytes_end: Option<u64>,
+    /// Pages of the linear memory backed by RAM.
+    pub resident_bytes: u64,
+    /// Address space the instance added to the process, from before instantiation to after the
+    /// workload.
+    pub reserved_virtual_bytes: u64,
+    /// Process RSS growth across the workload (signed: other frees may lower it).
+    pub rss_delta_bytes: i64,
+    /// `linear_bytes − peak_live_bytes`.
+    pub waste_bytes: Option<u64>,
+    /// `resident_bytes / peak_live_bytes`.
+    pub resident_per_live: Option<f64>,
+    /// `reserved_virtual_bytes / linear_bytes`.
+    pub reserved_per_linear: f64,
+    /// Allocations the workload made (its return value).
+    pub allocations: u64,
+}
+
+/// Runs `workload` once on a fresh instance of `guest` and reads every figure.
+pub fn measure(runtime: &dyn Runtime, guest: &GuestModule, workload: Workload) -> Result<Figures> {
+    let compiled = runtime.compile(guest)?;
+    let before = procfs::read()?;
+    let mut instance = compiled.instantiate()?;
+    let after_instantiate = procfs::read()?;
+    let allocations = instance
+        .call("run", [workload.index, workload.scale, SEED])
+        .with_context(|| format!("running workload {}", workload.id))?;
+    if allocations == u64::MAX {
+        bail!("the guest does not know workload {} (index {})", workload.id, workload.index);
+    }
+    let after_run = procfs::read()?;
+    let info = instance.memory()?;
+    let optional = |instance: &mut dyn crate::runtime::Instance, name: &str| -> Result<Option<u64>> {
+        match instance.call(name, [0, 0, 0]) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if crate::runtime::is_trap(&e) => Err(e),
+            Err(_) => Ok(None),
+        }
+    };
+    let peak_live = optional(instance.as_mut(), "peak_live_bytes")?;
+    let live_end = optional(instance.as_mut(), "live_bytes")?;
+    let resident = procfs::resident_in(info.base, info.size_bytes as usize)?;
+    let reserved = after_run.virtual_bytes.saturating_sub(before.virtual_bytes);
+    ensure!(info.size_bytes > 0, "the memory reports size 0");
+    Ok(Figures {
+        linear_bytes: info.size_bytes,
+        linear_peak_bytes: info.size_bytes,
+        peak_live_bytes: peak_live,
+        live_bytes_end: live_end,
+        resident_bytes: resident,
+        reserved_virtual_bytes: reserved,
+        rss_delta_bytes: after_run.resident_bytes as i64 - after_instantiate.resident_bytes as i64,
+        waste_bytes: peak_live.map(|p| info.size_bytes.saturating_sub(p)),
+        resident_per_live: peak_live.filter(|p| *p > 0).map(|p| resident as f64 / p as f64),
+        reserved_per_linear: reserved as f64 / info.size_bytes as f64,
+        allocations,
+    })
+}
+
+/// One measured case with its identity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FragRecord {
+    /// `fragmentation/<workload>/<allocator>/<runtime>-<engine>/<variant>[@<strategy>]`.
+    pub id: String,
+    /// `<runtime>-<engine>`.
+    pub runtime: String,
+    /// The host memory strategy.
+    pub strategy: String,
+    /// The memory variant (`defined-nomax`: as the guest's linker declared it; or `as-declared`
+    /// for a module given as a file).
+    pub memory_variant: String,
+    /// The allocator (or the module's file name).
+    pub allocator: String,
+    /// The workload.
+    pub workload: String,
+    /// The workload's scale argument.
+    pub scale: u32,
+    /// The figures, or `None` when the case failed.
+    pub figures: Option<Figures>,
+    /// Why the case failed.
+    pub failure: Option<String>,
+    /// The runtime crate's version.
+    pub runtime_version: String,
+}
