@@ -14,16 +14,21 @@ bench-full *ARGS:
 
 # Measure the default matrix from scratch, then collect and render into reports/.
 report:
-    rm -rf target/criterion target/membench
+    rm -rf target/criterion target/membench target/fragmentation.json
     cargo bench
-    just collect render
+    just measure collect render
 
 # A reduced matrix that still touches every runtime (about 3 minutes after the build), rendered into reports/.
 report-quick:
     rm -rf target/criterion target/membench
     cargo bench --bench contiguous -- '{{quick_contiguous}}'
     cargo bench --bench grow -- '{{quick_grow}}'
-    just collect render
+    cargo bench --bench fragmentation -- 'fragmentation/(sawtooth|mixed)/'
+    just measure collect render
+
+# The memory figures of the fragmentation family (linear, live, resident, reserved), as JSON and CSV.
+measure:
+    cargo run --release -p membench-cli -- measure --family fragmentation --out target/fragmentation.json --csv target/fragmentation.csv
 
 # Gather criterion's estimates, the case records and this machine's environment into reports/results.json.
 collect:

@@ -77,13 +77,13 @@ fn configure(
 ) {
     group.throughput(Throughput::Bytes(case.pattern.bytes_per_call(case.size)));
     group.sample_size(10);
-    group.warm_up_time(Duration::from_millis(200));
+    group.warm_up_time(Duration::from_millis(100));
     let slow = spec.interpreter || case.size >= 32 << 20 || case.pattern.touch == Touch::FirstTouch;
     if slow {
         group.sampling_mode(SamplingMode::Flat);
-        group.measurement_time(Duration::from_millis(1000));
+        group.measurement_time(Duration::from_millis(700));
     } else {
         group.sampling_mode(SamplingMode::Auto);
-        group.measurement_time(Duration::from_millis(500));
+        group.measurement_time(Duration::from_millis(350));
     }
 }

@@ -20,8 +20,8 @@ fn main() {
     let cases = matrix::fragmentation(&runner.specs);
     let mut group = criterion.benchmark_group("fragmentation");
     group.sample_size(10);
-    group.warm_up_time(Duration::from_millis(100));
-    group.measurement_time(Duration::from_millis(500));
+    group.warm_up_time(Duration::from_millis(50));
+    group.measurement_time(Duration::from_millis(300));
     group.sampling_mode(SamplingMode::Flat);
     for case in &cases {
         let id = case.id(&runner.specs);

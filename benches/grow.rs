@@ -30,8 +30,8 @@ fn grow_family(criterion: &mut Criterion, runner: &mut Runner) {
     let cases = matrix::grow(Scope::from_env(), &runner.specs);
     let mut group = criterion.benchmark_group("grow");
     group.sample_size(10);
-    group.warm_up_time(Duration::from_millis(100));
-    group.measurement_time(Duration::from_millis(400));
+    group.warm_up_time(Duration::from_millis(50));
+    group.measurement_time(Duration::from_millis(250));
     group.sampling_mode(SamplingMode::Flat);
     for case in &cases {
         let id = case.id(&runner.specs);
@@ -84,8 +84,8 @@ fn grow_family(criterion: &mut Criterion, runner: &mut Runner) {
 fn instantiate_family(criterion: &mut Criterion, runner: &mut Runner) {
     let mut group = criterion.benchmark_group("instantiate");
     group.sample_size(10);
-    group.warm_up_time(Duration::from_millis(100));
-    group.measurement_time(Duration::from_millis(300));
+    group.warm_up_time(Duration::from_millis(50));
+    group.measurement_time(Duration::from_millis(200));
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(1));
     for (runtime, variant, id) in matrix::instantiate(&runner.specs) {

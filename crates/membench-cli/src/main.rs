@@ -73,6 +73,9 @@ enum Command {
         /// The cargo target directory the benches wrote to.
         #[arg(long, default_value = "target")]
         target: PathBuf,
+        /// The memory figures `membench measure` wrote (included when the file exists).
+        #[arg(long, default_value = "target/fragmentation.json")]
+        fragmentation: PathBuf,
         /// Where to write the collected results.
         #[arg(long, default_value = "reports/results.json")]
         out: PathBuf,
@@ -137,8 +140,12 @@ fn main() -> Result<()> {
                 csv,
             })?;
         }
-        Command::Collect { target, out } => {
-            let results = membench_report::collect(&target)?;
+        Command::Collect {
+            target,
+            fragmentation,
+            out,
+        } => {
+            let results = membench_report::collect(&target, &fragmentation)?;
             // Refuse an unwritable destination with its cause, before anything is replaced.
             record::write_json_atomic(&out, &results)
                 .with_context(|| format!("writing {}", out.display()))?;

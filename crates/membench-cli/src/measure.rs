@@ -48,14 +48,19 @@ fn load(path: &Path) -> Result<GuestModule> {
     } else {
         bytes
     };
-    let name = path.file_name().map_or("module".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or("module".into(), |n| n.to_string_lossy().into_owned());
     GuestModule::as_is(&name, wasm, &fragmentation::REQUIRED_EXPORTS)
         .with_context(|| format!("{} cannot be measured", path.display()))
 }
 
 /// Refuses an output path that cannot be written, before anything runs.
 fn check_writable(path: &Path) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let probe = path.with_extension("probe.tmp");
     std::fs::write(&probe, b"").with_context(|| format!("cannot write to {}", dir.display()))?;
@@ -94,10 +99,19 @@ pub fn run(o: Options) -> Result<()> {
         };
         for path in &o.wasm {
             let guest = load(path).map_err(|e| format!("{e:#}"));
-            let name = path.file_name().map_or("module".into(), |n| n.to_string_lossy().into_owned());
-            for (runtime, spec) in specs.iter().enumerate().filter(|(_, s)| s.is_default() && !s.native) {
+            let name = path
+                .file_name()
+                .map_or("module".into(), |n| n.to_string_lossy().into_owned());
+            for (runtime, spec) in specs
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.is_default() && !s.native)
+            {
                 cases.push(Case {
-                    id: format!("fragmentation/custom-{}-{}/{name}/{}/as-declared", o.workload, o.scale, spec.id),
+                    id: format!(
+                        "fragmentation/custom-{}-{}/{name}/{}/as-declared",
+                        o.workload, o.scale, spec.id
+                    ),
                     allocator: name.clone(),
                     guest: guest.clone(),
                     workload,
@@ -106,7 +120,11 @@ pub fn run(o: Options) -> Result<()> {
             }
         }
     }
-    cases.retain(|c| filter.as_ref().is_none_or(|f| f.is_match(specs[c.runtime].id)));
+    cases.retain(|c| {
+        filter
+            .as_ref()
+            .is_none_or(|f| f.is_match(specs[c.runtime].id))
+    });
 
     let environment = membench_report::collect::environment();
     let bar = ProgressBar::new(cases.len() as u64);
@@ -122,7 +140,8 @@ pub fn run(o: Options) -> Result<()> {
     for case in &cases {
         bar.set_message(case.id.clone());
         let spec = &specs[case.runtime];
-        let runtime = built[case.runtime].get_or_insert_with(|| spec.build().map_err(|e| format!("{e:#}")));
+        let runtime =
+            built[case.runtime].get_or_insert_with(|| spec.build().map_err(|e| format!("{e:#}")));
         let outcome = match (&*runtime, &case.guest) {
             (Ok(rt), Ok(guest)) => fragmentation::measure(rt.as_ref(), guest, case.workload)
                 .map_err(|e| format!("{e:#}")),
@@ -167,12 +186,28 @@ pub fn run(o: Options) -> Result<()> {
 
 fn write_csv(path: &Path, records: &[FragRecord]) -> Result<()> {
     let tmp = path.with_extension("csv.tmp");
-    let mut w = csv::Writer::from_path(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let mut w =
+        csv::Writer::from_path(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     w.write_record([
-        "id", "runtime", "strategy", "memory_variant", "allocator", "workload", "scale",
-        "linear_bytes", "linear_peak_bytes", "peak_live_bytes", "live_bytes_end", "resident_bytes",
-        "reserved_virtual_bytes", "rss_delta_bytes", "waste_bytes", "resident_per_live",
-        "reserved_per_linear", "allocations", "failure",
+        "id",
+        "runtime",
+        "strategy",
+        "memory_variant",
+        "allocator",
+        "workload",
+        "scale",
+        "linear_bytes",
+        "linear_peak_bytes",
+        "peak_live_bytes",
+        "live_bytes_end",
+        "resident_bytes",
+        "reserved_virtual_bytes",
+        "rss_delta_bytes",
+        "waste_bytes",
+        "resident_per_live",
+        "reserved_per_linear",
+        "allocations",
+        "failure",
     ])?;
     let o = |v: Option<String>| v.unwrap_or_default();
     for r in records {
@@ -193,7 +228,8 @@ fn write_csv(path: &Path, records: &[FragRecord]) -> Result<()> {
             o(f.map(|f| f.reserved_virtual_bytes.to_string())),
             o(f.map(|f| f.rss_delta_bytes.to_string())),
             o(f.and_then(|f| f.waste_bytes).map(|v| v.to_string())),
-            o(f.and_then(|f| f.resident_per_live).map(|v| format!("{v:.4}"))),
+            o(f.and_then(|f| f.resident_per_live)
+                .map(|v| format!("{v:.4}"))),
             o(f.map(|f| format!("{:.4}", f.reserved_per_linear))),
             o(f.map(|f| f.allocations.to_string())),
             o(r.failure.clone()),

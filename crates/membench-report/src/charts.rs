@@ -30,6 +30,10 @@ pub struct Bar {
     pub value: Option<f64>,
     /// Lower and upper bounds of its interval.
     pub interval: Option<(f64, f64)>,
+    /// A part of the value drawn darker inside the bar (live bytes inside linear memory).
+    pub inner: Option<f64>,
+    /// A value marked with a tick on the bar (resident bytes).
+    pub marker: Option<f64>,
 }
 
 /// A panel of horizontal bars on a log axis.
@@ -41,13 +45,16 @@ pub struct BarPanel {
     pub bars: Vec<Bar>,
 }
 
+/// A point of a line: `(x, y, (lower, upper))`.
+pub type Point = (f64, f64, (f64, f64));
+
 /// One line of a log-log line chart.
 #[derive(Clone, Debug)]
 pub struct Line {
     /// The legend entry.
     pub label: String,
     /// Points `(x, y, (lower, upper))`.
-    pub points: Vec<(f64, f64, (f64, f64))>,
+    pub points: Vec<Point>,
     /// Dashed instead of solid.
     pub dashed: bool,
     /// Colour index shared by lines of the same runtime-engine × strategy.
@@ -219,6 +226,28 @@ pub fn bar_panels<DB: DrawingBackend>(
                             color.filled(),
                         )))
                         .map_err(err)?;
+                    if let Some(inner) = bar.inner.filter(|v| *v > 0.0) {
+                        chart
+                            .draw_series(std::iter::once(Rectangle::new(
+                                [
+                                    (min, SegmentValue::Exact(i)),
+                                    (inner.min(v), SegmentValue::Exact(i + 1)),
+                                ],
+                                RGBColor(40, 40, 120).mix(0.55).filled(),
+                            )))
+                            .map_err(err)?;
+                    }
+                    if let Some(mark) = bar.marker.filter(|v| *v > 0.0) {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(
+                                vec![
+                                    (mark, SegmentValue::Exact(i)),
+                                    (mark, SegmentValue::Exact(i + 1)),
+                                ],
+                                RED.stroke_width(3),
+                            )))
+                            .map_err(err)?;
+                    }
                     if let Some((lo, hi)) = bar.interval.filter(|(l, h)| *l > 0.0 && *h > 0.0) {
                         chart
                             .draw_series(std::iter::once(PathElement::new(

@@ -74,6 +74,14 @@ pub struct Results {
     pub environment: Environment,
     /// Every case, sorted by id.
     pub rows: Vec<Row>,
+    /// The memory figures of the fragmentation family (`membench measure`), when measured.
+    #[serde(default)]
+    pub fragmentation: Vec<membench::fragmentation::FragRecord>,
+}
+
+#[derive(Deserialize)]
+struct FragFile {
+    records: Vec<membench::fragmentation::FragRecord>,
 }
 
 #[derive(Deserialize)]
@@ -274,10 +282,20 @@ pub fn environment() -> Environment {
     }
 }
 
-/// Collects this machine's latest run from `target_dir` (`target/`).
-pub fn collect(target_dir: &Path) -> Result<Results> {
+/// Collects this machine's latest run from `target_dir` (`target/`), with the memory figures
+/// `membench measure` wrote to `fragmentation` if that file exists.
+pub fn collect(target_dir: &Path, fragmentation: &Path) -> Result<Results> {
+    let fragmentation = if fragmentation.exists() {
+        let text = std::fs::read_to_string(fragmentation)?;
+        serde_json::from_str::<FragFile>(&text)
+            .with_context(|| format!("parsing {}", fragmentation.display()))?
+            .records
+    } else {
+        Vec::new()
+    };
     Ok(Results {
         environment: environment(),
         rows: rows(&target_dir.join("criterion"), &target_dir.join("membench"))?,
+        fragmentation,
     })
 }

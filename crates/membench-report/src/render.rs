@@ -70,6 +70,7 @@ pub fn render(results: &Results, out: &Path) -> Result<()> {
     contiguous(results, &charts_dir, &mut md)?;
     grow(results, &charts_dir, &mut md)?;
     instantiate(results, &charts_dir, &mut md)?;
+    wasted(results, &charts_dir, &mut md)?;
     seed_claims(results, &mut md);
     failures(results, &mut md);
     std::fs::write(out.join("REPORT.md"), md).context("writing REPORT.md")?;
@@ -183,6 +184,8 @@ fn contiguous(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
                     label: id.runtime.to_string(),
                     value: ratio.map(|r| r.0),
                     interval: ratio.map(|r| r.1),
+                    inner: None,
+                    marker: None,
                 });
                 let _ = writeln!(
                     md,
@@ -303,7 +306,7 @@ fn grow(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
         return Ok(());
     }
     for (name, default) in [("grow-cost", true), ("grow-cost-strategies", false)] {
-        let mut series: BTreeMap<(String, &str), Vec<(f64, f64, (f64, f64))>> = BTreeMap::new();
+        let mut series: BTreeMap<(String, &str), Vec<charts::Point>> = BTreeMap::new();
         for (id, row) in rows
             .iter()
             .filter(|(id, _)| id.pattern == "grow1-at" && (id.strategy.is_none() == default))
@@ -458,6 +461,8 @@ fn instantiate(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
             label: label(id),
             value: r.estimate.map(|e| e.point_ns),
             interval: r.estimate.map(|e| (e.lower_ns, e.upper_ns)),
+            inner: None,
+            marker: None,
         })
         .collect();
     let mut reserve_panels = Vec::new();
@@ -475,6 +480,8 @@ fn instantiate(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
                         .and_then(|r| r.footprint)
                         .map(|f| f.reserved_virtual_bytes.max(1) as f64),
                     interval: None,
+                    inner: None,
+                    marker: None,
                 })
                 .collect(),
         });
@@ -540,6 +547,134 @@ fn instantiate(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
             )),
             f.map_or("–".into(), |f| charts::si_bytes(f.resident_bytes as f64)),
         );
+    }
+    let _ = writeln!(md);
+    Ok(())
+}
+
+/// Wasted memory per allocator × workload: live inside linear memory, resident and reserved.
+fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
+    let _ = writeln!(
+        md,
+        "## Wasted memory: what linear memory grew to against what the guest held\n"
+    );
+    let records = &results.fragmentation;
+    if records.is_empty() {
+        let _ = writeln!(
+            md,
+            "No fragmentation figures in this run (`membench measure --family fragmentation`).\n"
+        );
+        return Ok(());
+    }
+    let _ = writeln!(
+        md,
+        "Each bar is the linear memory after the workload (`memory.size` × 64 KiB, log scale); the \
+         dark part is the guest's own peak live bytes, the rest is waste; the red tick is what is \
+         resident (`mincore`). Reserved address space is in the table. Memory never shrinks, so \
+         the end size is the peak size.\n"
+    );
+    let runtimes: BTreeSet<&str> = records.iter().map(|r| r.runtime.as_str()).collect();
+    for rt in &runtimes {
+        let bars: Vec<Bar> = records
+            .iter()
+            .filter(|r| r.runtime == *rt)
+            .map(|r| Bar {
+                label: format!("{} / {}", r.workload, r.allocator),
+                value: r.figures.as_ref().map(|f| f.linear_bytes as f64),
+                interval: None,
+                inner: r
+                    .figures
+                    .as_ref()
+                    .and_then(|f| f.peak_live_bytes)
+                    .map(|v| v as f64),
+                marker: r.figures.as_ref().map(|f| f.resident_bytes as f64),
+            })
+            .collect();
+        let name = format!("wasted-{rt}");
+        let n = bars.len() as u32;
+        charts::write_both(
+            dir,
+            &name,
+            (1400, 160 + 26 * n),
+            &Chart::Bars {
+                frame: Frame {
+                    title: format!(
+                        "How much memory does each allocator make the guest hold on to? ({rt})"
+                    ),
+                    footer: footer(results),
+                },
+                panels: vec![BarPanel {
+                    title: "linear memory (bar), peak live (dark), resident (red tick)".into(),
+                    bars,
+                }],
+                cols: 1,
+                axis: "bytes (log)".into(),
+                format: charts::si_bytes,
+            },
+        )?;
+        let _ = writeln!(
+            md,
+            "![{name}](charts/{name}.png) ([SVG](charts/{name}.svg))\n"
+        );
+    }
+    // Findings: waste per allocator on sawtooth and mixed, from the first runtime, and whether it
+    // is the same on every runtime.
+    for workload in ["sawtooth", "mixed"] {
+        let mut per: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
+        for r in records.iter().filter(|r| r.workload == workload) {
+            if let Some(w) = r.figures.as_ref().and_then(|f| f.waste_bytes) {
+                per.entry(r.allocator.as_str()).or_default().insert(w);
+            }
+        }
+        let parts: Vec<String> = per
+            .iter()
+            .map(|(a, w)| match (w.first(), w.last()) {
+                (Some(lo), Some(hi)) if lo == hi => format!("{a} {}", charts::si_bytes(*lo as f64)),
+                (Some(lo), Some(hi)) => format!(
+                    "{a} {}–{}",
+                    charts::si_bytes(*lo as f64),
+                    charts::si_bytes(*hi as f64)
+                ),
+                _ => format!("{a} –"),
+            })
+            .collect();
+        let _ = writeln!(
+            md,
+            "- **{workload}** waste (linear − peak live): {}.",
+            parts.join(", ")
+        );
+    }
+    let _ = writeln!(md, "\n| runtime | workload | allocator | linear | peak live | waste | resident | reserved | resident/live |\n|---|---|---|---|---|---|---|---|---|");
+    for r in records {
+        let b = |v: Option<u64>| v.map_or("–".into(), |v| charts::si_bytes(v as f64));
+        match &r.figures {
+            Some(f) => {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    r.runtime,
+                    r.workload,
+                    r.allocator,
+                    b(Some(f.linear_bytes)),
+                    b(f.peak_live_bytes),
+                    b(f.waste_bytes),
+                    b(Some(f.resident_bytes)),
+                    b(Some(f.reserved_virtual_bytes)),
+                    f.resident_per_live
+                        .map_or("–".into(), |v| format!("{v:.2}")),
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | failed: {} | | | | | |",
+                    r.runtime,
+                    r.workload,
+                    r.allocator,
+                    r.failure.as_deref().unwrap_or("unknown")
+                );
+            }
+        }
     }
     let _ = writeln!(md);
     Ok(())

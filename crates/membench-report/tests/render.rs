@@ -113,6 +113,30 @@ fn fixture(native_ns: f64) -> Results {
                 fp(4 << 30),
             ),
         ],
+        fragmentation: vec![membench::fragmentation::FragRecord {
+            id: "fragmentation/sawtooth/talc/wasmtime-cranelift/defined-nomax".into(),
+            runtime: "wasmtime-cranelift".into(),
+            strategy: "default".into(),
+            memory_variant: "defined-nomax".into(),
+            allocator: "talc".into(),
+            workload: "sawtooth".into(),
+            scale: 16,
+            figures: Some(membench::fragmentation::Figures {
+                linear_bytes: 3 << 20,
+                linear_peak_bytes: 3 << 20,
+                peak_live_bytes: Some(2 << 20),
+                live_bytes_end: Some(0),
+                resident_bytes: 1 << 20,
+                reserved_virtual_bytes: 4 << 30,
+                rss_delta_bytes: 0,
+                waste_bytes: Some(1 << 20),
+                resident_per_live: Some(0.5),
+                reserved_per_linear: 1365.0,
+                allocations: 10,
+            }),
+            failure: None,
+            runtime_version: "48.0.0".into(),
+        }],
     }
 }
 
@@ -162,6 +186,10 @@ fn renders_every_chart_and_a_report_with_the_fixture_numbers() {
     );
     assert!(
         md.contains("held (700.000 ns with max, 1.700 µs without)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **sawtooth** waste (linear − peak live): talc 1.00 MiB."),
         "{md}"
     );
     let csv = std::fs::read_to_string(dir.join("results.csv")).unwrap();

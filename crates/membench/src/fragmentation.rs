@@ -78,15 +78,39 @@ pub struct Workload {
 /// The workloads at the scales the matrix uses: churn ×1, mixed ×4, sawtooth to 16 MiB,
 /// vec-doubling to 16 MiB, peak-release of 256 MiB.
 pub const WORKLOADS: [Workload; 5] = [
-    Workload { id: "churn", index: 0, scale: 1 },
-    Workload { id: "mixed", index: 1, scale: 4 },
-    Workload { id: "sawtooth", index: 2, scale: 16 },
-    Workload { id: "vec-doubling", index: 3, scale: 16 },
-    Workload { id: "peak-release", index: 4, scale: 256 },
+    Workload {
+        id: "churn",
+        index: 0,
+        scale: 1,
+    },
+    Workload {
+        id: "mixed",
+        index: 1,
+        scale: 4,
+    },
+    Workload {
+        id: "sawtooth",
+        index: 2,
+        scale: 16,
+    },
+    Workload {
+        id: "vec-doubling",
+        index: 3,
+        scale: 16,
+    },
+    Workload {
+        id: "peak-release",
+        index: 4,
+        scale: 256,
+    },
 ];
 
 /// The known-answer workload: `scale` blocks of exactly 64 KiB, never freed.
-pub const FIXED_64K: Workload = Workload { id: "fixed-64k", index: 5, scale: 16 };
+pub const FIXED_64K: Workload = Workload {
+    id: "fixed-64k",
+    index: 5,
+    scale: 16,
+};
 
 /// The seed every workload runs with.
 pub const SEED: u32 = 7;
@@ -141,17 +165,22 @@ pub fn measure(runtime: &dyn Runtime, guest: &GuestModule, workload: Workload) -
         .call("run", [workload.index, workload.scale, SEED])
         .with_context(|| format!("running workload {}", workload.id))?;
     if allocations == u64::MAX {
-        bail!("the guest does not know workload {} (index {})", workload.id, workload.index);
+        bail!(
+            "the guest does not know workload {} (index {})",
+            workload.id,
+            workload.index
+        );
     }
     let after_run = procfs::read()?;
     let info = instance.memory()?;
-    let optional = |instance: &mut dyn crate::runtime::Instance, name: &str| -> Result<Option<u64>> {
-        match instance.call(name, [0, 0, 0]) {
-            Ok(v) => Ok(Some(v)),
-            Err(e) if crate::runtime::is_trap(&e) => Err(e),
-            Err(_) => Ok(None),
-        }
-    };
+    let optional =
+        |instance: &mut dyn crate::runtime::Instance, name: &str| -> Result<Option<u64>> {
+            match instance.call(name, [0, 0, 0]) {
+                Ok(v) => Ok(Some(v)),
+                Err(e) if crate::runtime::is_trap(&e) => Err(e),
+                Err(_) => Ok(None),
+            }
+        };
     let peak_live = optional(instance.as_mut(), "peak_live_bytes")?;
     let live_end = optional(instance.as_mut(), "live_bytes")?;
     let resident = procfs::resident_in(info.base, info.size_bytes as usize)?;
@@ -166,7 +195,9 @@ pub fn measure(runtime: &dyn Runtime, guest: &GuestModule, workload: Workload) -
         reserved_virtual_bytes: reserved,
         rss_delta_bytes: after_run.resident_bytes as i64 - after_instantiate.resident_bytes as i64,
         waste_bytes: peak_live.map(|p| info.size_bytes.saturating_sub(p)),
-        resident_per_live: peak_live.filter(|p| *p > 0).map(|p| resident as f64 / p as f64),
+        resident_per_live: peak_live
+            .filter(|p| *p > 0)
+            .map(|p| resident as f64 / p as f64),
         reserved_per_linear: reserved as f64 / info.size_bytes as f64,
         allocations,
     })

@@ -313,7 +313,10 @@ impl FragCase {
             self.workload.id,
             self.allocator.id(),
             spec.id,
-            variant_id(spec, Some(MemoryVariant::new(MemoryDecl::Defined, MaxDecl::None)))
+            variant_id(
+                spec,
+                Some(MemoryVariant::new(MemoryDecl::Defined, MaxDecl::None))
+            )
         )
     }
 }

@@ -146,13 +146,18 @@ pub fn check_guest_abi(wasm: &[u8], required: &[&str]) -> Result<()> {
         t.params() == [I32, I32, I32] && t.results() == [I64]
     };
     let mut missing = Vec::new();
-    if !matches!(exports.get("memory"), Some((wasmparser::ExternalKind::Memory, _))) {
+    if !matches!(
+        exports.get("memory"),
+        Some((wasmparser::ExternalKind::Memory, _))
+    ) {
         missing.push("a memory exported as `memory`".to_string());
     }
     for name in required {
         match exports.get(*name) {
             Some((wasmparser::ExternalKind::Func, index)) => {
-                let ty = funcs.get(*index as usize).and_then(|t| types.get(*t as usize));
+                let ty = funcs
+                    .get(*index as usize)
+                    .and_then(|t| types.get(*t as usize));
                 if !ty.is_some_and(abi) {
                     missing.push(format!("`{name}` with type (i32, i32, i32) -> i64"));
                 }
@@ -161,7 +166,10 @@ pub fn check_guest_abi(wasm: &[u8], required: &[&str]) -> Result<()> {
         }
     }
     if !missing.is_empty() {
-        bail!("the module does not follow the guest ABI: missing {}", missing.join(", "));
+        bail!(
+            "the module does not follow the guest ABI: missing {}",
+            missing.join(", ")
+        );
     }
     Ok(())
 }

@@ -78,7 +78,10 @@ fn modules_that_do_not_follow_the_guest_abi_are_refused_naming_what_is_missing()
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let required = &fragmentation::REQUIRED_EXPORTS;
     let err = GuestModule::as_is("junk", b"\0asm\x01\0\0\0\xff".to_vec(), required).unwrap_err();
-    assert!(format!("{err:#}").contains("not valid WebAssembly"), "{err:#}");
+    assert!(
+        format!("{err:#}").contains("not valid WebAssembly"),
+        "{err:#}"
+    );
     let no_run = wat::parse_str(r#"(module (memory (export "memory") 1))"#).unwrap();
     let err = GuestModule::as_is("no-run", no_run, required).unwrap_err();
     assert!(format!("{err:#}").contains("`run`"), "{err:#}");
@@ -87,7 +90,10 @@ fn modules_that_do_not_follow_the_guest_abi_are_refused_naming_what_is_missing()
     )
     .unwrap();
     let err = GuestModule::as_is("wrong", wrong, required).unwrap_err();
-    assert!(format!("{err:#}").contains("`run` with type (i32, i32, i32) -> i64"), "{err:#}");
+    assert!(
+        format!("{err:#}").contains("`run` with type (i32, i32, i32) -> i64"),
+        "{err:#}"
+    );
     let no_memory = wat::parse_str(
         r#"(module (func (export "run") (param i32 i32 i32) (result i64) i64.const 0))"#,
     )
@@ -102,10 +108,19 @@ fn modules_that_do_not_follow_the_guest_abi_are_refused_naming_what_is_missing()
     )
     .unwrap();
     let guest = GuestModule::as_is("own", own, required).unwrap();
-    let custom = Workload { id: "custom", index: 0, scale: 3 };
+    let custom = Workload {
+        id: "custom",
+        index: 0,
+        scale: 3,
+    };
     for rt in wasm_runtimes() {
         let f = fragmentation::measure(rt.as_ref(), &guest, custom).unwrap();
         assert_eq!(f.linear_bytes, 4 * PAGE, "{}", rt.id());
-        assert_eq!(f.peak_live_bytes, None, "{}: no counter, no figure", rt.id());
+        assert_eq!(
+            f.peak_live_bytes,
+            None,
+            "{}: no counter, no figure",
+            rt.id()
+        );
     }
 }

@@ -8,8 +8,11 @@ mod guest {
     use guest_frag::Counting;
 
     #[global_allocator]
-    static ALLOC: Counting<lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator>> = Counting::new(// SAFETY: wasm32 without the atomics feature has one thread.
-        unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) });
+    static ALLOC: Counting<lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator>> =
+        Counting::new(
+            // SAFETY: wasm32 without the atomics feature has one thread.
+            unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) },
+        );
 
     guest_frag::exports!(ALLOC);
 }

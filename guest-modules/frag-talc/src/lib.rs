@@ -8,7 +8,8 @@ mod guest {
     use guest_frag::Counting;
 
     #[global_allocator]
-    static ALLOC: Counting<talc::wasm::WasmDynamicTalc> = Counting::new(talc::wasm::new_wasm_dynamic_allocator());
+    static ALLOC: Counting<talc::wasm::WasmDynamicTalc> =
+        Counting::new(talc::wasm::new_wasm_dynamic_allocator());
 
     guest_frag::exports!(ALLOC);
 }
