@@ -14,17 +14,24 @@ bench-full *ARGS:
 
 # Measure the default matrix from scratch, then collect and render into reports/.
 report:
-    rm -rf target/criterion target/membench target/fragmentation.json
+    rm -rf target/criterion target/membench target/fragmentation.json target/verify.json
     cargo bench
-    just measure collect render
+    just measure
+    just verify
+    just collect render
 
 # A reduced matrix that still touches every runtime (about 3 minutes after the build), rendered into reports/.
 report-quick:
-    rm -rf target/criterion target/membench
+    rm -rf target/criterion target/membench target/fragmentation.json target/verify.json
     cargo bench --bench contiguous -- '{{quick_contiguous}}'
     cargo bench --bench grow -- '{{quick_grow}}'
     cargo bench --bench fragmentation -- 'fragmentation/(sawtooth|mixed)/'
-    just measure collect render
+    just measure
+    just collect render
+
+# The seed's claims on every runtime × strategy, as a table and target/verify.json.
+verify *ARGS:
+    cargo run --release -p membench-cli -- verify --json target/verify.json {{ARGS}}
 
 # The memory figures of the fragmentation family (linear, live, resident, reserved), as JSON and CSV.
 measure:

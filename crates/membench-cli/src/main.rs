@@ -47,25 +47,25 @@ enum Command {
         /// The family (only `fragmentation` has memory figures; the others are timed by criterion).
         #[arg(long, value_enum, default_value = "fragmentation")]
         family: Family,
-        /// Measure these modules instead of the built-in allocator guests. Each must export a
-        /// memory and `run(i32, i32, i32) -> i64` (see guest-modules/README.md).
-        #[arg(long)]
-        wasm: Vec<PathBuf>,
-        /// The arguments `run` gets for a `--wasm` module: workload index and scale.
-        #[arg(long, default_value_t = 0)]
-        workload: u32,
-        /// See `--workload`.
-        #[arg(long, default_value_t = 1)]
-        scale: u32,
+        #[command(flatten)]
+        options: measure::Options,
+    },
+    /// Check the seed's claims on every runtime × strategy (pages and limits, growth past the
+    /// maximum, reserving ahead, release on drop, isolation, fresh memory) and print a table.
+    Verify {
+        /// Instantiate/touch/drop cycles of the release check. 150 keeps the whole run near four
+        /// minutes on 2 cores; `--cycles 1000` is the full count (about 70 s per configuration).
+        #[arg(long, default_value_t = 150)]
+        cycles: u32,
+        /// MiB touched per cycle.
+        #[arg(long, default_value_t = 64)]
+        touch_mib: u64,
         /// Only runtime ids (`<runtime>-<engine>`) matching this regular expression.
         #[arg(long)]
         runtime: Option<String>,
-        /// Where to write the JSON (atomically, after every case).
-        #[arg(long, default_value = "target/fragmentation.json")]
-        out: PathBuf,
-        /// Also write the records as CSV here.
+        /// Also write the verdicts as JSON here (atomically).
         #[arg(long)]
-        csv: Option<PathBuf>,
+        json: Option<PathBuf>,
     },
     /// Gather the latest run (criterion estimates, case records, failures) and this machine's
     /// environment into one JSON file.
@@ -76,6 +76,9 @@ enum Command {
         /// The memory figures `membench measure` wrote (included when the file exists).
         #[arg(long, default_value = "target/fragmentation.json")]
         fragmentation: PathBuf,
+        /// The verdicts `membench verify --json` wrote (included when the file exists).
+        #[arg(long, default_value = "target/verify.json")]
+        verify: PathBuf,
         /// Where to write the collected results.
         #[arg(long, default_value = "reports/results.json")]
         out: PathBuf,
@@ -118,34 +121,26 @@ fn main() -> Result<()> {
                 println!("{id}");
             }
         }
-        Command::Measure {
-            family,
-            wasm,
-            workload,
-            scale,
-            runtime,
-            out,
-            csv,
-        } => {
+        Command::Measure { family, options } => {
             anyhow::ensure!(
                 family == Family::Fragmentation,
                 "only the fragmentation family has memory figures to measure; the others are timed by `cargo bench`"
             );
-            measure::run(measure::Options {
-                wasm,
-                workload,
-                scale,
-                runtime,
-                out,
-                csv,
-            })?;
+            measure::run(options)?;
         }
+        Command::Verify {
+            cycles,
+            touch_mib,
+            runtime,
+            json,
+        } => verify(cycles, touch_mib, runtime, json)?,
         Command::Collect {
             target,
             fragmentation,
+            verify,
             out,
         } => {
-            let results = membench_report::collect(&target, &fragmentation)?;
+            let results = membench_report::collect(&target, &fragmentation, &verify)?;
             // Refuse an unwritable destination with its cause, before anything is replaced.
             record::write_json_atomic(&out, &results)
                 .with_context(|| format!("writing {}", out.display()))?;
@@ -170,4 +165,63 @@ fn main() -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn verify(
+    cycles: u32,
+    touch_mib: u64,
+    runtime: Option<String>,
+    json: Option<PathBuf>,
+) -> Result<()> {
+    use membench::verify::{self, Outcome};
+    let filter = runtime_filter(runtime.as_deref())?;
+    if let Some(path) = &json {
+        // Refuse an unwritable destination before anything runs.
+        record::write_json_atomic(path, &Vec::<verify::Verdict>::new())?;
+    }
+    let options = verify::Options {
+        cycles,
+        touch_bytes: touch_mib << 20,
+    };
+    let mut verdicts = Vec::new();
+    let mut failures = 0;
+    for spec in matrix::runtimes() {
+        if filter.as_ref().is_some_and(|f| !f.is_match(spec.id)) {
+            continue;
+        }
+        eprintln!("verifying {} ({})", spec.id, spec.strategy);
+        let verdict = verify::verify(&spec, options);
+        for c in &verdict.checks {
+            println!(
+                "{:<20} {:<70} {:<22} {:<13} {}",
+                verdict.runtime,
+                verdict.strategy,
+                c.check,
+                c.outcome.label(),
+                c.detail
+            );
+            if c.outcome == Outcome::Error
+                || (c.outcome == Outcome::DidNotHold && verify::is_correctness(&c.check))
+            {
+                failures += 1;
+            }
+        }
+        verdicts.push(verdict);
+        if let Some(path) = &json {
+            record::write_json_atomic(path, &verdicts)?;
+        }
+    }
+    anyhow::ensure!(
+        failures == 0,
+        "{failures} correctness checks failed (table above)"
+    );
+    Ok(())
+}
+
+/// `--runtime`, compiled.
+fn runtime_filter(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
+    pattern
+        .map(regex::Regex::new)
+        .transpose()
+        .context("--runtime is not a regular expression")
 }

@@ -13,13 +13,27 @@ use membench::record;
 use membench::runtime::GuestModule;
 use serde::Serialize;
 
-/// What `membench measure` was asked.
+/// What `membench measure` is asked.
+#[derive(clap::Args)]
 pub struct Options {
+    /// Measure these modules instead of the built-in allocator guests. Each must export a
+    /// memory and `run(i32, i32, i32) -> i64` (see guest-modules/README.md).
+    #[arg(long)]
     pub wasm: Vec<PathBuf>,
+    /// The arguments `run` gets for a `--wasm` module: workload index and scale.
+    #[arg(long, default_value_t = 0)]
     pub workload: u32,
+    /// See `--workload`.
+    #[arg(long, default_value_t = 1)]
     pub scale: u32,
+    /// Only runtime ids (`<runtime>-<engine>`) matching this regular expression.
+    #[arg(long)]
     pub runtime: Option<String>,
+    /// Where to write the JSON (atomically, after every case).
+    #[arg(long, default_value = "target/fragmentation.json")]
     pub out: PathBuf,
+    /// Also write the records as CSV here.
+    #[arg(long)]
     pub csv: Option<PathBuf>,
 }
 
@@ -73,12 +87,7 @@ pub fn run(o: Options) -> Result<()> {
     if let Some(csv) = &o.csv {
         check_writable(csv)?;
     }
-    let filter = o
-        .runtime
-        .as_deref()
-        .map(regex::Regex::new)
-        .transpose()
-        .context("--runtime is not a regular expression")?;
+    let filter = crate::runtime_filter(o.runtime.as_deref())?;
     let specs = matrix::runtimes();
     let mut cases = Vec::new();
     if o.wasm.is_empty() {

@@ -193,17 +193,19 @@ pub fn bar_panels<DB: DrawingBackend>(
     for (panel, cell) in panels.iter().zip(cells.iter()) {
         let n = panel.bars.len().max(1);
         let labels: Vec<String> = panel.bars.iter().map(|b| b.label.clone()).collect();
+        let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
         let mut chart = ChartBuilder::on(cell)
             .caption(&panel.title, (FAMILY, 15))
             .margin(6)
             .x_label_area_size(34)
-            .y_label_area_size(250)
+            .y_label_area_size((widest * 7 + 16).clamp(120, 640))
             .build_cartesian_2d((min..max).log_scale(), (0..n).into_segmented())
             .map_err(err)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .x_desc(axis)
+            .x_labels(6)
             .x_label_formatter(&|v| format(*v))
             .y_labels(n)
             .y_label_formatter(&|v| match v {
@@ -263,6 +265,15 @@ pub fn bar_panels<DB: DrawingBackend>(
                         .draw_series(std::iter::once(Text::new(
                             format(v),
                             (v, SegmentValue::CenterOf(i)),
+                            (FAMILY, 11).into_font(),
+                        )))
+                        .map_err(err)?;
+                }
+                Some(0.0) => {
+                    chart
+                        .draw_series(std::iter::once(Text::new(
+                            format(0.0),
+                            (min, SegmentValue::CenterOf(i)),
                             (FAMILY, 11).into_font(),
                         )))
                         .map_err(err)?;

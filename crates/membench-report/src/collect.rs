@@ -77,6 +77,9 @@ pub struct Results {
     /// The memory figures of the fragmentation family (`membench measure`), when measured.
     #[serde(default)]
     pub fragmentation: Vec<membench::fragmentation::FragRecord>,
+    /// The seed's claims as `membench verify` checked them, when run.
+    #[serde(default)]
+    pub verify: Vec<membench::verify::Verdict>,
 }
 
 #[derive(Deserialize)]
@@ -283,8 +286,15 @@ pub fn environment() -> Environment {
 }
 
 /// Collects this machine's latest run from `target_dir` (`target/`), with the memory figures
-/// `membench measure` wrote to `fragmentation` if that file exists.
-pub fn collect(target_dir: &Path, fragmentation: &Path) -> Result<Results> {
+/// `membench measure` wrote to `fragmentation` and the verdicts `membench verify` wrote to `verify`,
+/// for those files that exist.
+pub fn collect(target_dir: &Path, fragmentation: &Path, verify: &Path) -> Result<Results> {
+    let verify = if verify.exists() {
+        let text = std::fs::read_to_string(verify)?;
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", verify.display()))?
+    } else {
+        Vec::new()
+    };
     let fragmentation = if fragmentation.exists() {
         let text = std::fs::read_to_string(fragmentation)?;
         serde_json::from_str::<FragFile>(&text)
@@ -297,5 +307,6 @@ pub fn collect(target_dir: &Path, fragmentation: &Path) -> Result<Results> {
         environment: environment(),
         rows: rows(&target_dir.join("criterion"), &target_dir.join("membench"))?,
         fragmentation,
+        verify,
     })
 }

@@ -48,6 +48,16 @@ fn parse(id: &str) -> Option<Id<'_>> {
     })
 }
 
+/// The rows of one family, with their parsed ids.
+fn family_rows<'a>(results: &'a Results, family: &str) -> Vec<(Id<'a>, &'a Row)> {
+    results
+        .rows
+        .iter()
+        .filter_map(|r| parse(&r.id).map(|id| (id, r)))
+        .filter(|(id, _)| id.family == family)
+        .collect()
+}
+
 fn footer(results: &Results) -> String {
     let e = &results.environment;
     format!(
@@ -125,11 +135,9 @@ fn contiguous(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
         md,
         "## Contiguous access: load/store throughput against native\n"
     );
-    let rows: Vec<(Id, &Row)> = results
-        .rows
-        .iter()
-        .filter_map(|r| parse(&r.id).map(|id| (id, r)))
-        .filter(|(id, _)| id.family == "contiguous" && id.strategy.is_none())
+    let rows: Vec<(Id, &Row)> = family_rows(results, "contiguous")
+        .into_iter()
+        .filter(|(id, _)| id.strategy.is_none())
         .collect();
     if rows.is_empty() {
         let _ = writeln!(md, "No contiguous results in this run.\n");
@@ -295,12 +303,7 @@ fn grow(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
         md,
         "## Grow: what one `memory.grow` costs, and whether a maximum helps\n"
     );
-    let rows: Vec<(Id, &Row)> = results
-        .rows
-        .iter()
-        .filter_map(|r| parse(&r.id).map(|id| (id, r)))
-        .filter(|(id, _)| id.family == "grow")
-        .collect();
+    let rows = family_rows(results, "grow");
     if rows.is_empty() {
         let _ = writeln!(md, "No grow results in this run.\n");
         return Ok(());
@@ -437,12 +440,7 @@ fn instantiate(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
         md,
         "## Instantiation and reserved address space per strategy\n"
     );
-    let rows: Vec<(Id, &Row)> = results
-        .rows
-        .iter()
-        .filter_map(|r| parse(&r.id).map(|id| (id, r)))
-        .filter(|(id, _)| id.family == "instantiate")
-        .collect();
+    let rows = family_rows(results, "instantiate");
     if rows.is_empty() {
         let _ = writeln!(md, "No instantiate results in this run.\n");
         return Ok(());
@@ -478,7 +476,7 @@ fn instantiate(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
                         .record
                         .as_ref()
                         .and_then(|r| r.footprint)
-                        .map(|f| f.reserved_virtual_bytes.max(1) as f64),
+                        .map(|f| f.reserved_virtual_bytes as f64),
                     interval: None,
                     inner: None,
                     marker: None,
@@ -783,6 +781,35 @@ fn seed_claims(results: &Results, md: &mut String) {
             "| {rt}{} | {past_max} | {ahead} | {cheaper} |",
             strat.map(|s| format!(" @`{s}`")).unwrap_or_default()
         );
+    }
+    if !results.verify.is_empty() {
+        let _ = writeln!(md, "\n### Checked by `membench verify`\n");
+        let checks: Vec<&str> = results.verify[0]
+            .checks
+            .iter()
+            .map(|c| c.check.as_str())
+            .collect();
+        let _ = writeln!(md, "| runtime @ strategy | {} |", checks.join(" | "));
+        let _ = writeln!(md, "|---|{}", "---|".repeat(checks.len()));
+        for v in &results.verify {
+            let cells: Vec<String> = v
+                .checks
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} <sub>{}</sub>",
+                        c.outcome.label(),
+                        c.detail.replace('|', "/")
+                    )
+                })
+                .collect();
+            let strategy = if v.strategy == "default" {
+                String::new()
+            } else {
+                format!(" @`{}`", v.strategy)
+            };
+            let _ = writeln!(md, "| {}{strategy} | {} |", v.runtime, cells.join(" | "));
+        }
     }
     let _ = writeln!(
         md,

@@ -137,6 +137,7 @@ fn fixture(native_ns: f64) -> Results {
             failure: None,
             runtime_version: "48.0.0".into(),
         }],
+        verify: Vec::new(),
     }
 }
 

@@ -12,4 +12,5 @@ pub mod procfs;
 pub mod record;
 pub mod runtime;
 pub mod runtimes;
+pub mod verify;
 pub mod versions;

@@ -64,6 +64,54 @@ pub extern "C" fn sum_bytes(addr: u32, len: u32, _unused: u32) -> u64 {
     sum
 }
 
+/// Loads `width` bytes (1, 2, 4 or 8) at `addr` with the load of that width; returns them
+/// zero-extended. The isolation checks call it at the last valid address and one byte past it.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn load_n(addr: u32, width: u32, _unused: u32) -> u64 {
+    // SAFETY: a wasm access out of bounds traps; the native host refuses such a call.
+    unsafe {
+        match width {
+            1 => core::ptr::read_volatile(at::<u8>(addr)) as u64,
+            2 => core::ptr::read_unaligned(at::<u16>(addr)) as u64,
+            4 => core::ptr::read_unaligned(at::<u32>(addr)) as u64,
+            _ => core::ptr::read_unaligned(at::<u64>(addr)),
+        }
+    }
+}
+
+/// Stores the low `width` bytes (1, 2, 4 or 8) of `value` at `addr` with the store of that width.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn store_n(addr: u32, width: u32, value: u32) -> u64 {
+    let v = u64::from(value as u8) * 0x0101_0101_0101_0101;
+    // SAFETY: as in `load_n`.
+    unsafe {
+        match width {
+            1 => core::ptr::write_volatile(at::<u8>(addr), v as u8),
+            2 => core::ptr::write_unaligned(at::<u16>(addr), v as u16),
+            4 => core::ptr::write_unaligned(at::<u32>(addr), v as u32),
+            _ => core::ptr::write_unaligned(at::<u64>(addr), v),
+        }
+    }
+    0
+}
+
+/// Writes one byte every `stride` bytes of `[addr, addr+len)`, so every OS page of the range
+/// becomes resident (the memory-release check touches 64 MiB this way).
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn touch_pages(addr: u32, len: u32, stride: u32) -> u64 {
+    let p = at::<u8>(addr);
+    let stride = stride.max(1) as usize;
+    let mut touched = 0;
+    let mut i = 0;
+    while i < len as usize {
+        // SAFETY: as in `load_n`.
+        unsafe { core::ptr::write_volatile(p.add(i), 1) };
+        touched += 1;
+        i += stride;
+    }
+    touched
+}
+
 guest_abi::byte_exports!();
 
 /// The native build's export table, by wasm export name.
@@ -74,5 +122,6 @@ pub mod native {
     guest_abi::native_exports!(
         None grow_many, None grow_fail, None grow, None size,
         AddrLen sum_bytes, Byte load_u8, Byte store_u8,
+        AddrLen load_n, AddrLen store_n, AddrLen touch_pages,
     );
 }
