@@ -149,3 +149,62 @@ fn a_missing_export_is_an_error_naming_it() {
         );
     }
 }
+
+#[test]
+fn a_wrong_signature_is_an_error_naming_the_export_on_every_runtime() {
+    let wasm = wat::parse_str(
+        r#"(module (memory (export "memory") 1)
+             (func (export "f") (param i32) (result i32) local.get 0))"#,
+    )
+    .unwrap();
+    let guest = GuestModule::as_is("wrong-signature", wasm, &[]).unwrap();
+    for (id, rt) in build_all()
+        .into_iter()
+        .filter(|(id, _)| id != "native-rustc")
+    {
+        let mut instance = rt.compile(&guest).unwrap().instantiate().unwrap();
+        let err = instance.call("f", [1, 2, 3]).unwrap_err();
+        assert!(!is_trap(&err), "{id}: {err:#}");
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("`f`") && text.contains("(i32, i32, i32) -> i64"),
+            "{id}: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_maximum_above_what_a_32_bit_memory_allows_is_refused_not_a_crash() {
+    let plan = MemoryPlan {
+        decl: membench::module::MemoryDecl::Defined,
+        initial: 1,
+        maximum: Some(65537),
+    };
+    for (id, rt) in build_all() {
+        if id == "native-rustc" {
+            continue;
+        }
+        let err = rt.compile(&guest(plan)).err();
+        assert!(
+            err.is_some(),
+            "{id} {} compiled a memory with maximum 65537 pages",
+            rt.strategy()
+        );
+    }
+    // The imported variant: the host memory itself cannot be created.
+    let imported = MemoryPlan {
+        decl: membench::module::MemoryDecl::Imported,
+        ..plan
+    };
+    for (id, rt) in build_all() {
+        if id == "native-rustc" {
+            continue;
+        }
+        let outcome = rt.compile(&guest(imported)).and_then(|c| c.instantiate());
+        assert!(
+            outcome.is_err(),
+            "{id} {} accepted an imported memory with maximum 65537",
+            rt.strategy()
+        );
+    }
+}
