@@ -1,5 +1,8 @@
 # wasm-memory-bench tasks. Every recipe is a plain cargo command too (see README.md).
 
+# Where cargo puts its output (criterion's estimates and the case records live there).
+target_dir := env_var_or_default("CARGO_TARGET_DIR", "target")
+
 # Criterion's filter selecting the quick matrix: every runtime-engine (default strategy) and native.
 quick_contiguous := '(seq-read-i64|random-read-i64|seq-write-i64)/1MiB/[^/]+/(defined-max|host-buffer)$'
 quick_grow := 'grow1-at/(1|256|4096)/[^/]+/defined-(max|nomax)$|grow-fail/16/[^/]+/defined-max$|instantiate/16/.*defined-(nomax|max4g)'
@@ -14,7 +17,7 @@ bench-full *ARGS:
 
 # Measure the default matrix from scratch, then collect and render into reports/.
 report:
-    rm -rf target/criterion target/membench target/fragmentation.json target/verify.json
+    rm -rf {{target_dir}}/criterion {{target_dir}}/membench {{target_dir}}/fragmentation.json {{target_dir}}/verify.json
     cargo bench
     just measure
     just verify
@@ -22,7 +25,7 @@ report:
 
 # A reduced matrix that still touches every runtime (about 3 minutes after the build), rendered into reports/.
 report-quick:
-    rm -rf target/criterion target/membench target/fragmentation.json target/verify.json
+    rm -rf {{target_dir}}/criterion {{target_dir}}/membench {{target_dir}}/fragmentation.json {{target_dir}}/verify.json
     cargo bench --bench contiguous -- '{{quick_contiguous}}'
     cargo bench --bench grow -- '{{quick_grow}}'
     cargo bench --bench fragmentation -- 'fragmentation/(sawtooth|mixed)/'
@@ -31,15 +34,15 @@ report-quick:
 
 # The seed's claims on every runtime × strategy, as a table and target/verify.json.
 verify *ARGS:
-    cargo run --release -p membench-cli -- verify --json target/verify.json {{ARGS}}
+    cargo run --release -p membench-cli -- verify --json {{target_dir}}/verify.json {{ARGS}}
 
 # The memory figures of the fragmentation family (linear, live, resident, reserved), as JSON and CSV.
 measure:
-    cargo run --release -p membench-cli -- measure --family fragmentation --out target/fragmentation.json --csv target/fragmentation.csv
+    cargo run --release -p membench-cli -- measure --family fragmentation --out {{target_dir}}/fragmentation.json --csv {{target_dir}}/fragmentation.csv
 
 # Gather criterion's estimates, the case records and this machine's environment into reports/results.json.
 collect:
-    cargo run --release -p membench-cli -- collect --target target --out reports/results.json
+    cargo run --release -p membench-cli -- collect --target {{target_dir}} --fragmentation {{target_dir}}/fragmentation.json --verify {{target_dir}}/verify.json --out reports/results.json
 
 # Re-render charts, REPORT.md and results.csv from reports/results.json (measures nothing).
 render:

@@ -303,9 +303,16 @@ pub fn collect(target_dir: &Path, fragmentation: &Path, verify: &Path) -> Result
     } else {
         Vec::new()
     };
+    let rows = rows(&target_dir.join("criterion"), &target_dir.join("membench"))?;
+    if rows.is_empty() && fragmentation.is_empty() && verify.is_empty() {
+        anyhow::bail!(
+            "no results under {}: run the benches first (with the same CARGO_TARGET_DIR)",
+            target_dir.display()
+        );
+    }
     Ok(Results {
         environment: environment(),
-        rows: rows(&target_dir.join("criterion"), &target_dir.join("membench"))?,
+        rows,
         fragmentation,
         verify,
     })

@@ -75,6 +75,13 @@ pub fn render(results: &Results, out: &Path) -> Result<()> {
     let charts_dir = out.join("charts");
     std::fs::create_dir_all(&charts_dir)
         .with_context(|| format!("creating {}", charts_dir.display()))?;
+    // Charts of an earlier render that this one does not redraw would be stale: remove them.
+    for entry in std::fs::read_dir(&charts_dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "svg" || e == "png") {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
     let mut md = String::new();
     environment_block(results, &mut md);
     contiguous(results, &charts_dir, &mut md)?;
