@@ -315,7 +315,8 @@ pub fn lines<DB: DrawingBackend>(
     let (y0, y1) = if y0 > y1 {
         (1.0, 10.0)
     } else {
-        (y0 / 2.0, y1 * 4.0)
+        // Headroom above the data for the legend, which grows with the number of lines.
+        (y0 / 2.0, y1 * 4.0 * 10f64.powf(lines.len() as f64 / 8.0))
     };
     let mut chart = ChartBuilder::on(area)
         .margin(10)

@@ -324,6 +324,12 @@ fn grow(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
             let (Some(e), Ok(pages)) = (row.estimate, id.size.parse::<f64>()) else {
                 continue;
             };
+            // A capped case ran at a smaller size: plot it where it ran.
+            let pages = row
+                .record
+                .as_ref()
+                .and_then(|r| r.ran_pages)
+                .map_or(pages, |p| p as f64);
             if !matches!(id.variant, "defined-max" | "defined-nomax") {
                 continue;
             }
@@ -389,7 +395,7 @@ fn grow(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
     }
     let _ = writeln!(
         md,
-        "Solid: memory declared with an exact maximum; dashed: without a maximum.\n"
+        "Solid: memory declared with an exact maximum; dashed: without a maximum. Capped cases are drawn at the size they ran at.\n"
     );
     findings_grow(&rows, md);
     // Findings: grow(1) at 4096 pages, with and without a maximum, per runtime × strategy.
