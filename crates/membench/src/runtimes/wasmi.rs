@@ -41,6 +41,8 @@ pub struct Wasmi {
     strategy: String,
     engine: Engine,
     memory_limit: Option<usize>,
+    /// With `consume_fuel(true)`: the fuel each call gets.
+    fuel: Option<u64>,
 }
 
 impl Wasmi {
@@ -54,6 +56,21 @@ impl Wasmi {
             },
             engine: Engine::default(),
             memory_limit,
+            fuel: None,
+        }
+    }
+
+    /// An engine with `consume_fuel(true)` whose every call gets `fuel`, so a call that runs away
+    /// (an infinite loop) traps when the fuel is spent. Not part of the benchmark matrix: fuel
+    /// accounting slows every instruction.
+    pub fn with_fuel(fuel: u64) -> Self {
+        let mut config = wasmi::Config::default();
+        config.consume_fuel(true);
+        Self {
+            strategy: format!("consume_fuel=true,fuel={fuel}"),
+            engine: Engine::new(&config),
+            memory_limit: None,
+            fuel: Some(fuel),
         }
     }
 }
@@ -76,6 +93,7 @@ impl runtime::Runtime for Wasmi {
             module,
             guest: guest.clone(),
             memory_limit: self.memory_limit,
+            fuel: self.fuel,
         }))
     }
 }
@@ -85,6 +103,7 @@ struct Compiled {
     module: Module,
     guest: GuestModule,
     memory_limit: Option<usize>,
+    fuel: Option<u64>,
 }
 
 impl runtime::Compiled for Compiled {
@@ -96,6 +115,9 @@ impl runtime::Compiled for Compiled {
         let mut store = Store::new(&self.engine, limits);
         if self.memory_limit.is_some() {
             store.limiter(|limits| limits);
+        }
+        if let Some(fuel) = self.fuel {
+            store.set_fuel(fuel)?;
         }
         let mut linker = Linker::new(&self.engine);
         if self.guest.memory.decl == MemoryDecl::Imported {
@@ -117,6 +139,7 @@ impl runtime::Compiled for Compiled {
             instance,
             memory,
             funcs: HashMap::new(),
+            fuel: self.fuel,
         }))
     }
 }
@@ -126,6 +149,7 @@ struct Instance {
     instance: wasmi::Instance,
     memory: Memory,
     funcs: HashMap<String, TypedFunc<(i32, i32, i32), i64>>,
+    fuel: Option<u64>,
 }
 
 impl runtime::Instance for Instance {
@@ -142,6 +166,9 @@ impl runtime::Instance for Instance {
             }
         };
         let [a, b, c] = args.map(|v| v as i32);
+        if let Some(fuel) = self.fuel {
+            self.store.set_fuel(fuel)?;
+        }
         func.call(&mut self.store, (a, b, c))
             .map(|v| v as u64)
             .map_err(trap)

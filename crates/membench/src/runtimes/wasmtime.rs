@@ -150,6 +150,8 @@ pub struct Wasmtime {
     id: String,
     strategy: String,
     engine: Engine,
+    /// With epoch interruption: every call may run for at most about this long.
+    deadline: Option<std::time::Duration>,
 }
 
 impl Wasmtime {
@@ -186,7 +188,31 @@ impl Wasmtime {
             id: format!("wasmtime-{name}"),
             strategy: strategy.to_string(),
             engine,
+            deadline: None,
         })
+    }
+
+    /// An engine with `epoch_interruption(true)` and a ticker thread advancing the epoch every
+    /// `deadline`, so a call that runs away (an infinite loop) traps after one to two periods. Not
+    /// part of the benchmark matrix: epoch checks change the generated code.
+    pub fn with_deadline(engine: WasmtimeEngine, deadline: std::time::Duration) -> Result<Self> {
+        let mut runtime = Self::new(engine, "epoch_interruption=true", |c| {
+            c.epoch_interruption(true);
+        })?;
+        let weak = runtime.engine.weak();
+        std::thread::Builder::new()
+            .name("membench-epoch".into())
+            .spawn(move || {
+                // Ends when the engine is gone.
+                while let Some(engine) = weak.upgrade() {
+                    engine.increment_epoch();
+                    drop(engine);
+                    std::thread::sleep(deadline);
+                }
+            })
+            .context("starting the epoch ticker")?;
+        runtime.deadline = Some(deadline);
+        Ok(runtime)
     }
 }
 
@@ -208,6 +234,7 @@ impl runtime::Runtime for Wasmtime {
             engine: self.engine.clone(),
             module,
             guest: guest.clone(),
+            deadline: self.deadline.is_some(),
         }))
     }
 }
@@ -216,11 +243,16 @@ struct Compiled {
     engine: Engine,
     module: Module,
     guest: GuestModule,
+    deadline: bool,
 }
 
 impl runtime::Compiled for Compiled {
     fn instantiate(&self) -> Result<Box<dyn runtime::Instance>> {
         let mut store = Store::new(&self.engine, ());
+        if self.deadline {
+            store.epoch_deadline_trap();
+            store.set_epoch_deadline(1);
+        }
         let mut linker = Linker::new(&self.engine);
         if self.guest.memory.decl == MemoryDecl::Imported {
             let (initial, maximum) = self.guest.memory.limits32()?;
@@ -243,6 +275,7 @@ impl runtime::Compiled for Compiled {
             instance,
             memory,
             funcs: HashMap::new(),
+            deadline: self.deadline,
         }))
     }
 }
@@ -252,6 +285,7 @@ struct Instance {
     instance: wasmtime::Instance,
     memory: Memory,
     funcs: HashMap<String, TypedFunc<(i32, i32, i32), i64>>,
+    deadline: bool,
 }
 
 impl runtime::Instance for Instance {
@@ -269,6 +303,9 @@ impl runtime::Instance for Instance {
             }
         };
         let [a, b, c] = args.map(|v| v as i32);
+        if self.deadline {
+            self.store.set_epoch_deadline(1);
+        }
         func.call(&mut self.store, (a, b, c))
             .map(|v| v as u64)
             .map_err(trap)

@@ -1,0 +1,44 @@
+//! A guest stuck in an infinite loop is stopped with an error, not a hang, on each runtime that
+//! has a mechanism for it: wasmtime's epoch interruption (every engine) and wasmi's fuel. wasmer
+//! has none without its metering middleware, which this project does not link.
+
+use std::time::{Duration, Instant};
+
+use membench::runtime::{is_trap, GuestModule, Runtime};
+use membench::runtimes::wasmi::Wasmi;
+use membench::runtimes::wasmtime::{Wasmtime, WasmtimeEngine};
+
+const SPIN: &str = r#"(module
+    (memory (export "memory") 1)
+    (func (export "spin") (param i32 i32 i32) (result i64) (loop (br 0)) (i64.const 0))
+    (func (export "one") (param i32 i32 i32) (result i64) (i64.const 1)))"#;
+
+#[test]
+fn an_infinite_loop_is_stopped_by_a_deadline_and_the_instance_stays_usable() {
+    let guest = GuestModule::as_is("spin", wat::parse_str(SPIN).unwrap(), &["spin"]).unwrap();
+    let deadline = Duration::from_millis(100);
+    let mut runtimes: Vec<Box<dyn Runtime>> = Vec::new();
+    for engine in [
+        WasmtimeEngine::Cranelift,
+        WasmtimeEngine::Winch,
+        WasmtimeEngine::Pulley,
+    ] {
+        runtimes.push(Box::new(Wasmtime::with_deadline(engine, deadline).unwrap()));
+    }
+    runtimes.push(Box::new(Wasmi::with_fuel(50_000_000)));
+    for rt in runtimes {
+        let mut instance = rt.compile(&guest).unwrap().instantiate().unwrap();
+        let start = Instant::now();
+        let err = instance.call("spin", [0, 0, 0]).unwrap_err();
+        let took = start.elapsed();
+        assert!(is_trap(&err), "{} {}: {err:#}", rt.id(), rt.strategy());
+        assert!(
+            format!("{err:#}").contains("`spin`"),
+            "{}: {err:#}",
+            rt.id()
+        );
+        assert!(took < Duration::from_secs(10), "{} took {took:?}", rt.id());
+        // The next call gets a fresh deadline and completes.
+        assert_eq!(instance.call("one", [0, 0, 0]).unwrap(), 1, "{}", rt.id());
+    }
+}
