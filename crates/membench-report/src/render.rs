@@ -23,6 +23,16 @@ struct Id<'a> {
     strategy: Option<&'a str>,
 }
 
+impl Id<'_> {
+    /// `runtime` or `runtime @strategy`: how charts name a configuration.
+    fn label(&self) -> String {
+        match self.strategy {
+            Some(s) => format!("{} @{s}", self.runtime),
+            None => self.runtime.to_string(),
+        }
+    }
+}
+
 fn parse(id: &str) -> Option<Id<'_>> {
     let family = id.split('/').next()?;
     // `instantiate/<pages>/...` has no pattern part: the family is the pattern.
@@ -333,11 +343,7 @@ fn grow(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
             if !matches!(id.variant, "defined-max" | "defined-nomax") {
                 continue;
             }
-            let key = format!(
-                "{}{}",
-                id.runtime,
-                id.strategy.map(|s| format!(" @{s}")).unwrap_or_default()
-            );
+            let key = id.label();
             series.entry((key, id.variant)).or_default().push((
                 pages,
                 e.point_ns,
@@ -456,11 +462,7 @@ fn findings_grow(rows: &[(Id, &Row)], md: &mut String) {
             .filter(|(id, _)| id.pattern == "grow1-at" && id.size == size && id.variant == variant)
             .filter_map(|(id, r)| {
                 let e = r.estimate?;
-                let name = format!(
-                    "{}{}",
-                    id.runtime,
-                    id.strategy.map(|s| format!(" @{s}")).unwrap_or_default()
-                );
+                let name = id.label();
                 Some((name, e.point_ns, e.lower_ns, e.upper_ns))
             })
             .collect()
@@ -508,13 +510,7 @@ fn instantiate(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
         let _ = writeln!(md, "No instantiate results in this run.\n");
         return Ok(());
     }
-    let label = |id: &Id| {
-        format!(
-            "{}{}",
-            id.runtime,
-            id.strategy.map(|s| format!(" @{s}")).unwrap_or_default()
-        )
-    };
+    let label = |id: &Id| id.label();
     let time_bars: Vec<Bar> = rows
         .iter()
         .filter(|(id, _)| id.variant == "defined-max")
