@@ -36,6 +36,17 @@ report-quick:
 verify *ARGS:
     cargo run --release -p membench-cli -- verify --json {{target_dir}}/verify.json {{ARGS}}
 
+# The WebAssembly spec's memory tests on every wasm runtime × strategy × maximum variant.
+spec *ARGS:
+    cargo run --release -p membench-cli -- spec --json {{target_dir}}/spec.json {{ARGS}}
+
+# Re-run `verify` (with the spec tests) and put its verdicts into the published reports/, keeping
+# their measurements (a quarter of an hour of benches) as they are.
+reverify:
+    just verify
+    cargo run --release -p membench-cli -- collect --onto reports/results.json --verify {{target_dir}}/verify.json --out reports/results.json
+    just render
+
 # The memory figures of the fragmentation family (linear, live, resident, reserved), as JSON and CSV.
 measure:
     cargo run --release -p membench-cli -- measure --family fragmentation --out {{target_dir}}/fragmentation.json --csv {{target_dir}}/fragmentation.csv

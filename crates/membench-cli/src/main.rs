@@ -66,6 +66,20 @@ enum Command {
         /// Also write the verdicts as JSON here (atomically).
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Leave out the spec's memory tests (`membench spec` runs them alone).
+        #[arg(long)]
+        no_spec: bool,
+    },
+    /// Run the WebAssembly spec's memory tests (wasm-v2 `memory*.wast`, `address`, `align`,
+    /// `memory_copy`, `memory_fill`, `memory_init`) on every wasm runtime × strategy × maximum
+    /// variant, and print the counts per file.
+    Spec {
+        /// Only runtime ids (`<runtime>-<engine>`) matching this regular expression.
+        #[arg(long)]
+        runtime: Option<String>,
+        /// Also write the runs and the deviation list as JSON here (atomically).
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
     /// Gather the latest run (criterion estimates, case records, failures) and this machine's
     /// environment into one JSON file.
@@ -82,6 +96,11 @@ enum Command {
         /// Where to write the collected results.
         #[arg(long, default_value = "reports/results.json")]
         out: PathBuf,
+        /// Keep the measurements of these collected results and replace only their verdicts
+        /// with `--verify` (stamped with this commit), e.g. to add a new `membench verify` to a
+        /// published run without re-running the benches.
+        #[arg(long)]
+        onto: Option<PathBuf>,
     },
     /// Render charts, REPORT.md and results.csv from collected results, without measuring.
     Render {
@@ -133,14 +152,28 @@ fn main() -> Result<()> {
             touch_mib,
             runtime,
             json,
-        } => verify(cycles, touch_mib, runtime, json)?,
+            no_spec,
+        } => verify(
+            membench::verify::Options {
+                cycles,
+                touch_bytes: touch_mib << 20,
+                spec: !no_spec,
+            },
+            runtime,
+            json,
+        )?,
+        Command::Spec { runtime, json } => spec(runtime, json)?,
         Command::Collect {
             target,
             fragmentation,
             verify,
             out,
+            onto,
         } => {
-            let results = membench_report::collect(&target, &fragmentation, &verify)?;
+            let results = match onto {
+                Some(onto) => membench_report::with_verify(read_results(&onto)?, &verify)?,
+                None => membench_report::collect(&target, &fragmentation, &verify)?,
+            };
             // Refuse an unwritable destination with its cause, before anything is replaced.
             record::write_json_atomic(&out, &results)
                 .with_context(|| format!("writing {}", out.display()))?;
@@ -152,10 +185,7 @@ fn main() -> Result<()> {
             );
         }
         Command::Render { input, out } => {
-            let text = std::fs::read_to_string(&input)
-                .with_context(|| format!("reading {}", input.display()))?;
-            let results: membench_report::Results = serde_json::from_str(&text)
-                .with_context(|| format!("parsing {}", input.display()))?;
+            let results = read_results(&input)?;
             membench_report::render(&results, &out)?;
             eprintln!(
                 "rendered {} cases into {}",
@@ -168,8 +198,7 @@ fn main() -> Result<()> {
 }
 
 fn verify(
-    cycles: u32,
-    touch_mib: u64,
+    options: membench::verify::Options,
     runtime: Option<String>,
     json: Option<PathBuf>,
 ) -> Result<()> {
@@ -179,10 +208,6 @@ fn verify(
         // Refuse an unwritable destination before anything runs.
         record::write_json_atomic(path, &Vec::<verify::Verdict>::new())?;
     }
-    let options = verify::Options {
-        cycles,
-        touch_bytes: touch_mib << 20,
-    };
     let mut verdicts = Vec::new();
     let mut failures = 0;
     for spec in matrix::runtimes() {
@@ -216,6 +241,98 @@ fn verify(
         "{failures} correctness checks failed (table above)"
     );
     Ok(())
+}
+
+/// What `membench spec --json` writes: the runs, and what they were measured against.
+#[derive(serde::Serialize)]
+struct SpecReport {
+    suite: &'static str,
+    files: &'static [&'static str],
+    deviations: &'static [membench::spec::Deviation],
+    runs: Vec<membench::spec::SpecRun>,
+}
+
+fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
+    use membench::spec::{self, MaxVariant};
+    let filter = runtime_filter(runtime.as_deref())?;
+    let mut report = SpecReport {
+        suite: spec::SUITE,
+        files: spec::FILES,
+        deviations: spec::DEVIATIONS,
+        runs: Vec::new(),
+    };
+    if let Some(path) = &json {
+        // Refuse an unwritable destination before anything runs.
+        record::write_json_atomic(path, &report)?;
+    }
+    let mut failed = 0;
+    println!(
+        "{:<20} {:<70} {:<13} {:<24} {:>6} {:>6} {:>9} {:>5} {:>11} {:>11}",
+        "runtime",
+        "strategy",
+        "variant",
+        "file",
+        "passed",
+        "failed",
+        "deviation",
+        "stale",
+        "unsupported",
+        "text-format"
+    );
+    for rs in matrix::runtimes() {
+        if rs.native || filter.as_ref().is_some_and(|f| !f.is_match(rs.id)) {
+            continue;
+        }
+        let rt = match rs.build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!(
+                    "{} ({}): the engine does not build: {e:#}",
+                    rs.id, rs.strategy
+                );
+                failed += 1;
+                continue;
+            }
+        };
+        for variant in MaxVariant::ALL {
+            let run = spec::run_suite(rt.as_ref(), rs.id, &rs.strategy, variant);
+            let totals = ("all files".to_string(), run.totals);
+            for (file, c) in run.files.iter().chain(std::iter::once(&totals)) {
+                println!(
+                    "{:<20} {:<70} {:<13} {:<24} {:>6} {:>6} {:>9} {:>5} {:>11} {:>11}",
+                    rs.id,
+                    rs.strategy,
+                    variant.label(),
+                    file,
+                    c.passed,
+                    c.failed,
+                    c.known_deviation,
+                    c.stale_deviation,
+                    c.unsupported,
+                    c.text_format
+                );
+            }
+            for f in &run.failures {
+                eprintln!("  {}:{} {}: {}", f.file, f.line, f.kind, f.detail);
+            }
+            failed += run.totals.failed + run.totals.stale_deviation;
+            report.runs.push(run);
+            if let Some(path) = &json {
+                record::write_json_atomic(path, &report)?;
+            }
+        }
+    }
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} spec assertions failed outside the listed deviations (table above)"
+    );
+    Ok(())
+}
+
+fn read_results(path: &std::path::Path) -> Result<membench_report::Results> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
 /// `--runtime`, compiled.

@@ -80,6 +80,10 @@ pub struct Results {
     /// The seed's claims as `membench verify` checked them, when run.
     #[serde(default)]
     pub verify: Vec<membench::verify::Verdict>,
+    /// Where and when the verdicts were gathered, when that was apart from the measurements
+    /// (`membench collect --onto`): the commit of a later `verify` differs from the benches'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_environment: Option<Environment>,
 }
 
 #[derive(Deserialize)]
@@ -290,8 +294,7 @@ pub fn environment() -> Environment {
 /// for those files that exist.
 pub fn collect(target_dir: &Path, fragmentation: &Path, verify: &Path) -> Result<Results> {
     let verify = if verify.exists() {
-        let text = std::fs::read_to_string(verify)?;
-        serde_json::from_str(&text).with_context(|| format!("parsing {}", verify.display()))?
+        read_verify(verify)?
     } else {
         Vec::new()
     };
@@ -315,5 +318,21 @@ pub fn collect(target_dir: &Path, fragmentation: &Path, verify: &Path) -> Result
         rows,
         fragmentation,
         verify,
+        verify_environment: None,
     })
+}
+
+fn read_verify(path: &Path) -> Result<Vec<membench::verify::Verdict>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// Replaces the verdicts of already collected `results` with those `membench verify` wrote to
+/// `verify`, stamped with this machine and commit: so a published run can gain a later `verify`
+/// (which runs in minutes) without re-running the benches (which take a quarter of an hour).
+pub fn with_verify(mut results: Results, verify: &Path) -> Result<Results> {
+    results.verify = read_verify(verify)?;
+    results.verify_environment = Some(environment());
+    Ok(results)
 }

@@ -6,5 +6,5 @@ pub mod charts;
 pub mod collect;
 pub mod render;
 
-pub use collect::{collect, Results};
+pub use collect::{collect, with_verify, Results};
 pub use render::render;

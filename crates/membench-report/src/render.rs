@@ -99,6 +99,7 @@ pub fn render(results: &Results, out: &Path) -> Result<()> {
     instantiate(results, &charts_dir, &mut md)?;
     wasted(results, &charts_dir, &mut md)?;
     seed_claims(results, &mut md);
+    spec_conformance(results, &mut md);
     failures(results, &mut md);
     std::fs::write(out.join("REPORT.md"), md).context("writing REPORT.md")?;
     write_csv(results, &out.join("results.csv"))?;
@@ -860,6 +861,13 @@ fn seed_claims(results: &Results, md: &mut String) {
     }
     if !results.verify.is_empty() {
         let _ = writeln!(md, "\n### Checked by `membench verify`\n");
+        if let Some(e) = &results.verify_environment {
+            let _ = writeln!(
+                md,
+                "`membench verify` ran apart from the benches, at commit `{}` on {} ({}, {} cores).\n",
+                e.commit, e.date, e.cpu, e.cores
+            );
+        }
         let checks: Vec<&str> = results.verify[0]
             .checks
             .iter()
@@ -893,6 +901,74 @@ fn seed_claims(results: &Results, md: &mut String) {
          address space of the one without (columns from the instantiate table above); for the grow \
          cost, that the confidence intervals are apart with the maximum faster (grow table above).\n"
     );
+}
+
+/// The spec's memory tests per runtime × strategy × maximum variant, and every deviation seen.
+fn spec_conformance(results: &Results, md: &mut String) {
+    let runs: Vec<&membench::spec::SpecRun> = results.verify.iter().flat_map(|v| &v.spec).collect();
+    if runs.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "## Spec conformance: the WebAssembly memory tests\n");
+    let _ = writeln!(
+        md,
+        "Suite: {}, files {}. \"max-4g-added\" runs every module with `maximum 65536` added to \
+         each defined memory that declares none. Text-format assertions are refused by the `wast` \
+         parser before any runtime sees them.\n",
+        membench::spec::SUITE,
+        membench::spec::FILES.join(", ")
+    );
+    let _ = writeln!(
+        md,
+        "| runtime @ strategy | variant | passed | failed | known deviation | stale | unsupported | text-format |\n|---|---|---|---|---|---|---|---|"
+    );
+    for r in &runs {
+        let t = r.totals;
+        let strategy = if r.strategy == "default" {
+            String::new()
+        } else {
+            format!(" @`{}`", r.strategy)
+        };
+        let _ = writeln!(
+            md,
+            "| {}{strategy} | {} | {} | {} | {} | {} | {} | {} |",
+            r.runtime,
+            r.variant.label(),
+            t.passed,
+            t.failed,
+            t.known_deviation,
+            t.stale_deviation,
+            t.unsupported,
+            t.text_format
+        );
+    }
+    // Every assertion that did not pass, grouped by where it is, with the configurations it hit.
+    let mut seen: BTreeMap<(String, usize, String), BTreeSet<String>> = BTreeMap::new();
+    for r in &runs {
+        for f in &r.failures {
+            seen.entry((f.file.clone(), f.line, f.kind.clone()))
+                .or_default()
+                .insert(format!("{} @ {}", r.runtime, r.strategy));
+        }
+    }
+    if !seen.is_empty() {
+        let _ = writeln!(md, "\n### Assertions that did not pass\n");
+        for ((file, line, kind), configs) in &seen {
+            let detail = runs
+                .iter()
+                .flat_map(|r| &r.failures)
+                .find(|f| &f.file == file && f.line == *line && &f.kind == kind)
+                .map(|f| f.detail.replace('|', "/"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                md,
+                "- `{file}:{line}` ({kind}, {} configuration(s): {}): {detail}",
+                configs.len(),
+                configs.iter().cloned().collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    let _ = writeln!(md);
 }
 
 fn failures(results: &Results, md: &mut String) {

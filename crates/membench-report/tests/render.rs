@@ -138,6 +138,7 @@ fn fixture(native_ns: f64) -> Results {
             runtime_version: "48.0.0".into(),
         }],
         verify: Vec::new(),
+        verify_environment: None,
     }
 }
 
@@ -195,6 +196,58 @@ fn renders_every_chart_and_a_report_with_the_fixture_numbers() {
     );
     let csv = std::fs::read_to_string(dir.join("results.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + fixture(1.0).rows.len());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_spec_table_shows_counts_and_every_assertion_that_did_not_pass() {
+    use membench::spec::{Counts, Failure, MaxVariant, SpecRun};
+    use membench::verify::{Check, Outcome, Verdict};
+    let mut results = fixture(100_000.0);
+    let totals = Counts {
+        passed: 5459,
+        known_deviation: 3,
+        text_format: 49,
+        ..Counts::default()
+    };
+    results.verify = vec![Verdict {
+        runtime: "wasmer-singlepass".into(),
+        strategy: "MemoryStyle::Dynamic{offset_guard_size=65536}".into(),
+        checks: vec![Check {
+            check: "spec-conformance".into(),
+            outcome: Outcome::Held,
+            detail: "fixture".into(),
+        }],
+        spec: vec![SpecRun {
+            runtime: "wasmer-singlepass".into(),
+            strategy: "MemoryStyle::Dynamic{offset_guard_size=65536}".into(),
+            variant: MaxVariant::Max4g,
+            totals,
+            files: vec![("memory_grow.wast".into(), totals)],
+            failures: vec![Failure {
+                file: "memory_grow.wast".into(),
+                line: 18,
+                kind: "known-deviation".into(),
+                detail: "returned [I32(3)], expected a trap".into(),
+            }],
+        }],
+    }];
+    results.verify_environment = Some(results.environment.clone());
+    let dir = out_dir("spec");
+    render(&results, &dir).unwrap();
+    let md = std::fs::read_to_string(dir.join("REPORT.md")).unwrap();
+    assert!(
+        md.contains("| wasmer-singlepass @`MemoryStyle::Dynamic{offset_guard_size=65536}` | max-4g-added | 5459 | 0 | 3 | 0 | 0 | 49 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- `memory_grow.wast:18` (known-deviation, 1 configuration(s): wasmer-singlepass @ MemoryStyle::Dynamic{offset_guard_size=65536}): returned [I32(3)], expected a trap"),
+        "{md}"
+    );
+    assert!(
+        md.contains("ran apart from the benches, at commit `abc123`"),
+        "{md}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -1,7 +1,7 @@
 //! wasm-memory-bench's library: how a runtime under a memory configuration is driven
 //! ([`runtime`]), one adapter per runtime ([`runtimes`]), the memory variants of one guest build
 //! ([`module`]), the measured families ([`contiguous`], [`grow`], [`fragmentation`]), and the single definition of what runs
-//! ([`matrix`]).
+//! ([`matrix`]), and the spec's memory tests run through it all ([`spec`]).
 
 pub mod contiguous;
 pub mod fragmentation;
@@ -12,5 +12,6 @@ pub mod procfs;
 pub mod record;
 pub mod runtime;
 pub mod runtimes;
+pub mod spec;
 pub mod verify;
 pub mod versions;

@@ -246,6 +246,33 @@ pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
     Ok(out.finish())
 }
 
+/// Adds `maximum` (in pages) to every memory the module defines without one, leaving every other
+/// byte as it is: the spec tests' "reserved maxima" variant. Imported memories are left alone, since
+/// a maximum on an import would change which memories it links with.
+pub fn with_maximum_added(wasm: &[u8], maximum: u64) -> Result<Vec<u8>> {
+    let mut out = wasm_encoder::Module::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.context("parsing the module")?;
+        if let Payload::MemorySection(reader) = &payload {
+            let mut section = wasm_encoder::MemorySection::new();
+            for memory in reader.clone() {
+                let mut ty = RoundtripReencoder.memory_type(memory.context("reading a memory")?)?;
+                if ty.maximum.is_none() && !ty.memory64 && !ty.shared {
+                    ty.maximum = Some(maximum.max(ty.minimum));
+                }
+                section.memory(ty);
+            }
+            out.section(&section);
+        } else if let Some((id, range)) = payload.as_section() {
+            out.section(&wasm_encoder::RawSection {
+                id,
+                data: &wasm[range.start as usize..range.end as usize],
+            });
+        }
+    }
+    Ok(out.finish())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +299,40 @@ mod tests {
                 assert_eq!(declared_memory(&out).unwrap(), plan);
             }
         }
+    }
+
+    #[test]
+    fn a_maximum_is_added_only_where_none_is_declared() {
+        let wasm = wat::parse_str(
+            r#"(module (import "spectest" "memory" (memory 1)) (memory 2) (memory 3 5)
+                (func (export "f") (result i32) i32.const 7))"#,
+        )
+        .unwrap();
+        let mut features = wasmparser::WasmFeatures::default();
+        features.insert(wasmparser::WasmFeatures::MULTI_MEMORY);
+        let out = with_maximum_added(&wasm, 65536).unwrap();
+        wasmparser::Validator::new_with_features(features)
+            .validate_all(&out)
+            .unwrap();
+        let mut memories = Vec::new();
+        for payload in Parser::new(0).parse_all(&out) {
+            match payload.unwrap() {
+                Payload::ImportSection(reader) => {
+                    for imports in reader {
+                        for import in imports.unwrap() {
+                            if let wasmparser::TypeRef::Memory(m) = import.unwrap().1.ty {
+                                memories.push(m.maximum);
+                            }
+                        }
+                    }
+                }
+                Payload::MemorySection(reader) => {
+                    memories.extend(reader.into_iter().map(|m| m.unwrap().maximum))
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(memories, [None, Some(65536), Some(5)]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::fmt;
 use anyhow::Result;
 
 use crate::module::{self, MemoryPlan};
+use crate::spec::SpecStore;
 
 /// The signature every guest export has, as wasm types: `(i32, i32, i32) -> i64`.
 pub const EXPORT_SIGNATURE: &str = "(i32, i32, i32) -> i64";
@@ -83,6 +84,11 @@ pub trait Runtime: Send + Sync {
     fn version(&self) -> &'static str;
     /// Compiles (or, for interpreters, validates and translates) the module.
     fn compile(&self, module: &GuestModule) -> Result<Box<dyn Compiled>>;
+    /// A new store for the spec's tests, whose functions take any value types and import from
+    /// `spectest` and from each other (see [`crate::spec`]). The native baseline runs no wasm.
+    fn spec_store(&self) -> Result<Box<dyn SpecStore>> {
+        anyhow::bail!("{} runs no WebAssembly modules", self.id())
+    }
 }
 
 /// A compiled module, instantiable many times.
@@ -101,6 +107,16 @@ pub trait Instance {
     /// Host-side grow of the instance's memory (`Memory::grow` in the runtime's API): the old size
     /// in pages, or an error naming the limit (the Rust counterpart of JavaScript's `RangeError`).
     fn grow(&mut self, delta_pages: u64) -> Result<u64>;
+    /// Drops the instance and keeps only a handle to its memory, as a host does that holds on to
+    /// an exported or imported memory after the instance is gone. In every runtime here the memory
+    /// belongs to the store, so the store stays alive with it until the handle is dropped.
+    fn into_memory(self: Box<Self>) -> Box<dyn KeptMemory>;
+}
+
+/// A memory the host kept after dropping its instance (see [`Instance::into_memory`]).
+pub trait KeptMemory {
+    /// Copies `len` bytes at `offset` out of the memory (an error past its end).
+    fn read(&mut self, offset: usize, len: usize) -> Result<Vec<u8>>;
 }
 
 /// A runtime-engine under a strategy, before it is built (building an engine can fail, and a

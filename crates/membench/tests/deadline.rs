@@ -1,10 +1,11 @@
-//! A guest stuck in an infinite loop is stopped with an error, not a hang, on each runtime that
-//! has a mechanism for it: wasmtime's epoch interruption (every engine) and wasmi's fuel. wasmer
-//! has none without its metering middleware, which this project does not link.
+//! A guest stuck in an infinite loop is stopped with an error, not a hang, on every runtime-engine:
+//! wasmtime's epoch interruption (every engine), wasmer's metering middleware (both compilers) and
+//! wasmi's fuel.
 
 use std::time::{Duration, Instant};
 
 use membench::runtime::{is_trap, GuestModule, Runtime};
+use membench::runtimes::wasmer::{Wasmer, WasmerCompiler};
 use membench::runtimes::wasmi::Wasmi;
 use membench::runtimes::wasmtime::{Wasmtime, WasmtimeEngine};
 
@@ -24,6 +25,9 @@ fn an_infinite_loop_is_stopped_by_a_deadline_and_the_instance_stays_usable() {
         WasmtimeEngine::Pulley,
     ] {
         runtimes.push(Box::new(Wasmtime::with_deadline(engine, deadline).unwrap()));
+    }
+    for compiler in [WasmerCompiler::Cranelift, WasmerCompiler::Singlepass] {
+        runtimes.push(Box::new(Wasmer::with_metering(compiler, 50_000_000)));
     }
     runtimes.push(Box::new(Wasmi::with_fuel(50_000_000)));
     for rt in runtimes {

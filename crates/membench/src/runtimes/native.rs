@@ -263,4 +263,22 @@ impl runtime::Instance for Instance {
         self.grow_pages(delta)
             .with_context(|| runtime::grow_error(old, delta, maximum))
     }
+
+    fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {
+        Box::new(Kept(self.memory))
+    }
+}
+
+/// The memory alone: natively there is nothing else an instance holds.
+struct Kept(Memory);
+
+impl runtime::KeptMemory for Kept {
+    fn read(&mut self, offset: usize, len: usize) -> Result<Vec<u8>> {
+        let end = offset
+            .checked_add(len)
+            .filter(|&end| end <= self.0.len())
+            .with_context(|| format!("[{offset}, +{len}) is past the {} bytes", self.0.len()))?;
+        // SAFETY: `[offset, end)` lies inside the committed length of the memory.
+        Ok(unsafe { std::slice::from_raw_parts(self.0.base().add(offset), end - offset) }.to_vec())
+    }
 }

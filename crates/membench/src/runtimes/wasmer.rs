@@ -14,6 +14,7 @@ use wasmer::{
 
 use crate::module::MemoryDecl;
 use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};
+use crate::spec::{SpecStore, Val};
 
 /// Which wasmer compiler compiles the guest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +60,8 @@ pub struct Wasmer {
     id: String,
     strategy: String,
     engine: Engine,
+    /// With the metering middleware: the operators each call may execute.
+    points: Option<u64>,
 }
 
 impl Wasmer {
@@ -67,19 +70,43 @@ impl Wasmer {
     /// current size only); without, wasmer's `BaseTunables` (`MemoryStyle::Static`: a large
     /// reservation and guard pages). Tunables fix the style at compile time, so they are set here.
     pub fn new(compiler: WasmerCompiler, dynamic_guard: Option<u64>) -> Self {
-        let (name, mut engine): (&str, Engine) = match compiler {
-            WasmerCompiler::Cranelift => (
-                "cranelift",
-                EngineBuilder::new(Cranelift::default()).engine().into(),
-            ),
-            WasmerCompiler::Singlepass => (
-                "singlepass",
-                EngineBuilder::new(Singlepass::default()).engine().into(),
-            ),
+        Self::build(compiler, dynamic_guard, None)
+    }
+
+    /// An engine whose compiler runs wasmer's `Metering` middleware (one point per operator), and
+    /// whose every call gets `points`, so a call that runs away (an infinite loop) traps when they
+    /// are spent. Not part of the benchmark matrix: metering adds a count and a check to every
+    /// block.
+    pub fn with_metering(compiler: WasmerCompiler, points: u64) -> Self {
+        Self::build(compiler, None, Some(points))
+    }
+
+    fn build(compiler: WasmerCompiler, dynamic_guard: Option<u64>, points: Option<u64>) -> Self {
+        use wasmer::sys::CompilerConfig;
+        let metering = |config: &mut dyn CompilerConfig| {
+            if let Some(points) = points {
+                config.push_middleware(std::sync::Arc::new(wasmer_middlewares::Metering::new(
+                    points,
+                    |_: &wasmer::wasmparser::Operator| 1,
+                )));
+            }
         };
-        let strategy = match dynamic_guard {
-            None => "default".to_string(),
-            Some(offset_guard_size) => {
+        let (name, mut engine): (&str, Engine) = match compiler {
+            WasmerCompiler::Cranelift => {
+                let mut config = Cranelift::default();
+                metering(&mut config);
+                ("cranelift", EngineBuilder::new(config).engine().into())
+            }
+            WasmerCompiler::Singlepass => {
+                let mut config = Singlepass::default();
+                metering(&mut config);
+                ("singlepass", EngineBuilder::new(config).engine().into())
+            }
+        };
+        let strategy = match (dynamic_guard, points) {
+            (_, Some(points)) => format!("Metering(points={points})"),
+            (None, None) => "default".to_string(),
+            (Some(offset_guard_size), None) => {
                 engine.set_tunables(DynamicTunables { offset_guard_size });
                 format!("MemoryStyle::Dynamic{{offset_guard_size={offset_guard_size}}}")
             }
@@ -88,6 +115,7 @@ impl Wasmer {
             id: format!("wasmer-{name}"),
             strategy,
             engine,
+            points,
         }
     }
 }
@@ -153,14 +181,151 @@ impl runtime::Runtime for Wasmer {
             engine: self.engine.clone(),
             module,
             guest: guest.clone(),
+            points: self.points,
         }))
     }
+    fn spec_store(&self) -> Result<Box<dyn SpecStore>> {
+        Ok(Box::new(SpecStoreImpl::new(&self.engine)))
+    }
+}
+
+/// A trap raised while instantiating (a start function, or a segment out of bounds) becomes our
+/// [`Trap`]; a link error stays an error.
+fn instantiation_error(e: wasmer::InstantiationError) -> anyhow::Error {
+    match e {
+        wasmer::InstantiationError::Start(t) => anyhow::Error::new(Trap {
+            message: t.message(),
+        }),
+        other => other.into(),
+    }
+}
+
+/// The spec tests' store: one `Store`, and an `Imports` holding `spectest` and every registered
+/// instance's exports.
+struct SpecStoreImpl {
+    store: Store,
+    imports: wasmer::Imports,
+    instances: Vec<wasmer::Instance>,
+}
+
+impl SpecStoreImpl {
+    fn new(engine: &Engine) -> Self {
+        use wasmer::{Function, Global, Table, Type, Value};
+        let mut store = Store::new(engine.clone());
+        let st = &mut store;
+        let table = Table::new(
+            st,
+            TableType::new(Type::FuncRef, 10, Some(20)),
+            Value::FuncRef(None),
+        );
+        let memory = Memory::new(st, MemoryType::new(1, Some(2), false));
+        let mut imports = imports! {
+            "spectest" => {
+                "print" => Function::new_typed(st, || {}),
+                "print_i32" => Function::new_typed(st, |_: i32| {}),
+                "print_i64" => Function::new_typed(st, |_: i64| {}),
+                "print_f32" => Function::new_typed(st, |_: f32| {}),
+                "print_f64" => Function::new_typed(st, |_: f64| {}),
+                "print_i32_f32" => Function::new_typed(st, |_: i32, _: f32| {}),
+                "print_f64_f64" => Function::new_typed(st, |_: f64, _: f64| {}),
+                "global_i32" => Global::new(st, Value::I32(666)),
+                "global_i64" => Global::new(st, Value::I64(666)),
+                "global_f32" => Global::new(st, Value::F32(666.6)),
+                "global_f64" => Global::new(st, Value::F64(666.6)),
+            }
+        };
+        // Creating these can only fail on allocation; a store without them still runs the tests
+        // that do not import them, and those that do fail to link with the cause named.
+        if let Ok(table) = table {
+            imports.define("spectest", "table", table);
+        }
+        if let Ok(memory) = memory {
+            imports.define("spectest", "memory", memory);
+        }
+        Self {
+            store,
+            imports,
+            instances: Vec::new(),
+        }
+    }
+
+    fn instance(&self, id: usize) -> Result<&wasmer::Instance> {
+        self.instances.get(id).context("no such instance")
+    }
+}
+
+impl SpecStore for SpecStoreImpl {
+    fn compile(&mut self, wasm: &[u8]) -> Result<()> {
+        Module::new(&self.store, wasm)?;
+        Ok(())
+    }
+
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<usize> {
+        let module = Module::new(&self.store, wasm)?;
+        let instance = wasmer::Instance::new(&mut self.store, &module, &self.imports)
+            .map_err(instantiation_error)?;
+        self.instances.push(instance);
+        Ok(self.instances.len() - 1)
+    }
+
+    fn register(&mut self, id: usize, name: &str) -> Result<()> {
+        let exports: Vec<(String, wasmer::Extern)> = self
+            .instance(id)?
+            .exports
+            .iter()
+            .map(|(n, e)| (n.clone(), e.clone()))
+            .collect();
+        self.imports.register_namespace(name, exports);
+        Ok(())
+    }
+
+    fn invoke(&mut self, id: usize, name: &str, args: &[Val]) -> Result<Vec<Val>> {
+        use wasmer::Value as W;
+        let func = self.instance(id)?.exports.get_function(name)?.clone();
+        let args: Vec<W> = args
+            .iter()
+            .map(|a| match *a {
+                Val::I32(v) => W::I32(v),
+                Val::I64(v) => W::I64(v),
+                Val::F32(v) => W::F32(f32::from_bits(v)),
+                Val::F64(v) => W::F64(f64::from_bits(v)),
+                Val::V128(v) => W::V128(v),
+            })
+            .collect();
+        let results = func
+            .call(&mut self.store, &args)
+            .map_err(|e| {
+                anyhow::Error::new(Trap {
+                    message: e.message(),
+                })
+            })
+            .with_context(|| format!("calling `{name}`"))?;
+        results.iter().map(from_value).collect()
+    }
+
+    fn global(&mut self, id: usize, name: &str) -> Result<Val> {
+        let global = self.instance(id)?.exports.get_global(name)?.clone();
+        from_value(&global.get(&mut self.store))
+    }
+}
+
+fn from_value(v: &wasmer::Value) -> Result<Val> {
+    use wasmer::Value as W;
+    Ok(match v {
+        W::I32(v) => Val::I32(*v),
+        W::I64(v) => Val::I64(*v),
+        W::F32(v) => Val::F32(v.to_bits()),
+        W::F64(v) => Val::F64(v.to_bits()),
+        W::V128(v) => Val::V128(*v),
+        other => anyhow::bail!("a reference result ({other:?}) is not supported by the runner"),
+    })
 }
 
 struct Compiled {
     engine: Engine,
     module: Module,
     guest: GuestModule,
+    points: Option<u64>,
 }
 
 impl runtime::Compiled for Compiled {
@@ -175,12 +340,7 @@ impl runtime::Compiled for Compiled {
             imports! {}
         };
         let instance = wasmer::Instance::new(&mut store, &self.module, &imports)
-            .map_err(|e| match e {
-                wasmer::InstantiationError::Start(t) => anyhow::Error::new(Trap {
-                    message: t.message(),
-                }),
-                other => other.into(),
-            })
+            .map_err(instantiation_error)
             .with_context(|| format!("instantiating {}", self.guest.name))?;
         let memory = instance
             .exports
@@ -192,6 +352,7 @@ impl runtime::Compiled for Compiled {
             instance,
             memory,
             funcs: HashMap::new(),
+            points: self.points,
         }))
     }
 }
@@ -201,6 +362,7 @@ struct Instance {
     instance: wasmer::Instance,
     memory: Memory,
     funcs: HashMap<String, TypedFunction<(i32, i32, i32), i64>>,
+    points: Option<u64>,
 }
 
 impl runtime::Instance for Instance {
@@ -218,6 +380,13 @@ impl runtime::Instance for Instance {
             }
         };
         let [a, b, c] = args.map(|v| v as i32);
+        if let Some(points) = self.points {
+            wasmer_middlewares::metering::set_remaining_points(
+                &mut self.store,
+                &self.instance,
+                points,
+            );
+        }
         func.call(&mut self.store, a, b, c)
             .map(|v| v as u64)
             .map_err(|e| {
@@ -250,5 +419,28 @@ impl runtime::Instance for Instance {
             .map(|old| u64::from(old.0))
             .map_err(anyhow::Error::new)
             .with_context(context)
+    }
+
+    fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {
+        Box::new(Kept {
+            store: self.store,
+            memory: self.memory,
+        })
+    }
+}
+
+/// A memory and the store that owns it, its instance dropped.
+struct Kept {
+    store: Store,
+    memory: Memory,
+}
+
+impl runtime::KeptMemory for Kept {
+    fn read(&mut self, offset: usize, len: usize) -> Result<Vec<u8>> {
+        let mut buf = vec![0; len];
+        self.memory
+            .view(&self.store)
+            .read(offset as u64, &mut buf)?;
+        Ok(buf)
     }
 }

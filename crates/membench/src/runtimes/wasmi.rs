@@ -9,6 +9,7 @@ use wasmi::{
 
 use crate::module::MemoryDecl;
 use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};
+use crate::spec::{SpecStore, Val};
 
 /// The memory size the limits-configured store allows, in bytes.
 pub const LIMIT_BYTES: usize = 1 << 30;
@@ -96,6 +97,140 @@ impl runtime::Runtime for Wasmi {
             fuel: self.fuel,
         }))
     }
+    fn spec_store(&self) -> Result<Box<dyn SpecStore>> {
+        Ok(Box::new(SpecStoreImpl::new(
+            &self.engine,
+            new_store(&self.engine, self.memory_limit),
+        )?))
+    }
+}
+
+/// A store under this configuration's limits: `StoreLimits` as the limiter when a limit is set.
+fn new_store(engine: &Engine, memory_limit: Option<usize>) -> Store<StoreLimits> {
+    let limits = match memory_limit {
+        Some(bytes) => StoreLimitsBuilder::new().memory_size(bytes).build(),
+        None => StoreLimits::default(),
+    };
+    let mut store = Store::new(engine, limits);
+    if memory_limit.is_some() {
+        store.limiter(|limits| limits);
+    }
+    store
+}
+
+/// The spec tests' store: one `Store`, a `Linker` holding `spectest` and every registered instance.
+struct SpecStoreImpl {
+    store: Store<StoreLimits>,
+    linker: Linker<StoreLimits>,
+    instances: Vec<wasmi::Instance>,
+}
+
+impl SpecStoreImpl {
+    fn new(engine: &Engine, mut store: Store<StoreLimits>) -> Result<Self> {
+        use wasmi::{Global, Mutability, Ref, RefType, Table, TableType, Val as W, F32, F64};
+        let mut linker = Linker::new(engine);
+        linker.allow_shadowing(true);
+        let s = "spectest";
+        linker.func_wrap(s, "print", || {})?;
+        linker.func_wrap(s, "print_i32", |_: i32| {})?;
+        linker.func_wrap(s, "print_i64", |_: i64| {})?;
+        linker.func_wrap(s, "print_f32", |_: f32| {})?;
+        linker.func_wrap(s, "print_f64", |_: f64| {})?;
+        linker.func_wrap(s, "print_i32_f32", |_: i32, _: f32| {})?;
+        linker.func_wrap(s, "print_f64_f64", |_: f64, _: f64| {})?;
+        for (name, val) in [
+            ("global_i32", W::I32(666)),
+            ("global_i64", W::I64(666)),
+            ("global_f32", W::F32(F32::from_bits(666.6f32.to_bits()))),
+            ("global_f64", W::F64(F64::from_bits(666.6f64.to_bits()))),
+        ] {
+            let global = Global::new(&mut store, val, Mutability::Const);
+            linker.define(s, name, global)?;
+        }
+        let table = Table::new(
+            &mut store,
+            TableType::new(RefType::Func, 10, Some(20)),
+            Ref::Func(wasmi::Nullable::Null),
+        )?;
+        linker.define(s, "table", table)?;
+        let memory = Memory::new(&mut store, MemoryType::new(1, Some(2)))?;
+        linker.define(s, "memory", memory)?;
+        Ok(Self {
+            store,
+            linker,
+            instances: Vec::new(),
+        })
+    }
+
+    fn instance(&self, id: usize) -> Result<wasmi::Instance> {
+        self.instances.get(id).copied().context("no such instance")
+    }
+}
+
+impl SpecStore for SpecStoreImpl {
+    fn compile(&mut self, wasm: &[u8]) -> Result<()> {
+        Module::new(self.store.engine(), wasm)?;
+        Ok(())
+    }
+
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<usize> {
+        let module = Module::new(self.store.engine(), wasm)?;
+        let instance = self
+            .linker
+            .instantiate_and_start(&mut self.store, &module)
+            .map_err(trap)?;
+        self.instances.push(instance);
+        Ok(self.instances.len() - 1)
+    }
+
+    fn register(&mut self, id: usize, name: &str) -> Result<()> {
+        let instance = self.instance(id)?;
+        self.linker.instance(&mut self.store, name, instance)?;
+        Ok(())
+    }
+
+    fn invoke(&mut self, id: usize, name: &str, args: &[Val]) -> Result<Vec<Val>> {
+        use wasmi::{Val as W, F32, F64};
+        let func = self
+            .instance(id)?
+            .get_func(&self.store, name)
+            .with_context(|| format!("no function export `{name}`"))?;
+        let args: Vec<W> = args
+            .iter()
+            .map(|a| match *a {
+                Val::I32(v) => W::I32(v),
+                Val::I64(v) => W::I64(v),
+                Val::F32(v) => W::F32(F32::from_bits(v)),
+                Val::F64(v) => W::F64(F64::from_bits(v)),
+                Val::V128(v) => W::V128(v.into()),
+            })
+            .collect();
+        let mut results = vec![W::I32(0); func.ty(&self.store).results().len()];
+        func.call(&mut self.store, &args, &mut results)
+            .map_err(trap)
+            .with_context(|| format!("calling `{name}`"))?;
+        results.iter().map(from_val).collect()
+    }
+
+    fn global(&mut self, id: usize, name: &str) -> Result<Val> {
+        let global = self
+            .instance(id)?
+            .get_global(&self.store, name)
+            .with_context(|| format!("no global export `{name}`"))?;
+        from_val(&global.get(&self.store))
+    }
+}
+
+fn from_val(v: &wasmi::Val) -> Result<Val> {
+    use wasmi::Val as W;
+    Ok(match v {
+        W::I32(v) => Val::I32(*v),
+        W::I64(v) => Val::I64(*v),
+        W::F32(v) => Val::F32(v.to_bits()),
+        W::F64(v) => Val::F64(v.to_bits()),
+        W::V128(v) => Val::V128(v.as_u128()),
+        other => anyhow::bail!("a reference result ({other:?}) is not supported by the runner"),
+    })
 }
 
 struct Compiled {
@@ -108,14 +243,7 @@ struct Compiled {
 
 impl runtime::Compiled for Compiled {
     fn instantiate(&self) -> Result<Box<dyn runtime::Instance>> {
-        let limits = match self.memory_limit {
-            Some(bytes) => StoreLimitsBuilder::new().memory_size(bytes).build(),
-            None => StoreLimits::default(),
-        };
-        let mut store = Store::new(&self.engine, limits);
-        if self.memory_limit.is_some() {
-            store.limiter(|limits| limits);
-        }
+        let mut store = new_store(&self.engine, self.memory_limit);
         if let Some(fuel) = self.fuel {
             store.set_fuel(fuel)?;
         }
@@ -190,6 +318,29 @@ impl runtime::Instance for Instance {
             .grow(&mut self.store, delta_pages)
             .map_err(anyhow::Error::new)
             .with_context(|| runtime::grow_error(current, delta_pages, maximum))
+    }
+
+    fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {
+        Box::new(Kept {
+            store: self.store,
+            memory: self.memory,
+        })
+    }
+}
+
+/// A memory and the store that owns it, its instance dropped.
+struct Kept {
+    store: Store<StoreLimits>,
+    memory: Memory,
+}
+
+impl runtime::KeptMemory for Kept {
+    fn read(&mut self, offset: usize, len: usize) -> Result<Vec<u8>> {
+        let mut buf = vec![0; len];
+        self.memory
+            .read(&self.store, offset, &mut buf)
+            .map_err(anyhow::Error::new)?;
+        Ok(buf)
     }
 }
 

@@ -11,6 +11,7 @@ use wasmtime::{
 
 use crate::module::MemoryDecl;
 use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};
+use crate::spec::{SpecStore, Val};
 
 /// A host memory strategy: its name (the knobs, spelled as `wasmtime::Config` spells them), how to
 /// apply it, and the cap on grow cases where grows move the memory.
@@ -237,6 +238,141 @@ impl runtime::Runtime for Wasmtime {
             deadline: self.deadline.is_some(),
         }))
     }
+    fn spec_store(&self) -> Result<Box<dyn SpecStore>> {
+        SpecStoreImpl::new(&self.engine).map(|s| Box::new(s) as Box<dyn SpecStore>)
+    }
+}
+
+/// The spec tests' store: one `Store`, a `Linker` holding `spectest` and every registered instance.
+struct SpecStoreImpl {
+    store: Store<()>,
+    linker: Linker<()>,
+    instances: Vec<wasmtime::Instance>,
+}
+
+impl SpecStoreImpl {
+    fn new(engine: &Engine) -> Result<Self> {
+        use wasmtime::{Global, GlobalType, Mutability, Ref, Table, TableType, Val, ValType};
+        let mut store = Store::new(engine, ());
+        let mut linker = Linker::new(engine);
+        linker.allow_shadowing(true);
+        let s = "spectest";
+        linker.func_wrap(s, "print", || {}).map_err(trap)?;
+        linker
+            .func_wrap(s, "print_i32", |_: i32| {})
+            .map_err(trap)?;
+        linker
+            .func_wrap(s, "print_i64", |_: i64| {})
+            .map_err(trap)?;
+        linker
+            .func_wrap(s, "print_f32", |_: f32| {})
+            .map_err(trap)?;
+        linker
+            .func_wrap(s, "print_f64", |_: f64| {})
+            .map_err(trap)?;
+        linker
+            .func_wrap(s, "print_i32_f32", |_: i32, _: f32| {})
+            .map_err(trap)?;
+        linker
+            .func_wrap(s, "print_f64_f64", |_: f64, _: f64| {})
+            .map_err(trap)?;
+        for (name, ty, val) in [
+            ("global_i32", ValType::I32, Val::I32(666)),
+            ("global_i64", ValType::I64, Val::I64(666)),
+            ("global_f32", ValType::F32, Val::F32(666.6f32.to_bits())),
+            ("global_f64", ValType::F64, Val::F64(666.6f64.to_bits())),
+        ] {
+            let global = Global::new(&mut store, GlobalType::new(ty, Mutability::Const), val)
+                .map_err(trap)?;
+            linker.define(&store, s, name, global).map_err(trap)?;
+        }
+        let table = Table::new(
+            &mut store,
+            TableType::new(wasmtime::RefType::FUNCREF, 10, Some(20)),
+            Ref::Func(None),
+        )
+        .map_err(trap)?;
+        linker.define(&store, s, "table", table).map_err(trap)?;
+        let memory = Memory::new(&mut store, MemoryType::new(1, Some(2))).map_err(trap)?;
+        linker.define(&store, s, "memory", memory).map_err(trap)?;
+        Ok(Self {
+            store,
+            linker,
+            instances: Vec::new(),
+        })
+    }
+
+    fn instance(&self, id: usize) -> Result<wasmtime::Instance> {
+        self.instances.get(id).copied().context("no such instance")
+    }
+}
+
+impl SpecStore for SpecStoreImpl {
+    fn compile(&mut self, wasm: &[u8]) -> Result<()> {
+        Module::new(self.store.engine(), wasm).map_err(trap)?;
+        Ok(())
+    }
+
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<usize> {
+        let module = Module::new(self.store.engine(), wasm).map_err(trap)?;
+        let instance = self
+            .linker
+            .instantiate(&mut self.store, &module)
+            .map_err(trap)?;
+        self.instances.push(instance);
+        Ok(self.instances.len() - 1)
+    }
+
+    fn register(&mut self, id: usize, name: &str) -> Result<()> {
+        let instance = self.instance(id)?;
+        self.linker
+            .instance(&mut self.store, name, instance)
+            .map_err(trap)?;
+        Ok(())
+    }
+
+    fn invoke(&mut self, id: usize, name: &str, args: &[Val]) -> Result<Vec<Val>> {
+        use wasmtime::Val as W;
+        let func = self
+            .instance(id)?
+            .get_func(&mut self.store, name)
+            .with_context(|| format!("no function export `{name}`"))?;
+        let args: Vec<W> = args
+            .iter()
+            .map(|a| match *a {
+                Val::I32(v) => W::I32(v),
+                Val::I64(v) => W::I64(v),
+                Val::F32(v) => W::F32(v),
+                Val::F64(v) => W::F64(v),
+                Val::V128(v) => W::V128(v.into()),
+            })
+            .collect();
+        let mut results = vec![W::I32(0); func.ty(&self.store).results().len()];
+        func.call(&mut self.store, &args, &mut results)
+            .map_err(trap)
+            .with_context(|| format!("calling `{name}`"))?;
+        results.iter().map(from_val).collect()
+    }
+
+    fn global(&mut self, id: usize, name: &str) -> Result<Val> {
+        let global = self
+            .instance(id)?
+            .get_global(&mut self.store, name)
+            .with_context(|| format!("no global export `{name}`"))?;
+        from_val(&global.get(&mut self.store))
+    }
+}
+
+fn from_val(v: &wasmtime::Val) -> Result<Val> {
+    use wasmtime::Val as W;
+    Ok(match v {
+        W::I32(v) => Val::I32(*v),
+        W::I64(v) => Val::I64(*v),
+        W::F32(v) => Val::F32(*v),
+        W::F64(v) => Val::F64(*v),
+        W::V128(v) => Val::V128(v.as_u128()),
+        other => anyhow::bail!("a reference result ({other:?}) is not supported by the runner"),
+    })
 }
 
 struct Compiled {
@@ -328,6 +464,27 @@ impl runtime::Instance for Instance {
             .with_context(|| {
                 runtime::grow_error(self.memory.size(&self.store), delta_pages, maximum)
             })
+    }
+
+    fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {
+        Box::new(Kept {
+            store: self.store,
+            memory: self.memory,
+        })
+    }
+}
+
+/// A memory and the store that owns it, its instance dropped.
+struct Kept {
+    store: Store<()>,
+    memory: Memory,
+}
+
+impl runtime::KeptMemory for Kept {
+    fn read(&mut self, offset: usize, len: usize) -> Result<Vec<u8>> {
+        let mut buf = vec![0; len];
+        self.memory.read(&self.store, offset, &mut buf)?;
+        Ok(buf)
     }
 }
 

