@@ -78,7 +78,7 @@ impl Runner {
         if let Err(payload) = outcome {
             let cause = match payload.downcast::<CaseFailed>() {
                 Ok(f) => f.0,
-                Err(_) => "panic (see above)".to_string(),
+                Err(panic) => format!("panicked: {}", record::panic_message(panic.as_ref())),
             };
             eprintln!("FAILED {id}: {cause}");
             self.failed += 1;

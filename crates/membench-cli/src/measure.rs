@@ -35,6 +35,15 @@ pub struct Options {
     /// Also write the records as CSV here.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// For `--wasm` modules: the seconds a call may run on wasmtime (epoch interruption) before it
+    /// is stopped and the case reported as failed, so a guest that never returns does not stop
+    /// the run.
+    #[arg(long, default_value_t = 60)]
+    pub deadline: u64,
+    /// For `--wasm` modules: the operators a call may execute on wasmer (metering) and wasmi
+    /// (fuel) before it is stopped, the same safeguard where there is no clock.
+    #[arg(long, default_value_t = 20_000_000_000)]
+    pub fuel: u64,
 }
 
 #[derive(Serialize)]
@@ -88,7 +97,13 @@ pub fn run(o: Options) -> Result<()> {
         check_writable(csv)?;
     }
     let filter = crate::runtime_filter(o.runtime.as_deref())?;
-    let specs = matrix::runtimes();
+    // Built-in guests are known to finish and run under the matrix's own strategies; a module from
+    // a file may not, so it runs where a runaway call is stopped.
+    let specs = if o.wasm.is_empty() {
+        matrix::runtimes()
+    } else {
+        matrix::guarded_runtimes(std::time::Duration::from_secs(o.deadline), o.fuel)
+    };
     let mut cases = Vec::new();
     if o.wasm.is_empty() {
         for c in matrix::fragmentation(&specs) {
@@ -111,11 +126,7 @@ pub fn run(o: Options) -> Result<()> {
             let name = path
                 .file_name()
                 .map_or("module".into(), |n| n.to_string_lossy().into_owned());
-            for (runtime, spec) in specs
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.is_default() && !s.native)
-            {
+            for (runtime, spec) in specs.iter().enumerate() {
                 cases.push(Case {
                     id: format!(
                         "fragmentation/custom-{}-{}/{name}/{}/as-declared",
@@ -152,8 +163,17 @@ pub fn run(o: Options) -> Result<()> {
         let runtime =
             built[case.runtime].get_or_insert_with(|| spec.build().map_err(|e| format!("{e:#}")));
         let outcome = match (&*runtime, &case.guest) {
-            (Ok(rt), Ok(guest)) => fragmentation::measure(rt.as_ref(), guest, case.workload)
-                .map_err(|e| format!("{e:#}")),
+            // A panic inside a runtime fails this case with its message; the run goes on.
+            (Ok(rt), Ok(guest)) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                fragmentation::measure(rt.as_ref(), guest, case.workload)
+            }))
+            .unwrap_or_else(|panic| {
+                Err(anyhow::anyhow!(
+                    "panicked: {}",
+                    record::panic_message(panic.as_ref())
+                ))
+            })
+            .map_err(|e| format!("{e:#}")),
             (Err(e), _) => Err(format!("building {}: {e}", spec.id)),
             (_, Err(e)) => Err(e.clone()),
         };

@@ -23,6 +23,62 @@ pub fn runtimes() -> Vec<RuntimeSpec> {
     all
 }
 
+/// Every wasm runtime-engine with the mechanism that stops a runaway guest: wasmtime's epoch
+/// interruption (a `deadline` per call, every engine), wasmer's metering middleware and wasmi's fuel
+/// (`fuel` operators per call). For guests of unknown behaviour (`membench measure --wasm`), whose
+/// memory figures these knobs do not change; the benchmark matrix never uses them, since they change
+/// the code being timed.
+pub fn guarded_runtimes(deadline: std::time::Duration, fuel: u64) -> Vec<RuntimeSpec> {
+    use wasmer::{Wasmer, WasmerCompiler};
+    use wasmi::Wasmi;
+    use wasmtime::{Wasmtime, WasmtimeEngine};
+    let spec = |id: &'static str,
+                interpreter: bool,
+                build: Box<
+        dyn Fn() -> anyhow::Result<Box<dyn crate::runtime::Runtime>> + Send + Sync,
+    >| {
+        let strategy =
+            build().map_or_else(|e| format!("unbuilt: {e:#}"), |r| r.strategy().to_string());
+        RuntimeSpec {
+            id,
+            strategy,
+            native: false,
+            interpreter,
+            grow_bound_pages: None,
+            memory_limit_pages: None,
+            build,
+        }
+    };
+    let mut all = Vec::new();
+    for (engine, id) in [
+        (WasmtimeEngine::Cranelift, "wasmtime-cranelift"),
+        (WasmtimeEngine::Winch, "wasmtime-winch"),
+        (WasmtimeEngine::Pulley, "wasmtime-pulley"),
+    ] {
+        all.push(spec(
+            id,
+            engine == WasmtimeEngine::Pulley,
+            Box::new(move || Ok(Box::new(Wasmtime::with_deadline(engine, deadline)?))),
+        ));
+    }
+    for (compiler, id) in [
+        (WasmerCompiler::Cranelift, "wasmer-cranelift"),
+        (WasmerCompiler::Singlepass, "wasmer-singlepass"),
+    ] {
+        all.push(spec(
+            id,
+            false,
+            Box::new(move || Ok(Box::new(Wasmer::with_metering(compiler, fuel)))),
+        ));
+    }
+    all.push(spec(
+        "wasmi-interpreter",
+        true,
+        Box::new(move || Ok(Box::new(Wasmi::with_fuel(fuel)))),
+    ));
+    all
+}
+
 /// How much of the matrix to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -85,6 +85,16 @@ pub fn results_dir() -> std::path::PathBuf {
     Path::new(&target).join("membench")
 }
 
+/// The message of a caught panic, so a case that panicked inside a runtime is recorded with its
+/// cause rather than as "a panic".
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
 /// A case that could not run, with its cause, so a report shows it as failed rather than missing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {

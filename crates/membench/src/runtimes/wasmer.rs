@@ -59,6 +59,7 @@ pub fn specs() -> Vec<RuntimeSpec> {
 pub struct Wasmer {
     id: String,
     strategy: String,
+    compiler: WasmerCompiler,
     engine: Engine,
     /// With the metering middleware: the operators each call may execute.
     points: Option<u64>,
@@ -114,6 +115,7 @@ impl Wasmer {
         Self {
             id: format!("wasmer-{name}"),
             strategy,
+            compiler,
             engine,
             points,
         }
@@ -175,10 +177,16 @@ impl runtime::Runtime for Wasmer {
         crate::versions::WASMER
     }
     fn compile(&self, guest: &GuestModule) -> Result<Box<dyn runtime::Compiled>> {
-        let module = Module::new(&self.engine, &guest.wasm)
+        // A `Metering` middleware serves one module only (it panics on a second), so a metered
+        // engine is made afresh for each module.
+        let engine = match self.points {
+            Some(points) => Self::build(self.compiler, None, Some(points)).engine,
+            None => self.engine.clone(),
+        };
+        let module = Module::new(&engine, &guest.wasm)
             .with_context(|| format!("{} compiling {}", self.id, guest.name))?;
         Ok(Box::new(Compiled {
-            engine: self.engine.clone(),
+            engine,
             module,
             guest: guest.clone(),
             points: self.points,
