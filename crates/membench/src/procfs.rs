@@ -21,6 +21,53 @@ pub fn read() -> Result<ProcMemory> {
     })
 }
 
+/// The address space this process has mapped, from `/proc/self/maps`, split by whether it can be
+/// touched: a reservation (and its guard pages) is mapped without access, usable memory with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mappings {
+    /// Bytes mapped `---` (no read, write or execute): reserved, not usable yet.
+    pub inaccessible_bytes: u64,
+    /// Bytes mapped with any access.
+    pub accessible_bytes: u64,
+}
+
+impl Mappings {
+    /// Both kinds together (what `VmSize` counts).
+    pub fn total(&self) -> u64 {
+        self.inaccessible_bytes + self.accessible_bytes
+    }
+}
+
+/// Reads `/proc/self/maps`.
+pub fn mappings() -> Result<Mappings> {
+    let maps = std::fs::read_to_string("/proc/self/maps").context("reading /proc/self/maps")?;
+    parse_maps(&maps)
+}
+
+fn parse_maps(maps: &str) -> Result<Mappings> {
+    let mut m = Mappings {
+        inaccessible_bytes: 0,
+        accessible_bytes: 0,
+    };
+    for line in maps.lines() {
+        let mut fields = line.split_whitespace();
+        let (range, perms) = (fields.next(), fields.next());
+        let (Some(range), Some(perms)) = (range, perms) else {
+            anyhow::bail!("unexpected /proc/self/maps line {line:?}");
+        };
+        let (start, end) = range
+            .split_once('-')
+            .with_context(|| format!("unexpected range in {line:?}"))?;
+        let len = u64::from_str_radix(end, 16)? - u64::from_str_radix(start, 16)?;
+        if perms.starts_with("---") {
+            m.inaccessible_bytes += len;
+        } else {
+            m.accessible_bytes += len;
+        }
+    }
+    Ok(m)
+}
+
 /// Bytes of `[base, base + len)` backed by RAM now, by `mincore(2)` over the pages that range
 /// covers; a page the range covers only in part counts for the part it covers.
 pub fn resident_in(base: usize, len: usize) -> Result<u64> {
