@@ -112,6 +112,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn maps_are_split_by_access_and_add_up_to_vm_size() {
+        let m = parse_maps(
+            "00400000-00452000 r-xp 00000000 08:02 173521 /usr/bin/dbus-daemon\n\
+             7f0000000000-7f0100000000 ---p 00000000 00:00 0\n\
+             7f0100000000-7f0100010000 rw-p 00000000 00:00 0 \n",
+        )
+        .unwrap();
+        assert_eq!(m.inaccessible_bytes, 1 << 32);
+        assert_eq!(m.accessible_bytes, 0x52000 + 0x10000);
+        // This process: the maps' total is what /proc/self/status calls VmSize. Read between two
+        // VmSize reads, so another test thread mapping or unmapping meanwhile stays bracketed.
+        let (first, maps, second) = (read().unwrap(), mappings().unwrap(), read().unwrap());
+        let (low, high) = (
+            first.virtual_bytes.min(second.virtual_bytes),
+            first.virtual_bytes.max(second.virtual_bytes),
+        );
+        let slack = 1 << 20;
+        assert!(
+            low - slack <= maps.total() && maps.total() <= high + slack,
+            "{maps:?} against VmSize {first:?} then {second:?}"
+        );
+    }
+
+    #[test]
     fn a_reservation_shows_in_virtual_size_and_touching_it_in_resident() {
         const RESERVE: usize = 256 << 20;
         const TOUCH: usize = 64 << 20;
