@@ -208,6 +208,33 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// The name of each count, in the order of [`Counts::values`], for tables.
+    pub const LABELS: [&'static str; 6] = [
+        "passed",
+        "failed",
+        "known deviation",
+        "stale",
+        "unsupported",
+        "text-format",
+    ];
+
+    /// Every count, in the order of [`Counts::LABELS`].
+    pub fn values(&self) -> [u32; 6] {
+        [
+            self.passed,
+            self.failed,
+            self.known_deviation,
+            self.stale_deviation,
+            self.unsupported,
+            self.text_format,
+        ]
+    }
+
+    /// Whether every assertion passed or failed as a listed deviation says it does.
+    pub fn conforms(&self) -> bool {
+        self.failed == 0 && self.stale_deviation == 0
+    }
+
     fn add(&mut self, other: &Counts) {
         self.passed += other.passed;
         self.failed += other.failed;
@@ -215,6 +242,16 @@ impl Counts {
         self.stale_deviation += other.stale_deviation;
         self.text_format += other.text_format;
         self.unsupported += other.unsupported;
+    }
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (label, value)) in Self::LABELS.iter().zip(self.values()).enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            write!(f, "{sep}{value} {label}")?;
+        }
+        Ok(())
     }
 }
 

@@ -176,24 +176,10 @@ fn spec_conformance(rt: &dyn Runtime, spec: &RuntimeSpec) -> (Outcome, String, V
         .iter()
         .map(|v| crate::spec::run_suite(rt, spec.id, &spec.strategy, *v))
         .collect();
-    let held = runs
-        .iter()
-        .all(|r| r.totals.failed + r.totals.stale_deviation == 0);
+    let held = runs.iter().all(|r| r.totals.conforms());
     let detail = runs
         .iter()
-        .map(|r| {
-            let t = r.totals;
-            format!(
-                "{}: {} passed, {} failed, {} known deviation(s), {} stale, {} unsupported, {} text-format",
-                r.variant.label(),
-                t.passed,
-                t.failed,
-                t.known_deviation,
-                t.stale_deviation,
-                t.unsupported,
-                t.text_format
-            )
-        })
+        .map(|r| format!("{}: {}", r.variant.label(), r.totals))
         .collect::<Vec<_>>()
         .join("; ");
     let outcome = if held {
