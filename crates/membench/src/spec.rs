@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, ensure, Context, Result};
 use serde::{Deserialize, Serialize};
 use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
@@ -597,7 +597,19 @@ impl FileRunner<'_> {
         match self.execute(store, instances, exec) {
             Ok(Err(why)) => Ok(Verdict::Unsupported(why)),
             Ok(Ok(got)) => bail!("returned {got:?}, expected a trap \"{message}\""),
-            Err(e) if is_trap(&e) => Ok(Verdict::Pass),
+            // The trap must be the one the spec names (every runtime here words it the same).
+            Err(e) if is_trap(&e) => {
+                let got = e
+                    .chain()
+                    .find_map(|c| c.downcast_ref::<crate::runtime::Trap>())
+                    .map(|t| t.message.to_lowercase())
+                    .unwrap_or_default();
+                ensure!(
+                    got.contains(&message.to_lowercase()),
+                    "trapped with \"{got}\", expected a trap \"{message}\""
+                );
+                Ok(Verdict::Pass)
+            }
             Err(e) => bail!("failed without a trap ({e:#}), expected a trap \"{message}\""),
         }
     }
@@ -756,6 +768,29 @@ mod tests {
         }
     }
 
+    /// A store that instantiates everything and traps on every call, always for the wrong reason.
+    struct WrongTrap;
+
+    impl SpecStore for WrongTrap {
+        fn compile(&mut self, _: &[u8]) -> Result<()> {
+            Ok(())
+        }
+        fn instantiate(&mut self, _: &[u8]) -> Result<usize> {
+            Ok(0)
+        }
+        fn register(&mut self, _: usize, _: &str) -> Result<()> {
+            Ok(())
+        }
+        fn invoke(&mut self, _: usize, _: &str, _: &[Val]) -> Result<Vec<Val>> {
+            Err(anyhow::Error::new(crate::runtime::Trap {
+                message: "unreachable executed".into(),
+            }))
+        }
+        fn global(&mut self, _: usize, _: &str) -> Result<Val> {
+            Ok(Val::I32(0))
+        }
+    }
+
     fn run_with(store: fn() -> Box<dyn SpecStore>, file: &'static str) -> FileRunner<'static> {
         let mut runner = FileRunner {
             file,
@@ -784,6 +819,15 @@ mod tests {
         let runner = run_with(|| Box::new(Liar), "memory.wast");
         // Every assert_invalid/malformed on binary or valid text must fail: the liar accepts all.
         assert!(runner.counts.failed > 18, "{:?}", runner.counts);
+    }
+
+    #[test]
+    fn a_trap_for_another_reason_does_not_count() {
+        let runner = run_with(|| Box::new(WrongTrap), "memory_trap.wast");
+        assert_eq!(runner.counts.passed, 0, "{:?}", runner.counts);
+        assert!(runner.failures.iter().any(|f| f
+            .detail
+            .contains("expected a trap \"out of bounds memory access\"")));
     }
 
     #[test]
