@@ -202,7 +202,7 @@ fn verify(
     runtime: Option<String>,
     json: Option<PathBuf>,
 ) -> Result<()> {
-    use membench::verify::{self, Outcome};
+    use membench::verify;
     let filter = runtime_filter(runtime.as_deref())?;
     if let Some(path) = &json {
         // Refuse an unwritable destination before anything runs.
@@ -225,22 +225,45 @@ fn verify(
                 c.outcome.label(),
                 c.detail
             );
-            if c.outcome == Outcome::Error
-                || (c.outcome == Outcome::DidNotHold && verify::is_correctness(&c.check))
-            {
-                failures += 1;
-            }
+            failures += usize::from(c.is_failure());
         }
         verdicts.push(verdict);
         if let Some(path) = &json {
             record::write_json_atomic(path, &verdicts)?;
         }
     }
+    summary(&verdicts);
     anyhow::ensure!(
         failures == 0,
         "{failures} correctness checks failed (table above)"
     );
     Ok(())
+}
+
+/// The verdicts as one configuration × check table of outcomes, after the detailed rows.
+fn summary(verdicts: &[membench::verify::Verdict]) {
+    let Some(first) = verdicts.first() else {
+        return;
+    };
+    let checks: Vec<&str> = first.checks.iter().map(|c| c.check.as_str()).collect();
+    let width = |check: &str| check.len().max("known deviation".len());
+    let mut header = format!("\n{:<92}", "configuration");
+    for check in &checks {
+        header += &format!(" {:<w$}", check, w = width(check));
+    }
+    println!("{header}");
+    for v in verdicts {
+        let mut row = format!("{:<92}", format!("{} {}", v.runtime, v.strategy));
+        for check in &checks {
+            let label = v
+                .checks
+                .iter()
+                .find(|c| c.check == *check)
+                .map_or("–", |c| c.outcome.label());
+            row += &format!(" {:<w$}", label, w = width(check));
+        }
+        println!("{row}");
+    }
 }
 
 /// What `membench spec --json` writes: the runs, and what they were measured against.

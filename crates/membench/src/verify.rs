@@ -640,3 +640,15 @@ impl Outcome {
 pub fn is_correctness(check: &str) -> bool {
     !matches!(check, "reserve-ahead")
 }
+
+impl Check {
+    /// Whether this outcome fails the configuration: an error, or a correctness claim that did not
+    /// hold outside the listed deviations.
+    pub fn is_failure(&self) -> bool {
+        match self.outcome {
+            Outcome::Error => true,
+            Outcome::DidNotHold => is_correctness(&self.check),
+            Outcome::Held | Outcome::NotApplicable | Outcome::KnownDeviation => false,
+        }
+    }
+}
