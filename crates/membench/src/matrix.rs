@@ -32,11 +32,7 @@ pub fn guarded_runtimes(deadline: std::time::Duration, fuel: u64) -> Vec<Runtime
     use wasmer::{Wasmer, WasmerCompiler};
     use wasmi::Wasmi;
     use wasmtime::{Wasmtime, WasmtimeEngine};
-    let spec = |id: &'static str,
-                interpreter: bool,
-                build: Box<
-        dyn Fn() -> anyhow::Result<Box<dyn crate::runtime::Runtime>> + Send + Sync,
-    >| {
+    let spec = |id: &'static str, interpreter: bool, build: crate::runtime::BuildRuntime| {
         let strategy =
             build().map_or_else(|e| format!("unbuilt: {e:#}"), |r| r.strategy().to_string());
         RuntimeSpec {

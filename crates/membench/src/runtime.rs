@@ -119,6 +119,9 @@ pub trait KeptMemory {
     fn read(&mut self, offset: usize, len: usize) -> Result<Vec<u8>>;
 }
 
+/// How a [`RuntimeSpec`] builds its engine.
+pub type BuildRuntime = Box<dyn Fn() -> Result<Box<dyn Runtime>> + Send + Sync>;
+
 /// A runtime-engine under a strategy, before it is built (building an engine can fail, and a
 /// failure must be reported for that runtime while the others run). Each adapter file lists its own
 /// in a `specs()` function; [`crate::matrix::runtimes`] concatenates them.
@@ -141,7 +144,7 @@ pub struct RuntimeSpec {
     /// past it fail even under a larger declared maximum.
     pub memory_limit_pages: Option<u64>,
     /// Builds the engine.
-    pub build: Box<dyn Fn() -> Result<Box<dyn Runtime>> + Send + Sync>,
+    pub build: BuildRuntime,
 }
 
 impl RuntimeSpec {
