@@ -40,8 +40,7 @@ verify *ARGS:
 spec *ARGS:
     cargo run --release -p membench-cli -- spec --json {{target_dir}}/spec.json {{ARGS}}
 
-# Re-run `verify` (with the spec tests) and put its verdicts into the published reports/, keeping
-# their measurements (a quarter of an hour of benches) as they are.
+# Re-run `verify` (with the spec tests) into the published reports/, keeping their bench measurements.
 reverify:
     just verify
     cargo run --release -p membench-cli -- collect --onto reports/results.json --verify {{target_dir}}/verify.json --out reports/results.json
