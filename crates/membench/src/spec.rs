@@ -746,11 +746,13 @@ fn directive_name(d: &WastDirective<'_>) -> &'static str {
 mod tests {
     use super::*;
 
-    /// A store that answers every call with `i32 0` and accepts every module: the runner must
-    /// count the spec's assertions against it as failures, not passes.
-    struct Liar;
+    /// A store that accepts every module and answers every call with `answer`: the runner must
+    /// count the spec's assertions against such a store as failures, not passes.
+    struct Fake {
+        answer: fn() -> Result<Vec<Val>>,
+    }
 
-    impl SpecStore for Liar {
+    impl SpecStore for Fake {
         fn compile(&mut self, _: &[u8]) -> Result<()> {
             Ok(())
         }
@@ -761,34 +763,29 @@ mod tests {
             Ok(())
         }
         fn invoke(&mut self, _: usize, _: &str, _: &[Val]) -> Result<Vec<Val>> {
-            Ok(vec![Val::I32(0)])
+            (self.answer)()
         }
         fn global(&mut self, _: usize, _: &str) -> Result<Val> {
             Ok(Val::I32(0))
         }
     }
 
-    /// A store that instantiates everything and traps on every call, always for the wrong reason.
-    struct WrongTrap;
+    /// Never traps: every call returns `i32 0`.
+    fn liar() -> Box<dyn SpecStore> {
+        Box::new(Fake {
+            answer: || Ok(vec![Val::I32(0)]),
+        })
+    }
 
-    impl SpecStore for WrongTrap {
-        fn compile(&mut self, _: &[u8]) -> Result<()> {
-            Ok(())
-        }
-        fn instantiate(&mut self, _: &[u8]) -> Result<usize> {
-            Ok(0)
-        }
-        fn register(&mut self, _: usize, _: &str) -> Result<()> {
-            Ok(())
-        }
-        fn invoke(&mut self, _: usize, _: &str, _: &[Val]) -> Result<Vec<Val>> {
-            Err(anyhow::Error::new(crate::runtime::Trap {
-                message: "unreachable executed".into(),
-            }))
-        }
-        fn global(&mut self, _: usize, _: &str) -> Result<Val> {
-            Ok(Val::I32(0))
-        }
+    /// Always traps, for the wrong reason.
+    fn wrong_trap() -> Box<dyn SpecStore> {
+        Box::new(Fake {
+            answer: || {
+                Err(anyhow::Error::new(crate::runtime::Trap {
+                    message: "unreachable executed".into(),
+                }))
+            },
+        })
     }
 
     fn run_with(store: fn() -> Box<dyn SpecStore>, file: &'static str) -> FileRunner<'static> {
@@ -812,18 +809,18 @@ mod tests {
 
     #[test]
     fn a_store_that_lies_fails_the_suite() {
-        let runner = run_with(|| Box::new(Liar), "memory_trap.wast");
+        let runner = run_with(liar, "memory_trap.wast");
         // memory_trap is almost all assert_trap: none may pass against a store that never traps.
         assert!(runner.counts.failed >= 170, "{:?}", runner.counts);
         assert!(runner.failures.iter().all(|f| f.line > 0));
-        let runner = run_with(|| Box::new(Liar), "memory.wast");
+        let runner = run_with(liar, "memory.wast");
         // Every assert_invalid/malformed on binary or valid text must fail: the liar accepts all.
         assert!(runner.counts.failed > 18, "{:?}", runner.counts);
     }
 
     #[test]
     fn a_trap_for_another_reason_does_not_count() {
-        let runner = run_with(|| Box::new(WrongTrap), "memory_trap.wast");
+        let runner = run_with(wrong_trap, "memory_trap.wast");
         assert_eq!(runner.counts.passed, 0, "{:?}", runner.counts);
         assert!(runner.failures.iter().any(|f| f
             .detail
