@@ -3,6 +3,7 @@
 //! ([`module`]), the measured families ([`contiguous`], [`grow`], [`fragmentation`]), and the single definition of what runs
 //! ([`matrix`]), and the spec's memory tests run through it all ([`spec`]).
 
+pub mod case;
 pub mod contiguous;
 pub mod fragmentation;
 pub mod grow;

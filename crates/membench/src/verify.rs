@@ -496,7 +496,7 @@ fn probe_module(simd: bool) -> String {
 /// a 32-bit address reaches (one probe per 64 KiB), so a missing bounds check cannot hide behind an
 /// unmapped neighbour.
 fn isolation_edges(rt: &dyn Runtime) -> Result<(bool, String)> {
-    use crate::spec::Val;
+    use crate::runtime::Val;
     let mut simd = "16-byte accesses checked".to_string();
     let mut escapes = Vec::new();
     let mut probes = 0u32;
@@ -513,7 +513,7 @@ fn isolation_edges(rt: &dyn Runtime) -> Result<(bool, String)> {
         };
         let widths: &[u32] = if with_simd { &[16] } else { &[1, 2, 4, 8] };
         let mut access =
-            |store: &mut Box<dyn crate::spec::SpecStore>, op: &str, w: u32, addr: u32| {
+            |store: &mut Box<dyn crate::runtime::SpecStore>, op: &str, w: u32, addr: u32| {
                 probes += 1;
                 store.invoke(i, &format!("{op}{w}"), &[Val::I32(addr as i32)])
             };

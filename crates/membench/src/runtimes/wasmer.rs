@@ -14,7 +14,7 @@ use wasmer::{
 
 use crate::module::MemoryDecl;
 use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};
-use crate::spec::{SpecStore, Val};
+use crate::runtime::{SpecStore, Val};
 
 /// Which wasmer compiler compiles the guest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

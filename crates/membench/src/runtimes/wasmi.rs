@@ -9,7 +9,7 @@ use wasmi::{
 
 use crate::module::MemoryDecl;
 use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};
-use crate::spec::{SpecStore, Val};
+use crate::runtime::{SpecStore, Val};
 
 /// The memory size the limits-configured store allows, in bytes.
 pub const LIMIT_BYTES: usize = 1 << 30;

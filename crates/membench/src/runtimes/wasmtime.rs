@@ -11,7 +11,7 @@ use wasmtime::{
 
 use crate::module::MemoryDecl;
 use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};
-use crate::spec::{SpecStore, Val};
+use crate::runtime::{SpecStore, Val};
 
 /// A host memory strategy: its name (the knobs, spelled as `wasmtime::Config` spells them), how to
 /// apply it, and the cap on grow cases where grows move the memory.

@@ -1,0 +1,207 @@
+//! The identity of a measured case, typed end to end.
+//!
+//! A [`CaseKey`] says everything that distinguishes one case from another: family, pattern, size,
+//! runtime-engine, strategy, memory variant, guest build, and where the case really ran (a
+//! strategy's cap may shrink a grow case). Criterion ids are *formatted* from it
+//! ([`CaseKey::id`]) and stored beside it in every record, and the report groups rows by its
+//! fields; nothing parses an id back.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Which family of the benchmark a case belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    /// Loads and stores over a working set.
+    Contiguous,
+    /// `memory.grow` patterns.
+    Grow,
+    /// Instantiating a pre-linked module.
+    Instantiate,
+    /// Allocator churn inside the guest.
+    Fragmentation,
+}
+
+impl Family {
+    /// The family's id: the first segment of every bench id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Family::Contiguous => "contiguous",
+            Family::Grow => "grow",
+            Family::Instantiate => "instantiate",
+            Family::Fragmentation => "fragmentation",
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// How the guest's code was compiled: the vectorisation policy, the same for a wasm guest and for
+/// the native baseline it is compared with, so "× native" compares like with like.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GuestBuild {
+    /// No vector instructions: the wasm guest without `simd128`; natively, a copy of the kernels
+    /// compiled with LLVM's loop and SLP vectorisers off (`-C no-vectorize-loops
+    /// -C no-vectorize-slp`).
+    #[default]
+    Scalar,
+    /// Vectorised: the wasm guest built with `-C target-feature=+simd128` (LLVM auto-vectorises to
+    /// wasm SIMD); natively, the host build with the vectorisers on (SSE2 on x86-64).
+    Simd128,
+}
+
+impl GuestBuild {
+    /// Both builds.
+    pub const ALL: [GuestBuild; 2] = [GuestBuild::Scalar, GuestBuild::Simd128];
+
+    /// `scalar` or `simd128`.
+    pub fn id(self) -> &'static str {
+        match self {
+            GuestBuild::Scalar => "scalar",
+            GuestBuild::Simd128 => "simd128",
+        }
+    }
+}
+
+impl fmt::Display for GuestBuild {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A host memory strategy as ids show it and as records keep it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StrategyKey {
+    /// A short name for bench ids and chart labels (`default`, `bounds-checked`, `growth-64MiB`,
+    /// `pooling`, ...).
+    pub slug: String,
+    /// The knobs exactly as the runtime's API spells them
+    /// (`memory_reservation=0,memory_guard_size=0`), for records and the report.
+    pub knobs: String,
+    /// Whether this is the strategy the runtime runs with when not configured. Decided once, by
+    /// the adapter that lists the strategy.
+    pub default: bool,
+}
+
+/// The identity of one case. See the module documentation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CaseKey {
+    /// The family.
+    pub family: Family,
+    /// The pattern's id: `seq-read-i64`, `first-touch-seq-write-i64`, `grow1-at`, `instantiate`,
+    /// `churn/dlmalloc`, ...
+    pub pattern: String,
+    /// The size the matrix lists, in bytes (a working set, or a memory size in pages × 65536).
+    pub size_bytes: u64,
+    /// `<runtime>-<engine>`, e.g. `wasmtime-cranelift`.
+    pub runtime: String,
+    /// The host memory strategy.
+    pub strategy: StrategyKey,
+    /// The memory variant: `defined-max`, ..., or `host-buffer` for the native baseline.
+    pub variant: String,
+    /// The guest build.
+    pub build: GuestBuild,
+    /// The size the case really ran at, in bytes: `size_bytes` unless a strategy's cap shrank it.
+    pub ran_bytes: u64,
+}
+
+impl CaseKey {
+    /// The criterion id:
+    /// `<family>/<pattern>/<size>/<runtime-engine>[+simd128]/<variant>[@<strategy slug>]`.
+    ///
+    /// The strategy appears only when it is not the runtime's default, the build only when it is
+    /// not scalar, so the common cases keep short ids (criterion cuts titles at 100 characters).
+    pub fn id(&self) -> String {
+        let build = match self.build {
+            GuestBuild::Scalar => String::new(),
+            other => format!("+{other}"),
+        };
+        let strategy = if self.strategy.default {
+            String::new()
+        } else {
+            format!("@{}", self.strategy.slug)
+        };
+        format!(
+            "{}/{}/{}/{}{build}/{}{strategy}",
+            self.family,
+            self.pattern,
+            size_id(self.size_bytes),
+            self.runtime,
+            self.variant
+        )
+    }
+
+    /// Whether a strategy's cap made the case run smaller than listed.
+    pub fn capped(&self) -> bool {
+        self.ran_bytes != self.size_bytes
+    }
+
+    /// `<runtime>-<engine>` with `@<slug>` when the strategy is not the default: the label a chart
+    /// legend and a table row use.
+    pub fn runtime_label(&self) -> String {
+        if self.strategy.default {
+            self.runtime.clone()
+        } else {
+            format!("{}@{}", self.runtime, self.strategy.slug)
+        }
+    }
+}
+
+/// `16KiB`, `1MiB`, ...: sizes as they appear in ids.
+pub fn size_id(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{}GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{}MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{}KiB", b >> 10),
+        b => format!("{b}B"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(default: bool, build: GuestBuild) -> CaseKey {
+        CaseKey {
+            family: Family::Contiguous,
+            pattern: "seq-read-i64".into(),
+            size_bytes: 1 << 20,
+            runtime: "wasmtime-cranelift".into(),
+            strategy: StrategyKey {
+                slug: if default { "default" } else { "bounds-checked" }.into(),
+                knobs: "memory_reservation=0,memory_guard_size=0".into(),
+                default,
+            },
+            variant: "defined-max".into(),
+            build,
+            ran_bytes: 1 << 20,
+        }
+    }
+
+    #[test]
+    fn ids_carry_the_strategy_slug_and_build_only_when_they_are_not_the_default() {
+        assert_eq!(
+            key(true, GuestBuild::Scalar).id(),
+            "contiguous/seq-read-i64/1MiB/wasmtime-cranelift/defined-max"
+        );
+        assert_eq!(
+            key(false, GuestBuild::Simd128).id(),
+            "contiguous/seq-read-i64/1MiB/wasmtime-cranelift+simd128/defined-max@bounds-checked"
+        );
+    }
+
+    #[test]
+    fn size_ids() {
+        assert_eq!(size_id(16 << 10), "16KiB");
+        assert_eq!(size_id(256 << 20), "256MiB");
+        assert_eq!(size_id(1 << 30), "1GiB");
+        assert_eq!(size_id(56 << 16), "3584KiB");
+    }
+}
