@@ -168,6 +168,10 @@ pub struct MemoryInfo {
     /// The host address of the memory's first byte now (it may move on grow), for reading which
     /// of its pages are resident.
     pub base: usize,
+    /// True when the memory is a heap buffer (a `Vec`) rather than a mapping of its own: then no
+    /// mapping shows its reservation (`VmSize` may not move at all), and the allocator may hand it
+    /// out already touched.
+    pub heap_backed: bool,
 }
 
 /// A wasm trap raised by a guest, carried inside the `anyhow::Error` an adapter returns, so callers

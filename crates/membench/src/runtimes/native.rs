@@ -254,6 +254,7 @@ impl runtime::Instance for Instance {
             size_bytes: self.memory.len() as u64,
             maximum_pages: self.declared_maximum,
             base: self.memory.base() as usize,
+            heap_backed: matches!(self.memory, Memory::Vec(_)),
         })
     }
 

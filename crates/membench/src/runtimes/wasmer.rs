@@ -411,6 +411,7 @@ impl runtime::Instance for Instance {
             size_bytes: self.memory.view(&self.store).data_size(),
             maximum_pages: ty.maximum.map(|p| u64::from(p.0)),
             base: self.memory.view(&self.store).data_ptr() as usize,
+            heap_backed: false,
         })
     }
 

@@ -308,6 +308,8 @@ impl runtime::Instance for Instance {
             size_bytes: self.memory.data_size(&self.store) as u64,
             maximum_pages: self.memory.ty(&self.store).maximum(),
             base: self.memory.data_ptr(&self.store) as usize,
+            // wasmi keeps linear memory in a `Vec<u8>` on the heap (no mapping of its own).
+            heap_backed: true,
         })
     }
 
