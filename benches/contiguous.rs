@@ -1,19 +1,23 @@
-//! `contiguous/<pattern>-<width>/<size>/<runtime>-<engine>/<memory-variant>`: load/store throughput
-//! of every runtime and the native baseline over the cases [`membench::matrix::contiguous`] lists.
+//! `contiguous/<pattern>-<width>/<size>/<runtime>-<engine>[+simd128]/<memory-variant>[@<strategy>]`:
+//! load/store throughput of every runtime and the native baseline over the cases
+//! [`membench::matrix::contiguous`] lists.
 //!
-//! Compile, instantiate and warming stay outside the timed region: a case is prepared the first time
-//! criterion runs it (so a filter such as `-- wasmi` prepares only what it selects), and the timed
-//! routine is one host call whose loop runs inside the guest. A case that fails to prepare or traps
-//! is reported with its cause (and written to `target/membench/failures/`) and the run goes on.
+//! Compile, instantiate, warming and export resolution stay outside the timed region: a case is
+//! prepared the first time criterion runs it (so a filter such as `-- wasmi` prepares only what it
+//! selects), and the timed routine is one guest call through an export resolved beforehand, whose
+//! loop runs inside the guest. A first-touch sample runs on a fresh instance whose working set was
+//! checked non-resident (untimed). A case that fails to prepare or traps is reported with its cause
+//! (and written to `target/membench/failures/`) and the run goes on; an engine refusing `simd128`,
+//! or memory that arrives already touched, is recorded as unsupported or a finding.
 
 mod support;
 
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
-use membench::contiguous::{Prepared, Touch};
+use membench::contiguous::{MemoryVariant, Prepared, Touch};
 use membench::matrix::{self, ContiguousCase, Scope};
-use membench::record::{CaseRecord, Versions};
+use membench::record::CaseRecord;
 use membench::runtime::RuntimeSpec;
 use support::{check, Runner};
 
@@ -23,44 +27,45 @@ fn main() {
     let cases = matrix::contiguous(Scope::from_env(), &runner.specs);
     let mut group = criterion.benchmark_group("contiguous");
     for case in &cases {
-        let id = case.id(&runner.specs);
+        let key = case.key(&runner.specs);
         configure(&mut group, &runner.specs[case.runtime], case);
-        let record = |prepared: &Prepared, spec: &RuntimeSpec, version: &str| CaseRecord {
-            id: id.clone(),
-            family: "contiguous".into(),
-            runtime: spec.id.into(),
-            strategy: spec.strategy.clone(),
-            pattern: case.pattern.to_string(),
-            size_bytes: case.size,
-            memory_variant: matrix::variant_id(spec, case.variant),
-            initial_pages: prepared.plan.initial,
-            maximum_pages: prepared.plan.maximum,
-            per: "call".into(),
-            bytes_per_iteration: case.pattern.bytes_per_call(case.size),
-            grows: None,
-            capped_at_pages: None,
-            ran_pages: None,
-            footprint: None,
-            versions: Versions::for_runtime(version),
-        };
         let mut prepared: Option<Prepared> = None;
-        runner.case(&mut group, case.runtime, &id, |b, spec, runtime| {
+        runner.case(&mut group, case.runtime, &key, |b, _spec, runtime| {
             let p = prepared.get_or_insert_with(|| {
-                let variant = case
-                    .variant
-                    .unwrap_or(membench::contiguous::MemoryVariant::ALL[0]);
-                let p = check(Prepared::new(runtime, case.pattern, variant, case.size));
-                support::write_record(&record(&p, spec, runtime.version()));
-                p
+                let variant = case.variant.unwrap_or(MemoryVariant::ALL[0]);
+                check(Prepared::new(
+                    runtime,
+                    case.pattern,
+                    variant,
+                    case.size,
+                    case.build,
+                ))
             });
             match case.pattern.touch {
                 Touch::Warm => b.iter(|| check(p.run_warm())),
                 Touch::FirstTouch => b.iter_batched_ref(
                     || check(p.fresh()),
-                    |instance| check(p.run_on(instance.as_mut())),
+                    |fresh| check(p.run_fresh(fresh)),
                     BatchSize::PerIteration,
                 ),
             }
+            // Written after the samples, so a first-touch record holds every residency check.
+            let timed = match case.pattern.touch {
+                Touch::Warm => "one guest call through a resolved export, warm instance",
+                Touch::FirstTouch => {
+                    "one guest call through a resolved export, fresh instance (working set checked non-resident, untimed)"
+                }
+            };
+            let mut record = CaseRecord::new(
+                key.clone(),
+                timed,
+                p.plan,
+                "call",
+                case.pattern.bytes_per_call(case.size),
+                runtime.version(),
+            );
+            record.first_touch = p.first_touch();
+            support::write_record(&record);
         });
     }
     group.finish();

@@ -1,4 +1,4 @@
-//! `fragmentation/<workload>/<allocator>/<runtime>-<engine>/defined-nomax`: the time of one run of
+//! `fragmentation/<workload>-<allocator>/x<scale>/<runtime>-<engine>/defined-nomax`: the time of one run of
 //! each workload through each guest allocator, on a fresh instance per iteration (memory only
 //! grows, so a reused instance would measure a different thing). The memory figures of the same
 //! cases come from `membench measure --family fragmentation`, not from here.
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode, Throughput};
 use membench::fragmentation::SEED;
 use membench::matrix;
-use membench::record::{CaseRecord, Versions};
+use membench::record::CaseRecord;
 use membench::runtime::Compiled;
 use support::{check, fail, Runner};
 
@@ -24,30 +24,20 @@ fn main() {
     group.measurement_time(Duration::from_millis(300));
     group.sampling_mode(SamplingMode::Flat);
     for case in &cases {
-        let id = case.id(&runner.specs);
+        let key = case.key(&runner.specs);
         let mut compiled: Option<Box<dyn Compiled>> = None;
         group.throughput(Throughput::Elements(1));
-        runner.case(&mut group, case.runtime, &id, |b, spec, runtime| {
+        runner.case(&mut group, case.runtime, &key, |b, _spec, runtime| {
             let c = compiled.get_or_insert_with(|| {
                 let guest = check(case.allocator.guest());
-                support::write_record(&CaseRecord {
-                    id: id.clone(),
-                    family: "fragmentation".into(),
-                    runtime: spec.id.into(),
-                    strategy: spec.strategy.clone(),
-                    pattern: format!("{}/{}", case.workload.id, case.allocator.id()),
-                    size_bytes: u64::from(case.workload.scale),
-                    memory_variant: "defined-nomax".into(),
-                    initial_pages: guest.memory.initial,
-                    maximum_pages: guest.memory.maximum,
-                    per: "call".into(),
-                    bytes_per_iteration: 0,
-                    grows: None,
-                    capped_at_pages: None,
-                    ran_pages: None,
-                    footprint: None,
-                    versions: Versions::for_runtime(runtime.version()),
-                });
+                support::write_record(&CaseRecord::new(
+                    key.clone(),
+                    "one `run` call through a resolved export, on a fresh instance made outside the timing",
+                    guest.memory,
+                    "call",
+                    0,
+                    runtime.version(),
+                ));
                 check(runtime.compile(&guest))
             });
             let w = case.workload;
@@ -55,8 +45,9 @@ fn main() {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     let mut instance = check(c.instantiate());
+                    let run = check(instance.export("run"));
                     let start = Instant::now();
-                    let allocations = check(instance.call("run", [w.index, w.scale, SEED]));
+                    let allocations = check(instance.call_export(run, [w.index, w.scale, SEED]));
                     total += start.elapsed();
                     if allocations == u64::MAX {
                         fail(format!("the guest does not know workload {}", w.id));

@@ -1,6 +1,7 @@
-//! `grow/<pattern>/<pages>/<runtime>-<engine>/<variant>[@<strategy>]`: the time of **one grow**
+//! `grow/<pattern>/<size>/<runtime>-<engine>/<variant>[@<strategy>]`: the time of **one grow**
 //! (each timed call's time divided by the grows it made) for every runtime × strategy × maximum
-//! variant, and `instantiate/16/...`: the time to instantiate a 16-page memory under each of them.
+//! variant, and `instantiate/pre-linked/16/...`: the time to instantiate a pre-linked 16-page
+//! memory under each of them.
 //!
 //! Every timed call runs on a fresh instance made outside the timing (a grow cannot be undone).
 //! Each case's record (in `target/membench/cases/`) carries its grows, bytes gained, cap if its
@@ -13,8 +14,7 @@ use std::time::Duration;
 use criterion::{Criterion, SamplingMode, Throughput};
 use membench::grow::{self, Prepared};
 use membench::matrix::{self, Scope};
-use membench::module::PAGE;
-use membench::record::{CaseRecord, Versions};
+use membench::record::CaseRecord;
 use support::{check, fail, Runner};
 
 fn main() {
@@ -34,35 +34,33 @@ fn grow_family(criterion: &mut Criterion, runner: &mut Runner) {
     group.measurement_time(Duration::from_millis(250));
     group.sampling_mode(SamplingMode::Flat);
     for case in &cases {
-        let id = case.id(&runner.specs);
+        let key = case.key(&runner.specs);
         let bounded = grow::bound(&runner.specs[case.runtime], case.pattern);
         let pattern = bounded.runs;
         group.throughput(Throughput::Bytes(pattern.bytes_per_grow()));
         let mut prepared: Option<Prepared> = None;
-        runner.case(&mut group, case.runtime, &id, |b, spec, runtime| {
+        runner.case(&mut group, case.runtime, &key, |b, _spec, runtime| {
             let p = prepared.get_or_insert_with(|| {
                 let p = check(Prepared::new(runtime, pattern, case.variant));
                 let (footprint, _instance) = check(p.footprint());
-                support::write_record(&CaseRecord {
-                    id: id.clone(),
-                    family: "grow".into(),
-                    runtime: spec.id.into(),
-                    strategy: spec.strategy.clone(),
-                    pattern: case.pattern.name().into(),
-                    size_bytes: case.pattern.pages() * PAGE,
-                    memory_variant: matrix::variant_id(spec, Some(case.variant)),
-                    initial_pages: p.plan.initial,
-                    maximum_pages: p.plan.maximum,
-                    per: "grow".into(),
-                    bytes_per_iteration: pattern.bytes_per_grow(),
-                    grows: Some(pattern.grows()),
-                    capped_at_pages: bounded.capped_at,
-                    ran_pages: Some(pattern.pages()),
-                    footprint: Some(footprint),
-                    versions: Versions::for_runtime(runtime.version()),
-                });
+                let mut record = CaseRecord::new(
+                    key.clone(),
+                    "the guest call making the grows (export resolved before the clock starts), \
+                     on a fresh instance made outside the timing; divided by the grows",
+                    p.plan,
+                    "grow",
+                    pattern.bytes_per_grow(),
+                    runtime.version(),
+                );
+                record.grows = Some(pattern.grows());
+                record.capped_at_pages = bounded.capped_at;
+                record.footprint = Some(footprint);
+                support::write_record(&record);
                 if let Some(cap) = bounded.capped_at {
-                    eprintln!("note: {id} capped at {cap} pages (ran {pattern}): this strategy moves memory on grow");
+                    eprintln!(
+                        "note: {} capped at {cap} pages (ran {pattern}): this strategy moves memory on grow",
+                        key.id()
+                    );
                 }
                 p
             });
@@ -88,41 +86,34 @@ fn instantiate_family(criterion: &mut Criterion, runner: &mut Runner) {
     group.measurement_time(Duration::from_millis(200));
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(1));
-    for (runtime, variant, id) in matrix::instantiate(&runner.specs) {
+    for case in matrix::instantiate(&runner.specs) {
+        let key = case.key(&runner.specs);
         let mut prepared: Option<Prepared> = None;
         let pattern = grow::GrowPattern::GrowFail(matrix::INSTANTIATE_PAGES);
-        runner.case(&mut group, runtime, &id, |b, spec, rt| {
+        runner.case(&mut group, case.runtime, &key, |b, _spec, rt| {
             let p = prepared.get_or_insert_with(|| {
-                let p = check(Prepared::new(rt, pattern, variant));
+                let p = check(Prepared::new(rt, pattern, case.variant));
                 let (footprint, _instance) = check(p.footprint());
-                support::write_record(&CaseRecord {
-                    id: id.clone(),
-                    family: "instantiate".into(),
-                    runtime: spec.id.into(),
-                    strategy: spec.strategy.clone(),
-                    pattern: "instantiate".into(),
-                    size_bytes: matrix::INSTANTIATE_PAGES * PAGE,
-                    memory_variant: matrix::variant_id(spec, Some(variant)),
-                    initial_pages: p.plan.initial,
-                    maximum_pages: p.plan.maximum,
-                    per: "instantiate".into(),
-                    bytes_per_iteration: 0,
-                    grows: None,
-                    capped_at_pages: None,
-                    ran_pages: None,
-                    footprint: Some(footprint),
-                    versions: Versions::for_runtime(rt.version()),
-                });
+                let mut record = CaseRecord::new(
+                    key.clone(),
+                    p.timed_instantiation(),
+                    p.plan,
+                    "instantiate",
+                    0,
+                    rt.version(),
+                );
+                record.footprint = Some(footprint);
+                support::write_record(&record);
                 p
             });
-            // One instance alive at a time (a pool has a fixed number of slots); the drop is not
-            // timed.
+            // One instance alive at a time (a pool has a fixed number of slots). The adapter
+            // times the instantiation alone (module linked beforehand where the runtime can);
+            // the memory lookup and the drop are not timed.
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let start = std::time::Instant::now();
-                    let instance = check(p.fresh());
-                    total += start.elapsed();
+                    let (instance, elapsed) = check(p.instantiate_timed());
+                    total += elapsed;
                     drop(instance);
                 }
                 total

@@ -6,21 +6,25 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use criterion::measurement::WallTime;
 use criterion::{Bencher, BenchmarkGroup};
+use membench::case::CaseKey;
 use membench::matrix;
-use membench::record::{self, Failure};
+use membench::record::{self, Failure, FailureKind, NotMeasured, RunStamp};
 use membench::runtime::{Runtime, RuntimeSpec};
 
 /// Carries a case's error out of criterion's closure so the loop can report it and go on.
-struct CaseFailed(String);
+struct CaseFailed(FailureKind, String);
 
-/// Ends the current case with `err` as its cause.
+/// Ends the current case with `err` as its cause (a failure).
 pub fn fail(err: impl std::fmt::Display) -> ! {
-    std::panic::panic_any(CaseFailed(err.to_string()))
+    std::panic::panic_any(CaseFailed(FailureKind::Failed, err.to_string()))
 }
 
-/// Unwraps a case's result, failing the case (not the run) on error.
+/// Unwraps a case's result, ending the case (not the run) on error: as unsupported or a finding
+/// when the error is a [`NotMeasured`], else as a failure.
 pub fn check<T>(result: anyhow::Result<T>) -> T {
-    result.unwrap_or_else(|e| fail(format!("{e:#}")))
+    result.unwrap_or_else(|e| {
+        std::panic::panic_any(CaseFailed(NotMeasured::of(&e), format!("{e:#}")))
+    })
 }
 
 /// The runtimes of the matrix, each built at most once.
@@ -29,6 +33,7 @@ pub struct Runner {
     pub specs: Vec<RuntimeSpec>,
     built: Vec<Option<Result<Box<dyn Runtime>, String>>>,
     failed: usize,
+    not_measured: usize,
     total: usize,
 }
 
@@ -48,22 +53,25 @@ impl Runner {
             specs,
             built,
             failed: 0,
+            not_measured: 0,
             total: 0,
         }
     }
 
-    /// Registers case `id` (`<group>/<name>`) in `group`. `bench` runs each time criterion calls the
-    /// benchmark, with the case's runtime spec and runtime (built on first use); a failure at any point (runtime,
-    /// preparation, trap, wrong result) is printed and written to `target/membench/failures/`.
+    /// Registers the case `key` in `group` (whose name is the key's family). `bench` runs each
+    /// time criterion calls the benchmark, with the case's runtime spec and runtime (built on first
+    /// use); a failure at any point (runtime, preparation, trap, wrong result) is printed and
+    /// written to `target/membench/failures/`, with its kind.
     pub fn case(
         &mut self,
         group: &mut BenchmarkGroup<'_, WallTime>,
         runtime: usize,
-        id: &str,
+        key: &CaseKey,
         mut bench: impl FnMut(&mut Bencher<'_>, &RuntimeSpec, &dyn Runtime),
     ) {
         self.total += 1;
-        let (_, name) = id.split_once('/').expect("ids are <group>/<name>");
+        let id = key.id();
+        let (_, name) = id.split_once('/').expect("ids are <family>/<name>");
         let spec = &self.specs[runtime];
         let built = &mut self.built[runtime];
         let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -76,34 +84,48 @@ impl Runner {
             });
         }));
         if let Err(payload) = outcome {
-            let cause = match payload.downcast::<CaseFailed>() {
-                Ok(f) => f.0,
-                Err(panic) => format!("panicked: {}", record::panic_message(panic.as_ref())),
+            let (kind, cause) = match payload.downcast::<CaseFailed>() {
+                Ok(f) => (f.0, f.1),
+                Err(panic) => (
+                    FailureKind::Failed,
+                    format!("panicked: {}", record::panic_message(panic.as_ref())),
+                ),
             };
-            eprintln!("FAILED {id}: {cause}");
-            self.failed += 1;
+            match kind {
+                FailureKind::Failed => {
+                    eprintln!("FAILED {id}: {cause}");
+                    self.failed += 1;
+                }
+                other => {
+                    eprintln!("not measured ({other}) {id}: {cause}");
+                    self.not_measured += 1;
+                }
+            }
             let path = record::results_dir()
                 .join("failures")
-                .join(record::file_name(id));
-            if let Err(e) = record::write_json_atomic(
-                &path,
-                &Failure {
-                    id: id.to_string(),
-                    cause,
-                },
-            ) {
+                .join(record::file_name(&id));
+            let failure = Failure {
+                id: id.clone(),
+                cause,
+                kind,
+                key: Some(key.clone()),
+                run: Some(RunStamp::current().clone()),
+            };
+            if let Err(e) = record::write_json_atomic(&path, &failure) {
                 eprintln!("  (could not record the failure: {e:#})");
             }
         }
     }
 
-    /// Prints how many cases failed.
+    /// Prints how many cases failed or were not measured.
     pub fn summary(&self, family: &str) {
-        if self.failed > 0 {
+        if self.failed + self.not_measured > 0 {
             eprintln!(
-                "{} of {} {family} cases failed; causes above and in {}",
+                "{family}: {} of {} cases failed, {} not measured (unsupported or a finding); \
+                 causes above and in {}",
                 self.failed,
                 self.total,
+                self.not_measured,
                 record::results_dir().join("failures").display()
             );
         }

@@ -132,8 +132,8 @@ fn main() -> Result<()> {
                     .map(|c| c.id(&specs))
                     .collect(),
                 Family::Instantiate => matrix::instantiate(&specs)
-                    .into_iter()
-                    .map(|c| c.2)
+                    .iter()
+                    .map(|c| c.key(&specs).id())
                     .collect(),
             };
             for id in ids {

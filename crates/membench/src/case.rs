@@ -98,7 +98,8 @@ pub struct CaseKey {
     /// The pattern's id: `seq-read-i64`, `first-touch-seq-write-i64`, `grow1-at`, `instantiate`,
     /// `churn/dlmalloc`, ...
     pub pattern: String,
-    /// The size the matrix lists, in bytes (a working set, or a memory size in pages × 65536).
+    /// The size the matrix lists, in bytes (a working set, or a memory size in pages × 65536); for
+    /// the fragmentation family, the workload's scale factor.
     pub size_bytes: u64,
     /// `<runtime>-<engine>`, e.g. `wasmtime-cranelift`.
     pub runtime: String,
@@ -132,10 +133,21 @@ impl CaseKey {
             "{}/{}/{}/{}{build}/{}{strategy}",
             self.family,
             self.pattern,
-            size_id(self.size_bytes),
+            self.size_label(),
             self.runtime,
             self.variant
         )
+    }
+
+    /// The size segment of the id: a working set (`1MiB`), a memory size in pages for the grow
+    /// and instantiate families (`4096`, as `memory.grow` counts), or `x4` (a fragmentation
+    /// workload's scale).
+    pub fn size_label(&self) -> String {
+        match self.family {
+            Family::Contiguous => size_id(self.size_bytes),
+            Family::Grow | Family::Instantiate => (self.size_bytes / 65536).to_string(),
+            Family::Fragmentation => format!("x{}", self.size_bytes),
+        }
     }
 
     /// Whether a strategy's cap made the case run smaller than listed.

@@ -3,13 +3,16 @@
 //!
 //! This module knows how to prepare and run one case; which cases exist is [`crate::matrix`]'s call.
 
+use std::cell::Cell;
 use std::fmt;
 
 use anyhow::{ensure, Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::case::GuestBuild;
 use crate::module::{MemoryDecl, MemoryPlan, PAGE};
-use crate::runtime::{Compiled, GuestModule, Instance, Runtime};
+use crate::record::{FirstTouch, NotMeasured};
+use crate::runtime::{Compiled, Export, GuestModule, Instance, Runtime};
 
 /// The bytes a warm case moves per host call, at least: with passes over small working sets this
 /// keeps the host-call overhead (tens of ns) far below 1 % of the call.
@@ -234,26 +237,68 @@ pub fn static_pages() -> Result<u64> {
     Ok(crate::module::declared_memory(guest_artifacts::CONTIGUOUS)?.initial)
 }
 
+/// The contiguous guest in `build`, rewritten for `plan`, with its native counterpart: the scalar
+/// copy of the kernels for the scalar wasm build, the (auto-vectorised) host build for `simd128`.
+pub fn guest(build: GuestBuild, plan: MemoryPlan) -> Result<GuestModule> {
+    let (wasm, native) = match build {
+        GuestBuild::Scalar => (
+            guest_artifacts::CONTIGUOUS,
+            crate::runtimes::native::scalar_contiguous()?,
+        ),
+        GuestBuild::Simd128 => (
+            guest_artifacts::CONTIGUOUS_SIMD128,
+            guest_contiguous::native::BUILD,
+        ),
+    };
+    GuestModule::new("contiguous", wasm, plan, Some(native))
+}
+
+/// A fresh instance for a first-touch sample, its export resolved and its working set checked.
+pub struct Fresh {
+    instance: Box<dyn Instance>,
+    export: Export,
+    /// The working set: guest address and length.
+    working_set: (u32, u32),
+}
+
+impl Fresh {
+    /// Bytes of the working set resident now (`mincore` over its host range).
+    pub fn resident_working_set(&mut self) -> Result<u64> {
+        let base = self.instance.memory()?.base;
+        let (addr, len) = self.working_set;
+        crate::procfs::resident_in(base + addr as usize, len as usize)
+    }
+}
+
 /// A case ready to run: compiled, and (when warm) instantiated with its memory touched.
 pub struct Prepared {
     compiled: Box<dyn Compiled>,
-    warm: Option<Box<dyn Instance>>,
+    warm: Option<(Box<dyn Instance>, Export)>,
     /// The export the timed call runs.
     pub export: String,
     /// The arguments of the timed call: address, length, passes.
     pub args: [u32; 3],
     /// The memory the case runs with.
     pub plan: MemoryPlan,
+    /// First-touch cases: the most working-set bytes found resident before a timed call.
+    resident_before: Cell<u64>,
+    /// First-touch cases: how many fresh instances were checked.
+    checked: Cell<u64>,
 }
 
 impl Prepared {
-    /// Compiles the contiguous guest for `runtime` with `variant`'s memory sized for `size`, and
-    /// for a warm case instantiates it and writes every byte of the working set once.
+    /// Compiles the contiguous guest (`build`) for `runtime` with `variant`'s memory sized for
+    /// `size`; for a warm case instantiates it and writes every byte of the working set once, for
+    /// a first-touch case checks that a fresh instance's working set is not resident.
+    ///
+    /// A `simd128` guest the engine refuses while it takes the scalar one, and a first-touch case
+    /// whose memory arrives already resident, are [`NotMeasured`] (findings, not failures).
     pub fn new(
         runtime: &dyn Runtime,
         pattern: Pattern,
         variant: MemoryVariant,
         size: u64,
+        build: GuestBuild,
     ) -> Result<Self> {
         ensure!(
             size.is_power_of_two() && size <= u64::from(u32::MAX / 2),
@@ -261,13 +306,18 @@ impl Prepared {
         );
         let static_pages = static_pages()?;
         let plan = variant.plan(static_pages, size);
-        let guest = GuestModule::new(
-            "contiguous",
-            guest_artifacts::CONTIGUOUS,
-            plan,
-            Some(guest_contiguous::native::EXPORTS),
-        )?;
-        let compiled = runtime.compile(&guest)?;
+        let compiled = match runtime.compile(&guest(build, plan)?) {
+            Ok(compiled) => compiled,
+            Err(e) if build == GuestBuild::Simd128 => {
+                runtime.compile(&guest(GuestBuild::Scalar, plan)?)?;
+                return Err(NotMeasured::unsupported(format!(
+                    "{} refuses the simd128 guest (it compiles the scalar one): {e:#}",
+                    runtime.id()
+                ))
+                .into());
+            }
+            Err(e) => return Err(e),
+        };
         let addr = (static_pages * PAGE) as u32;
         let args = [addr, size as u32, pattern.passes(size)];
         let mut prepared = Self {
@@ -276,33 +326,84 @@ impl Prepared {
             export: pattern.export(),
             args,
             plan,
+            resident_before: Cell::new(0),
+            checked: Cell::new(0),
         };
-        if pattern.touch == Touch::Warm {
-            let mut instance = prepared.fresh()?;
-            instance
-                .call("fill", [addr, size as u32, 0])
-                .context("warming the working set")?;
-            prepared.warm = Some(instance);
+        match pattern.touch {
+            Touch::Warm => {
+                let mut instance = prepared.compiled.instantiate()?;
+                instance
+                    .call("fill", [addr, size as u32, 0])
+                    .context("warming the working set")?;
+                let export = instance.export(&prepared.export)?;
+                prepared.warm = Some((instance, export));
+            }
+            Touch::FirstTouch => {
+                // Two in a row: the second sees what the first left behind (a pool's slot, an
+                // allocator's freed block), as every sample after the first does.
+                drop(prepared.fresh()?);
+                drop(prepared.fresh()?);
+            }
         }
         Ok(prepared)
     }
 
-    /// A new instance whose memory no one has touched (the setup of a first-touch sample).
-    pub fn fresh(&self) -> Result<Box<dyn Instance>> {
-        self.compiled.instantiate()
+    /// A new instance for a first-touch sample, with its export resolved. Checks (with `mincore`,
+    /// outside any timing) that none of the working set is resident yet: if some is, the runtime
+    /// handed out memory already touched, the timed call would not pay the first touch, and the
+    /// case is [`NotMeasured`] (a finding: the runtime's first-touch cost is paid before, at
+    /// instantiation).
+    pub fn fresh(&self) -> Result<Fresh> {
+        let instance = self.compiled.instantiate()?;
+        let mut fresh = Fresh {
+            export: Export::new(0),
+            instance,
+            working_set: (self.args[0], self.args[1]),
+        };
+        fresh.export = fresh.instance.export(&self.export)?;
+        let heap_backed = fresh.instance.memory()?.heap_backed;
+        let resident = fresh.resident_working_set()?;
+        self.checked.set(self.checked.get() + 1);
+        self.resident_before
+            .set(self.resident_before.get().max(resident));
+        if resident > 0 {
+            return Err(NotMeasured::finding(format!(
+                "first touch unavailable: {resident} of the {} working-set bytes were already resident \
+                 in a fresh instance ({}memory): the runtime touches (zero-fills or reuses) memory \
+                 before the guest runs, so its first-touch cost is paid at instantiation",
+                self.args[1],
+                if heap_backed { "heap-backed " } else { "" },
+            ))
+            .into());
+        }
+        Ok(fresh)
     }
 
-    /// The timed call on the warm instance.
+    /// What the first-touch checks found so far (`None` for a warm case).
+    pub fn first_touch(&self) -> Option<FirstTouch> {
+        (self.warm.is_none()).then(|| FirstTouch {
+            working_set_bytes: u64::from(self.args[1]),
+            max_resident_before_bytes: self.resident_before.get(),
+            checked: self.checked.get(),
+        })
+    }
+
+    /// The timed call on the warm instance: one guest call through the resolved export.
     pub fn run_warm(&mut self) -> Result<u64> {
-        let instance = self
+        let (instance, export) = self
             .warm
             .as_mut()
             .context("run_warm on a first-touch case")?;
-        instance.call(&self.export, self.args)
+        instance.call_export(*export, self.args)
     }
 
-    /// The timed call on `instance` (a fresh one, for first-touch).
-    pub fn run_on(&self, instance: &mut dyn Instance) -> Result<u64> {
-        instance.call(&self.export, self.args)
+    /// The timed call on a fresh instance (first touch).
+    pub fn run_fresh(&self, fresh: &mut Fresh) -> Result<u64> {
+        fresh.instance.call_export(fresh.export, self.args)
+    }
+
+    /// The warm instance, for checks that read its memory afterwards (tests).
+    pub fn warm_instance(&mut self) -> Option<&mut dyn Instance> {
+        self.warm.as_mut().map(|(i, _)| i.as_mut() as &mut dyn Instance)
     }
 }

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::case::size_id;
+use crate::case::{CaseKey, Family, GuestBuild};
 use crate::contiguous::{Kernel, MaxDecl, MemoryVariant, Pattern, Touch, Width};
 use crate::fragmentation::{self, Allocator, Workload};
 use crate::grow::{self, GrowPattern};
@@ -38,6 +40,8 @@ pub fn guarded_runtimes(deadline: std::time::Duration, fuel: u64) -> Vec<Runtime
         RuntimeSpec {
             id,
             strategy,
+            slug: "guarded",
+            default: true,
             native: false,
             interpreter,
             grow_bound_pages: None,
@@ -95,16 +99,33 @@ impl Scope {
     }
 }
 
-/// Working-set sizes of the contiguous family, in bytes.
+/// Working-set sizes of the contiguous family, in bytes: in L1, in L2/L3, larger than most L3s,
+/// and DRAM-sized (where memory strategies show).
 pub const SIZES: [u64; 4] = [16 << 10, 1 << 20, 32 << 20, 256 << 20];
 
-/// `16KiB`, `1MiB`, ...: sizes as they appear in ids.
-pub fn size_id(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{}GiB", b >> 30),
-        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{}MiB", b >> 20),
-        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{}KiB", b >> 10),
-        b => format!("{b}B"),
+/// The memory variant as a case key names it: `defined-max`, ..., `host-buffer` for native.
+fn variant_name(variant: Option<MemoryVariant>) -> String {
+    variant.map_or_else(|| "host-buffer".to_string(), |v| v.id())
+}
+
+/// The key of a case of `family` on `spec`.
+fn key(
+    family: Family,
+    pattern: String,
+    size_bytes: u64,
+    spec: &RuntimeSpec,
+    variant: Option<MemoryVariant>,
+    build: GuestBuild,
+) -> CaseKey {
+    CaseKey {
+        family,
+        pattern,
+        size_bytes,
+        runtime: spec.id.to_string(),
+        strategy: spec.strategy_key(),
+        variant: variant_name(variant),
+        build,
+        ran_bytes: size_bytes,
     }
 }
 
@@ -119,44 +140,34 @@ pub struct ContiguousCase {
     pub runtime: usize,
     /// The memory declaration; `None` for the native baseline's host buffer.
     pub variant: Option<MemoryVariant>,
+    /// Scalar or vectorised guest code (and the native build with the same policy).
+    pub build: GuestBuild,
 }
 
 impl ContiguousCase {
-    /// `contiguous/<pattern>-<width>/<size>/<runtime>-<engine>/<memory-variant>`, where the
-    /// variant carries `@<strategy>` when the strategy is not the runtime's default.
-    pub fn id(&self, runtimes: &[RuntimeSpec]) -> String {
+    /// The case's identity.
+    pub fn key(&self, runtimes: &[RuntimeSpec]) -> CaseKey {
         let spec = &runtimes[self.runtime];
-        format!(
-            "contiguous/{}/{}/{}/{}",
-            self.pattern,
-            size_id(self.size),
-            spec.id,
-            variant_id(spec, self.variant)
-        )
+        let pattern = self.pattern.to_string();
+        key(Family::Contiguous, pattern, self.size, spec, self.variant, self.build)
     }
-}
 
-/// A memory variant as it appears in ids: `defined-max`, ..., `host-buffer` for native, followed by
-/// `@<strategy>` for a strategy other than the runtime's default.
-pub fn variant_id(spec: &RuntimeSpec, variant: Option<MemoryVariant>) -> String {
-    let base = match variant {
-        Some(v) => v.id(),
-        None => "host-buffer".to_string(),
-    };
-    if spec.is_default() {
-        base
-    } else {
-        format!("{base}@{}", spec.strategy)
+    /// Its criterion id ([`CaseKey::id`]).
+    pub fn id(&self, runtimes: &[RuntimeSpec]) -> String {
+        self.key(runtimes).id()
     }
 }
 
 /// The contiguous cases of `scope`, over `runtimes`.
 ///
 /// `Full` is every pattern (7 kernels × 2 widths, warm) × every size × every runtime × every memory
-/// variant, plus first-touch writes and reads at every size. `Default` keeps every warm pattern on
-/// every runtime at 16 KiB, 1 MiB and 32 MiB with a declared maximum (`defined-max`); all four
-/// memory variants for `seq-read-i64`, `seq-write-i64` and `random-read-i64` at 1 MiB; and
-/// first-touch `seq-write-i64` / `seq-read-i64` at 1 MiB and 32 MiB. 256 MiB is `Full` only.
+/// variant × both guest builds, plus first-touch writes and reads at every size. `Default` keeps,
+/// in the scalar build: every warm pattern on every runtime at 16 KiB, 1 MiB and 32 MiB with a
+/// declared maximum (`defined-max`), and `seq-read-*` / `seq-write-*` at 256 MiB; all four memory
+/// variants for `seq-read-i64`, `seq-write-i64` and `random-read-i64` at 1 MiB; first-touch
+/// `seq-write-i64` / `seq-read-i64` at 1 MiB and 32 MiB; and in the `simd128` build, `seq-read-i64`,
+/// `seq-write-i64` and `copy-i64` at 1 MiB and 256 MiB on every runtime's default strategy
+/// (`defined-max`).
 pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase> {
     let warm: Vec<Pattern> = Kernel::ALL
         .iter()
@@ -186,19 +197,27 @@ pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase>
                     STRATEGY_VARIANTS.into_iter().map(Some).collect()
                 };
                 for variant in variants {
-                    let case = ContiguousCase {
-                        pattern: *pattern,
-                        size,
-                        runtime,
-                        variant,
-                    };
-                    let keep = match scope {
-                        Scope::Full => true,
-                        Scope::Default if spec.is_default() => in_default(&case, defined_max),
-                        Scope::Default => in_default_strategy(&case),
-                    };
-                    if keep {
-                        cases.push(case);
+                    for build in GuestBuild::ALL {
+                        let case = ContiguousCase {
+                            pattern: *pattern,
+                            size,
+                            runtime,
+                            variant,
+                            build,
+                        };
+                        let keep = match (scope, build) {
+                            (Scope::Full, _) => true,
+                            (Scope::Default, GuestBuild::Simd128) => {
+                                spec.is_default() && in_default_simd(&case, defined_max)
+                            }
+                            (Scope::Default, GuestBuild::Scalar) if spec.is_default() => {
+                                in_default(&case, defined_max)
+                            }
+                            (Scope::Default, GuestBuild::Scalar) => in_default_strategy(&case),
+                        };
+                        if keep {
+                            cases.push(case);
+                        }
                     }
                 }
             }
@@ -227,6 +246,18 @@ fn in_default_strategy(case: &ContiguousCase) -> bool {
         && case.size == 1 << 20
 }
 
+/// The vectorised build in the default scope: the sequential kernels a vectoriser changes most,
+/// in cache and DRAM-sized.
+fn in_default_simd(case: &ContiguousCase, defined_max: MemoryVariant) -> bool {
+    let p = case.pattern;
+    let main_variant = case.variant.is_none() || case.variant == Some(defined_max);
+    main_variant
+        && p.touch == Touch::Warm
+        && p.width == Width::I64
+        && matches!(p.kernel, Kernel::SeqRead | Kernel::SeqWrite | Kernel::Copy)
+        && matches!(case.size, s if s == 1 << 20 || s == 256 << 20)
+}
+
 fn in_default(case: &ContiguousCase, defined_max: MemoryVariant) -> bool {
     let p = case.pattern;
     let main_variant = case.variant.is_none() || case.variant == Some(defined_max);
@@ -236,7 +267,7 @@ fn in_default(case: &ContiguousCase, defined_max: MemoryVariant) -> bool {
         }
         Touch::Warm => {
             if case.size > 32 << 20 {
-                return false;
+                return main_variant && matches!(p.kernel, Kernel::SeqRead | Kernel::SeqWrite);
             }
             let variant_axis = p.width == Width::I64
                 && matches!(
@@ -261,15 +292,19 @@ pub struct GrowCase {
 }
 
 impl GrowCase {
-    /// `grow/<pattern>/<pages>/<runtime>-<engine>/<variant>[@<strategy>]`.
-    pub fn id(&self, runtimes: &[RuntimeSpec]) -> String {
+    /// The case's identity; `ran_bytes` says where it really runs after the strategy's cap.
+    pub fn key(&self, runtimes: &[RuntimeSpec]) -> CaseKey {
         let spec = &runtimes[self.runtime];
-        format!(
-            "grow/{}/{}/{}",
-            self.pattern,
-            spec.id,
-            variant_id(spec, Some(self.variant))
-        )
+        let pattern = self.pattern.name().to_string();
+        let size = self.pattern.pages() * crate::module::PAGE;
+        let mut key = key(Family::Grow, pattern, size, spec, Some(self.variant), GuestBuild::Scalar);
+        key.ran_bytes = grow::bound(spec, self.pattern).runs.pages() * crate::module::PAGE;
+        key
+    }
+
+    /// Its criterion id ([`CaseKey::id`]): `grow/<pattern>/<pages>/...`, the size as listed.
+    pub fn id(&self, runtimes: &[RuntimeSpec]) -> String {
+        self.key(runtimes).id()
     }
 }
 
@@ -327,18 +362,31 @@ pub fn grow(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<GrowCase> {
 /// The memory size, in pages, at which instantiation is timed.
 pub const INSTANTIATE_PAGES: u64 = 16;
 
-/// `instantiate/16/<runtime>-<engine>/<variant>[@<strategy>]`: one per runtime × strategy ×
-/// maximum variant, in every scope.
-pub fn instantiate(runtimes: &[RuntimeSpec]) -> Vec<(usize, MemoryVariant, String)> {
+/// One case of the instantiate family: instantiating a pre-linked 16-page memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstantiateCase {
+    /// Index into [`runtimes`].
+    pub runtime: usize,
+    /// Defined, with no / exact / 4 GiB maximum.
+    pub variant: MemoryVariant,
+}
+
+impl InstantiateCase {
+    /// The case's identity: `instantiate/pre-linked/16/...`.
+    pub fn key(&self, runtimes: &[RuntimeSpec]) -> CaseKey {
+        let size = INSTANTIATE_PAGES * crate::module::PAGE;
+        let spec = &runtimes[self.runtime];
+        let pattern = "pre-linked".to_string();
+        key(Family::Instantiate, pattern, size, spec, Some(self.variant), GuestBuild::Scalar)
+    }
+}
+
+/// The instantiate cases: one per runtime × strategy × maximum variant, in every scope.
+pub fn instantiate(runtimes: &[RuntimeSpec]) -> Vec<InstantiateCase> {
     let mut cases = Vec::new();
-    for (runtime, spec) in runtimes.iter().enumerate() {
+    for runtime in 0..runtimes.len() {
         for variant in STRATEGY_VARIANTS {
-            let id = format!(
-                "instantiate/{INSTANTIATE_PAGES}/{}/{}",
-                spec.id,
-                variant_id(spec, Some(variant))
-            );
-            cases.push((runtime, variant, id));
+            cases.push(InstantiateCase { runtime, variant });
         }
     }
     cases
@@ -356,20 +404,19 @@ pub struct FragCase {
 }
 
 impl FragCase {
-    /// `fragmentation/<workload>/<allocator>/<runtime>-<engine>/defined-nomax`: the guests keep the
-    /// memory their linker declared (defined, no maximum).
-    pub fn id(&self, runtimes: &[RuntimeSpec]) -> String {
+    /// The case's identity. The guests keep the memory their linker declared (defined, no
+    /// maximum); the pattern is `<workload>-<allocator>`, the size the workload's scale.
+    pub fn key(&self, runtimes: &[RuntimeSpec]) -> CaseKey {
         let spec = &runtimes[self.runtime];
-        format!(
-            "fragmentation/{}/{}/{}/{}",
-            self.workload.id,
-            self.allocator.id(),
-            spec.id,
-            variant_id(
-                spec,
-                Some(MemoryVariant::new(MemoryDecl::Defined, MaxDecl::None))
-            )
-        )
+        let pattern = format!("{}-{}", self.workload.id, self.allocator.id());
+        let variant = MemoryVariant::new(MemoryDecl::Defined, MaxDecl::None);
+        let size = u64::from(self.workload.scale);
+        key(Family::Fragmentation, pattern, size, spec, Some(variant), GuestBuild::Scalar)
+    }
+
+    /// Its criterion id ([`CaseKey::id`]).
+    pub fn id(&self, runtimes: &[RuntimeSpec]) -> String {
+        self.key(runtimes).id()
     }
 }
 
@@ -406,6 +453,61 @@ mod tests {
         assert_eq!(ids.len(), cases.len());
         assert!(ids.contains("contiguous/seq-read-i64/1MiB/wasmi-interpreter/imported-max"));
         assert!(ids.contains("contiguous/first-touch-seq-write-i64/32MiB/native-rustc/host-buffer"));
+        assert!(ids.contains(
+            "contiguous/seq-read-i64/256MiB/wasmtime-cranelift+simd128/defined-max@bounds-checked"
+        ));
+    }
+
+    /// criterion cuts titles past 100 characters (`...`) and numbers clashes (`#2`): every id of
+    /// every family, full matrix, must be short enough and unique, so it can be read and filtered.
+    #[test]
+    fn every_id_fits_criterion_uncut_and_is_unique() {
+        let rts = runtimes();
+        let mut ids: Vec<String> = contiguous(Scope::Full, &rts)
+            .iter()
+            .map(|c| c.id(&rts))
+            .collect();
+        ids.extend(grow(Scope::Full, &rts).iter().map(|c| c.id(&rts)));
+        ids.extend(instantiate(&rts).iter().map(|c| c.key(&rts).id()));
+        ids.extend(fragmentation(&rts).iter().map(|c| c.id(&rts)));
+        let unique: HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len());
+        for id in &ids {
+            assert!(id.len() <= 100, "{} characters: {id}", id.len());
+        }
+    }
+
+    #[test]
+    fn the_default_strategy_is_decided_once_per_runtime() {
+        let rts = runtimes();
+        for id in ["native-rustc", "wasmtime-cranelift", "wasmer-cranelift", "wasmi-interpreter"] {
+            let defaults: Vec<&RuntimeSpec> =
+                rts.iter().filter(|s| s.id == id && s.is_default()).collect();
+            assert_eq!(defaults.len(), 1, "{id}");
+        }
+        // Slugs name each strategy of a runtime once.
+        let slugs: HashSet<(&str, &str)> = rts.iter().map(|s| (s.id, s.slug)).collect();
+        assert_eq!(slugs.len(), rts.len());
+    }
+
+    #[test]
+    fn capped_grow_cases_say_where_they_ran() {
+        let rts = runtimes();
+        let capped: Vec<CaseKey> = grow(Scope::Default, &rts)
+            .iter()
+            .map(|c| c.key(&rts))
+            .filter(CaseKey::capped)
+            .collect();
+        assert!(!capped.is_empty());
+        for key in &capped {
+            assert!(key.ran_bytes < key.size_bytes, "{key:?}");
+            let spec = rts
+                .iter()
+                .find(|s| s.id == key.runtime && s.slug == key.strategy.slug)
+                .unwrap();
+            let cap = spec.grow_bound_pages.unwrap() * crate::module::PAGE;
+            assert!(key.ran_bytes <= cap, "{key:?}");
+        }
     }
 
     #[test]
@@ -436,7 +538,27 @@ mod tests {
             let n = default.iter().filter(|c| c.variant == Some(v)).count();
             assert!(n >= engines, "{v:?}: {n}");
         }
-        assert!(default.iter().all(|c| c.size <= 32 << 20));
+        // 256 MiB (DRAM-sized) only for the sequential loads and stores.
+        for c in default.iter().filter(|c| c.size == 256 << 20) {
+            assert!(
+                matches!(c.pattern.kernel, Kernel::SeqRead | Kernel::SeqWrite | Kernel::Copy),
+                "{}",
+                c.id(&rts)
+            );
+        }
+        assert!(default.iter().any(|c| c.size == 256 << 20
+            && c.pattern.kernel == Kernel::SeqRead
+            && c.build == GuestBuild::Scalar));
+        // Both builds for every default runtime, native included.
+        for (r, spec) in rts.iter().enumerate().filter(|(_, s)| s.is_default()) {
+            for build in GuestBuild::ALL {
+                assert!(
+                    default.iter().any(|c| c.runtime == r && c.build == build),
+                    "{} {build}",
+                    spec.id
+                );
+            }
+        }
     }
 
     #[test]
@@ -461,10 +583,4 @@ mod tests {
         assert!(grow(Scope::Full, &rts).len() > cases.len());
     }
 
-    #[test]
-    fn size_ids() {
-        assert_eq!(size_id(16 << 10), "16KiB");
-        assert_eq!(size_id(256 << 20), "256MiB");
-        assert_eq!(size_id(1 << 30), "1GiB");
-    }
 }

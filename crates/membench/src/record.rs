@@ -6,24 +6,21 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::case::CaseKey;
+
 /// The identity of one measured case and the figures measured outside criterion; criterion stores
 /// the timing itself under the same id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseRecord {
-    /// The criterion id, `<family>/<pattern>/<size>/<runtime>-<engine>/<variant>[@<strategy>]`.
+    /// The criterion id, formatted from `key` ([`CaseKey::id`]); never parsed back.
     pub id: String,
-    /// `contiguous`, `grow`, `instantiate`.
-    pub family: String,
-    /// `<runtime>-<engine>`, e.g. `wasmtime-cranelift`.
-    pub runtime: String,
-    /// The host memory strategy, named as the runtime's API names it.
-    pub strategy: String,
-    /// `seq-read-i64`, `first-touch-seq-write-i64`, `grow-1`, ...
-    pub pattern: String,
-    /// The size parameter as in the id: working set bytes (contiguous) or pages × 65536 (grow).
-    pub size_bytes: u64,
-    /// `defined-max`, ..., or `host-buffer` for native.
-    pub memory_variant: String,
+    /// What the case is.
+    pub key: CaseKey,
+    /// The run that measured it: a report collects only the cases of one run.
+    pub run: RunStamp,
+    /// What the timed region holds, in the runtime's API terms (e.g. "one guest call through a
+    /// resolved export", "Store::new + InstancePre::instantiate").
+    pub timed: String,
     /// The memory's declared `initial`, pages.
     pub initial_pages: u64,
     /// The memory's declared `maximum`, pages, if any.
@@ -35,14 +32,196 @@ pub struct CaseRecord {
     pub bytes_per_iteration: u64,
     /// Grows one timed call made (grow family).
     pub grows: Option<u64>,
-    /// When the strategy's cap shrank the case: the cap, pages. The case ran at `ran_pages`.
+    /// When the strategy's cap shrank the case: the cap, pages. The case ran at `key.ran_bytes`.
     pub capped_at_pages: Option<u64>,
-    /// The size the case really ran at, pages (differs from the id's when capped).
-    pub ran_pages: Option<u64>,
     /// What one fresh instance added to the process (virtual, resident, instantiate time).
     pub footprint: Option<crate::grow::Footprint>,
+    /// For a first-touch case: whether the working set really was untouched before the timed call.
+    pub first_touch: Option<FirstTouch>,
     /// Versions of the runtime crate, rustc and criterion.
     pub versions: Versions,
+}
+
+impl CaseRecord {
+    /// A record for `key` in this process's run, with the figures every family has; the
+    /// family-specific ones (`grows`, `footprint`, ...) start empty.
+    pub fn new(
+        key: CaseKey,
+        timed: impl Into<String>,
+        plan: crate::module::MemoryPlan,
+        per: &str,
+        bytes_per_iteration: u64,
+        runtime_version: &str,
+    ) -> Self {
+        Self {
+            id: key.id(),
+            key,
+            run: RunStamp::current().clone(),
+            timed: timed.into(),
+            initial_pages: plan.initial,
+            maximum_pages: plan.maximum,
+            per: per.into(),
+            bytes_per_iteration,
+            grows: None,
+            capped_at_pages: None,
+            footprint: None,
+            first_touch: None,
+            versions: Versions::for_runtime(runtime_version),
+        }
+    }
+}
+
+/// What a first-touch case found about its working set before each timed call (read with
+/// `mincore`, outside the timing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstTouch {
+    /// The working set, bytes.
+    pub working_set_bytes: u64,
+    /// The most working-set bytes found already resident before a timed call, over every check.
+    pub max_resident_before_bytes: u64,
+    /// How many fresh instances were checked.
+    pub checked: u64,
+}
+
+impl FirstTouch {
+    /// True when every checked instance's working set was wholly non-resident: the timed call
+    /// really paid the first touch.
+    pub fn untouched(&self) -> bool {
+        self.max_resident_before_bytes == 0
+    }
+}
+
+/// The run a figure comes from, captured when it ran: its id, the commit, the time and the machine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunStamp {
+    /// Shared by every process of one invocation (the three bench binaries `cargo bench` starts):
+    /// `MEMBENCH_RUN_ID` when set, else derived from the parent process (its pid and start time)
+    /// and the boot.
+    pub id: String,
+    /// `git rev-parse --short=12 HEAD`, `+dirty` with uncommitted changes to tracked files.
+    pub commit: String,
+    /// When this process started measuring, UTC, RFC 3339.
+    pub started: String,
+    /// Where it ran.
+    pub machine: Machine,
+}
+
+/// The machine a run measured on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Machine {
+    /// `model name` from `/proc/cpuinfo`.
+    pub cpu: String,
+    /// Logical CPUs available.
+    pub cores: usize,
+    /// Cache sizes of CPU 0 (`L1d 32K`, ...): virtual machines of different hosts report one model.
+    pub caches: Vec<String>,
+    /// `MemTotal`, bytes.
+    pub memory_bytes: u64,
+    /// The kernel release.
+    pub kernel: String,
+}
+
+impl Machine {
+    /// This machine, now.
+    pub fn current() -> Self {
+        let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+        let cpu = read("/proc/cpuinfo")
+            .lines()
+            .find(|l| l.starts_with("model name"))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        let mut caches = Vec::new();
+        for i in 0..8 {
+            let dir = format!("/sys/devices/system/cpu/cpu0/cache/index{i}");
+            let size = read(&format!("{dir}/size"));
+            if size.trim().is_empty() {
+                continue;
+            }
+            let kind = match read(&format!("{dir}/type")).trim() {
+                "Data" => "d",
+                "Instruction" => "i",
+                _ => "",
+            };
+            let level = read(&format!("{dir}/level"));
+            caches.push(format!("L{}{kind} {}", level.trim(), size.trim()));
+        }
+        let memory_bytes = read("/proc/meminfo")
+            .lines()
+            .find(|l| l.starts_with("MemTotal:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024);
+        Self {
+            cpu,
+            cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
+            caches,
+            memory_bytes,
+            kernel: read("/proc/sys/kernel/osrelease").trim().to_string(),
+        }
+    }
+}
+
+impl RunStamp {
+    /// This process's run, captured once (the first call) and the same afterwards.
+    pub fn current() -> &'static RunStamp {
+        static STAMP: std::sync::OnceLock<RunStamp> = std::sync::OnceLock::new();
+        STAMP.get_or_init(|| RunStamp {
+            id: run_id(),
+            commit: commit(),
+            started: now_utc(),
+            machine: Machine::current(),
+        })
+    }
+}
+
+/// See [`RunStamp::id`].
+fn run_id() -> String {
+    if let Ok(id) = std::env::var("MEMBENCH_RUN_ID") {
+        if !id.is_empty() {
+            return id;
+        }
+    }
+    // Field 22 of /proc/<pid>/stat is the start time in clock ticks since boot; the command name
+    // (field 2) may hold spaces, so count from the closing parenthesis.
+    let parent = std::os::unix::process::parent_id();
+    let started = std::fs::read_to_string(format!("/proc/{parent}/stat"))
+        .ok()
+        .and_then(|s| {
+            let rest = &s[s.rfind(')')? + 2..];
+            rest.split_whitespace().nth(19).map(str::to_string)
+        })
+        .unwrap_or_default();
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap_or_default();
+    let boot = boot.trim().split('-').next().unwrap_or("");
+    format!("{boot}-{parent}-{started}")
+}
+
+fn command(cmd: &str, args: &[&str]) -> Option<String> {
+    std::process::Command::new(cmd)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+/// The commit the working tree is at, `+dirty` when tracked files differ from it.
+pub fn commit() -> String {
+    let Some(mut commit) = command("git", &["rev-parse", "--short=12", "HEAD"]) else {
+        return "unknown".into();
+    };
+    if command("git", &["status", "--porcelain", "--untracked-files=no"])
+        .is_some_and(|s| !s.is_empty())
+    {
+        commit.push_str("+dirty");
+    }
+    commit
+}
+
+/// The time now, UTC, RFC 3339 to the second.
+pub fn now_utc() -> String {
+    command("date", &["-u", "+%Y-%m-%dT%H:%M:%SZ"]).unwrap_or_else(|| "unknown".into())
 }
 
 /// Versions of everything a figure depends on.
@@ -95,13 +274,83 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "a panic without a message".into())
 }
 
-/// A case that could not run, with its cause, so a report shows it as failed rather than missing.
+/// A case that could not run, with its cause, so a report shows it as failed (or unsupported, or
+/// a finding) rather than missing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
     /// The case id.
     pub id: String,
     /// The full error chain.
     pub cause: String,
+    /// Failed, unsupported by the engine, or a finding.
+    #[serde(default)]
+    pub kind: FailureKind,
+    /// The case's identity, when it was known.
+    #[serde(default)]
+    pub key: Option<CaseKey>,
+    /// The run it belongs to.
+    #[serde(default)]
+    pub run: Option<RunStamp>,
+}
+
+/// Why a case has no figure.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// Something went wrong: a bug, a trap, a runtime error. Counts as a failure of the run.
+    #[default]
+    Failed,
+    /// The engine refuses what the case needs (e.g. `simd128` on wasmer-singlepass).
+    Unsupported,
+    /// Measuring it would publish a wrong figure, and why is itself a result (e.g. a runtime whose
+    /// memory arrives already touched has no first-touch figure).
+    Finding,
+}
+
+impl std::fmt::Display for FailureKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FailureKind::Failed => "failed",
+            FailureKind::Unsupported => "unsupported",
+            FailureKind::Finding => "finding",
+        })
+    }
+}
+
+/// An error meaning "no figure, and rightly so": carried in an `anyhow::Error` so callers can tell
+/// it from a failure with [`NotMeasured::of`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct NotMeasured {
+    /// Unsupported or a finding.
+    pub kind: FailureKind,
+    /// What was found.
+    pub message: String,
+}
+
+impl NotMeasured {
+    /// The engine refuses what the case needs.
+    pub fn unsupported(message: String) -> Self {
+        Self {
+            kind: FailureKind::Unsupported,
+            message,
+        }
+    }
+
+    /// Measuring would be wrong, for a reason worth publishing.
+    pub fn finding(message: String) -> Self {
+        Self {
+            kind: FailureKind::Finding,
+            message,
+        }
+    }
+
+    /// The kind of failure `err` is: the [`NotMeasured`] kind in its chain, else `Failed`.
+    pub fn of(err: &anyhow::Error) -> FailureKind {
+        err.chain()
+            .find_map(|e| e.downcast_ref::<NotMeasured>())
+            .map_or(FailureKind::Failed, |n| n.kind)
+    }
 }
 
 /// A file name for a case id (`/` becomes `__`).
@@ -116,21 +365,32 @@ mod tests {
     #[test]
     fn records_round_trip_through_an_atomic_write() {
         let dir = std::env::temp_dir().join(format!("membench-record-{}", std::process::id()));
-        let record = CaseRecord {
-            id: "grow/grow-1/4096/wasmi-interpreter/defined-max".into(),
-            family: "grow".into(),
-            runtime: "wasmi-interpreter".into(),
-            strategy: "default".into(),
+        let key = CaseKey {
+            family: crate::case::Family::Grow,
             pattern: "grow-1".into(),
             size_bytes: 4096 << 16,
-            memory_variant: "defined-max".into(),
+            runtime: "wasmi-interpreter".into(),
+            strategy: crate::case::StrategyKey {
+                slug: "default".into(),
+                knobs: "default".into(),
+                default: true,
+            },
+            variant: "defined-max".into(),
+            build: crate::case::GuestBuild::Scalar,
+            ran_bytes: 4096 << 16,
+        };
+        let record = CaseRecord {
+            id: key.id(),
+            key,
+            run: RunStamp::current().clone(),
+            timed: "one guest call".into(),
             initial_pages: 1,
             maximum_pages: Some(4096),
             per: "grow".into(),
             bytes_per_iteration: 65536,
             grows: Some(4095),
             capped_at_pages: None,
-            ran_pages: Some(4096),
+            first_touch: None,
             footprint: Some(crate::grow::Footprint {
                 reserved_virtual_bytes: 1 << 20,
                 resident_bytes: 0,

@@ -7,8 +7,9 @@
 //! follow it is refused with the export's name.
 
 use std::fmt;
+use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::module::{self, MemoryPlan};
 
@@ -28,7 +29,7 @@ pub struct GuestModule {
     /// The memory the module declares or imports.
     pub memory: MemoryPlan,
     /// The same guest compiled natively, for the baseline; `None` for a module given as a file.
-    pub native: Option<&'static [guest_abi::native::Export]>,
+    pub native: Option<guest_abi::native::Build>,
 }
 
 impl fmt::Debug for GuestModule {
@@ -60,7 +61,7 @@ impl GuestModule {
         name: &str,
         wasm: &[u8],
         plan: MemoryPlan,
-        native: Option<&'static [guest_abi::native::Export]>,
+        native: Option<guest_abi::native::Build>,
     ) -> Result<Self> {
         Ok(Self {
             name: name.to_string(),
@@ -94,13 +95,67 @@ pub trait Runtime: Send + Sync {
 pub trait Compiled {
     /// A new instance with new memory, created per the module's [`MemoryPlan`] (for an imported
     /// memory, the host creates it with the plan's limits first).
-    fn instantiate(&self) -> Result<Box<dyn Instance>>;
+    fn instantiate(&self) -> Result<Box<dyn Instance>> {
+        self.instantiate_timed().map(|(instance, _)| instance)
+    }
+
+    /// [`Compiled::instantiate`], also returning the time of the instantiation alone: the steps
+    /// [`Compiled::timed_instantiation`] names, with linking (import resolution) done once at
+    /// compile time where the runtime allows it, and the memory lookup, boxing and export
+    /// resolution left outside.
+    fn instantiate_timed(&self) -> Result<(Box<dyn Instance>, Duration)>;
+
+    /// What [`Compiled::instantiate_timed`] times, in the runtime's API terms (e.g.
+    /// `Store::new + InstancePre::instantiate`), for the record.
+    fn timed_instantiation(&self) -> &'static str;
+}
+
+/// A guest export resolved once by [`Instance::export`]: the lookup and the signature check are
+/// done, so [`Instance::call_export`] does neither (and allocates nothing) inside a timed region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Export(usize);
+
+impl Export {
+    /// The handle of the `index`-th export an instance resolved.
+    pub fn new(index: usize) -> Self {
+        Self(index)
+    }
+
+    /// Its index in the instance's table of resolved exports.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// Resolves `name` in an adapter's table of resolved exports, resolving it with `resolve` and
+/// appending it when it is new. Linear search: it runs outside timed regions, over a few entries.
+pub fn resolve_export<F>(
+    table: &mut Vec<(String, F)>,
+    name: &str,
+    resolve: impl FnOnce() -> Result<F>,
+) -> Result<Export> {
+    if let Some(i) = table.iter().position(|(n, _)| n == name) {
+        return Ok(Export(i));
+    }
+    let func = resolve().with_context(|| export_error(name))?;
+    table.push((name.to_string(), func));
+    Ok(Export(table.len() - 1))
 }
 
 /// A live instance and its memory.
 pub trait Instance {
-    /// Calls export `name` with the guest ABI. A trap comes back as an error holding a [`Trap`].
-    fn call(&mut self, name: &str, args: [u32; 3]) -> Result<u64>;
+    /// Resolves export `name` (lookup and signature check) once, for calls in timed regions.
+    fn export(&mut self, name: &str) -> Result<Export>;
+
+    /// Calls a resolved export with the guest ABI: no lookup, no allocation on success. A trap
+    /// comes back as an error holding a [`Trap`].
+    fn call_export(&mut self, export: Export, args: [u32; 3]) -> Result<u64>;
+
+    /// Resolves and calls export `name`: for calls outside timed regions.
+    fn call(&mut self, name: &str, args: [u32; 3]) -> Result<u64> {
+        let export = self.export(name)?;
+        self.call_export(export, args)
+    }
     /// The memory as the runtime reports it right now.
     fn memory(&mut self) -> Result<MemoryInfo>;
     /// Host-side grow of the instance's memory (`Memory::grow` in the runtime's API): the old size
@@ -130,6 +185,11 @@ pub struct RuntimeSpec {
     /// The host memory strategy, as [`Runtime::strategy`] returns it: `default`, or the knobs set,
     /// spelled as the runtime's API spells them.
     pub strategy: String,
+    /// A short name for the strategy in bench ids and chart labels (`bounds-checked`, `pooling`):
+    /// the knobs themselves are too long for criterion's 100-character ids.
+    pub slug: &'static str,
+    /// Whether this is the strategy the runtime runs with when not configured: decided here, once.
+    pub default: bool,
     /// Whether this is the native baseline rather than a wasm runtime.
     pub native: bool,
     /// Whether the engine interprets (wasmi, Pulley): such runtimes get sampling settings that keep
@@ -154,7 +214,16 @@ impl RuntimeSpec {
 
     /// True for the strategy each runtime runs with when not configured.
     pub fn is_default(&self) -> bool {
-        self.strategy == "default" || (self.native && self.strategy == "mmap")
+        self.default
+    }
+
+    /// The strategy as case keys carry it.
+    pub fn strategy_key(&self) -> crate::case::StrategyKey {
+        crate::case::StrategyKey {
+            slug: self.slug.to_string(),
+            knobs: self.strategy.clone(),
+            default: self.default,
+        }
     }
 }
 

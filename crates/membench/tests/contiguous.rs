@@ -1,21 +1,18 @@
 //! Correctness of the contiguous family on every runtime of the matrix and every memory variant:
 //! same checksums as native, declared limits honoured, out-of-bounds accesses trap.
 
+use membench::case::GuestBuild;
 use membench::contiguous::{Kernel, MaxDecl, MemoryVariant, Pattern, Touch, Width};
 use membench::matrix;
 use membench::module::{MemoryPlan, PAGE};
+use membench::record::{FailureKind, NotMeasured};
 use membench::runtime::{is_trap, GuestModule, Instance, Runtime};
 
 const SIZE: u32 = 64 << 10;
 
 fn guest(plan: MemoryPlan) -> GuestModule {
-    GuestModule::new(
-        "contiguous",
-        guest_artifacts::CONTIGUOUS,
-        plan,
-        Some(guest_contiguous::native::EXPORTS),
-    )
-    .expect("the contiguous guest rewrites for every plan")
+    membench::contiguous::guest(GuestBuild::Scalar, plan)
+        .expect("the contiguous guest rewrites for every plan")
 }
 
 fn static_pages() -> u64 {
@@ -91,6 +88,97 @@ fn every_pattern_on_every_runtime_and_variant_matches_native() {
                 variant.id()
             );
         }
+    }
+}
+
+/// The `simd128` guest computes what the scalar one does, on every engine that takes it; an engine
+/// that refuses it (wasmer-singlepass) refuses it at compile time and takes the scalar guest, which
+/// is what the bench records as "unsupported"; and the scalar native copy (vectorisers off, loaded
+/// from its own library) agrees with the vectorised host build.
+#[test]
+fn both_guest_builds_compute_the_same_on_every_runtime() {
+    let plan = MemoryVariant::ALL[1].plan(static_pages(), SIZE as u64);
+    let native = matrix::runtimes()[0].build().unwrap();
+    let expected = run_all_patterns(
+        native
+            .compile(&guest(plan))
+            .unwrap()
+            .instantiate()
+            .unwrap()
+            .as_mut(),
+    );
+    let mut refused = Vec::new();
+    for (id, rt) in build_all() {
+        let simd = membench::contiguous::guest(GuestBuild::Simd128, plan).unwrap();
+        match rt.compile(&simd) {
+            Ok(compiled) => {
+                let got = run_all_patterns(compiled.instantiate().unwrap().as_mut());
+                assert_eq!(got, expected, "{id} {} simd128", rt.strategy());
+            }
+            Err(e) => {
+                rt.compile(&guest(plan))
+                    .unwrap_or_else(|e| panic!("{id} refuses the scalar guest too: {e:#}"));
+                refused.push(format!("{id}: {e:#}"));
+            }
+        }
+    }
+    assert!(
+        refused.iter().all(|r| r.starts_with("wasmer-singlepass")),
+        "{refused:#?}"
+    );
+    assert!(!refused.is_empty(), "wasmer-singlepass accepts simd128 now");
+}
+
+/// A first-touch case times memory nobody touched: on every runtime × strategy, either the fresh
+/// instance's working set is wholly non-resident before the call (and resident after it, so the
+/// check can see residency), or the case is refused as a finding, never measured on warm pages.
+#[test]
+fn first_touch_is_first_touch_or_a_finding_on_every_configuration() {
+    let pattern = Pattern {
+        kernel: Kernel::SeqWrite,
+        width: Width::I64,
+        touch: Touch::FirstTouch,
+    };
+    let size = 1u64 << 20;
+    let mut findings = Vec::new();
+    for spec in matrix::runtimes() {
+        let rt = spec.build().unwrap();
+        let variant = MemoryVariant::ALL[1];
+        match membench::contiguous::Prepared::new(
+            rt.as_ref(),
+            pattern,
+            variant,
+            size,
+            GuestBuild::Scalar,
+        ) {
+            Ok(p) => {
+                for _ in 0..3 {
+                    let mut fresh = p.fresh().unwrap();
+                    p.run_fresh(&mut fresh).unwrap();
+                    let resident = fresh.resident_working_set().unwrap();
+                    assert!(
+                        resident >= size * 9 / 10,
+                        "{} {}: only {resident} bytes resident after writing {size}",
+                        spec.id,
+                        spec.strategy
+                    );
+                }
+                let ft = p.first_touch().unwrap();
+                assert!(ft.untouched() && ft.checked >= 5, "{ft:?}");
+            }
+            Err(e) => {
+                assert_eq!(NotMeasured::of(&e), FailureKind::Finding, "{}: {e:#}", spec.id);
+                findings.push(format!("{} {}", spec.id, spec.strategy));
+            }
+        }
+    }
+    // Memory that comes from mappings of its own is untouched on every JIT; only heap buffers
+    // (wasmi, native `vec`) may come back touched.
+    for f in &findings {
+        assert!(
+            f.starts_with("wasmi") || f.starts_with("native-rustc vec"),
+            "{findings:?}"
+        );
     }
 }
 

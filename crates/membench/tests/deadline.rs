@@ -36,11 +36,16 @@ fn an_infinite_loop_is_stopped_by_a_deadline_and_the_instance_stays_usable() {
         let err = instance.call("spin", [0, 0, 0]).unwrap_err();
         let took = start.elapsed();
         assert!(is_trap(&err), "{} {}: {err:#}", rt.id(), rt.strategy());
-        assert!(
-            format!("{err:#}").contains("`spin`"),
-            "{}: {err:#}",
-            rt.id()
-        );
+        let text = format!("{err:#}");
+        assert!(text.contains("`spin`"), "{}: {text}", rt.id());
+        // It says which limit stopped it, once.
+        let limit = match rt.id() {
+            id if id.starts_with("wasmtime") => "deadline",
+            id if id.starts_with("wasmer") => "metering",
+            _ => "fuel",
+        };
+        assert!(text.contains(limit), "{}: {text}", rt.id());
+        assert_eq!(text.matches("wasm trap").count(), 1, "{}: {text}", rt.id());
         assert!(took < Duration::from_secs(10), "{} took {took:?}", rt.id());
         // The next call gets a fresh deadline and completes.
         assert_eq!(instance.call("one", [0, 0, 0]).unwrap(), 1, "{}", rt.id());

@@ -8,7 +8,14 @@
 //! Every kernel is `extern "C" fn(addr: u32, len: u32, passes: u32) -> u64` and returns a checksum
 //! of what it read (or of what it wrote), so its work cannot be optimised away and every runtime can be
 //! checked against native.
+//!
+//! # Safety (every kernel, `fill` and `checksum`)
+//! `[addr, addr+len)` lies inside the memory, `addr` is aligned to the element width, and for the
+//! random kernels `len / width` is a power of two. In wasm a violation traps (or masks within the
+//! range); natively it is undefined behaviour, so the native host checks each export's
+//! `guest_abi::native::Span` before every call.
 #![cfg_attr(target_arch = "wasm32", no_std)]
+#![allow(clippy::missing_safety_doc)] // the contract is stated once, above
 
 use guest_abi::at;
 
@@ -33,8 +40,8 @@ macro_rules! kernels {
      $seq_read:ident, $seq_write:ident, $copy:ident, $s64_read:ident, $s4k_read:ident,
      $rand_read:ident, $rand_write:ident) => {
         /// Reads every element of `[addr, addr+len)` once per pass.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn $seq_read(addr: u32, len: u32, passes: u32) -> u64 {
+        #[cfg_attr(any(target_arch = "wasm32", membench_export), no_mangle)]
+        pub unsafe extern "C" fn $seq_read(addr: u32, len: u32, passes: u32) -> u64 {
             let n = (len / $w) as usize;
             let p = at::<$t>(addr);
             let mut acc = 0u64;
@@ -50,8 +57,8 @@ macro_rules! kernels {
         }
 
         /// Writes every element of `[addr, addr+len)` once per pass.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn $seq_write(addr: u32, len: u32, passes: u32) -> u64 {
+        #[cfg_attr(any(target_arch = "wasm32", membench_export), no_mangle)]
+        pub unsafe extern "C" fn $seq_write(addr: u32, len: u32, passes: u32) -> u64 {
             let n = (len / $w) as usize;
             let p = at::<$t>(addr);
             for pass in 0..passes as u64 {
@@ -59,14 +66,16 @@ macro_rules! kernels {
                     // SAFETY: as in the read kernel.
                     unsafe { p.add(i).write((i as u64 ^ pass) as $t) };
                 }
+                // Each pass's stores stay observable: no compiler may drop all but the last.
+                core::hint::black_box(p);
             }
             n as u64 * passes as u64
         }
 
         /// Copies the first half of `[addr, addr+len)` onto the second, adding the pass number to each
         /// element so the loop stays a load/store loop and never becomes a `memcpy` call.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn $copy(addr: u32, len: u32, passes: u32) -> u64 {
+        #[cfg_attr(any(target_arch = "wasm32", membench_export), no_mangle)]
+        pub unsafe extern "C" fn $copy(addr: u32, len: u32, passes: u32) -> u64 {
             let n = (len / 2 / $w) as usize;
             let src = at::<$t>(addr);
             let dst = at::<$t>(addr + len / 2);
@@ -75,26 +84,27 @@ macro_rules! kernels {
                     // SAFETY: as in the read kernel; the halves do not overlap.
                     unsafe { dst.add(i).write(src.add(i).read().wrapping_add(pass as $t)) };
                 }
+                core::hint::black_box(dst);
             }
             n as u64 * passes as u64
         }
 
         /// Reads one element every 64 bytes (one per cache line).
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn $s64_read(addr: u32, len: u32, passes: u32) -> u64 {
+        #[cfg_attr(any(target_arch = "wasm32", membench_export), no_mangle)]
+        pub unsafe extern "C" fn $s64_read(addr: u32, len: u32, passes: u32) -> u64 {
             strided::<$t>(addr, len, passes, STRIDE_LINE)
         }
 
         /// Reads one element every 4096 bytes (one per page).
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn $s4k_read(addr: u32, len: u32, passes: u32) -> u64 {
+        #[cfg_attr(any(target_arch = "wasm32", membench_export), no_mangle)]
+        pub unsafe extern "C" fn $s4k_read(addr: u32, len: u32, passes: u32) -> u64 {
             strided::<$t>(addr, len, passes, STRIDE_PAGE)
         }
 
         /// Reads `len / width` elements per pass at pseudo-random indices (xorshift, fixed seed).
         /// `len` must be a power of two.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn $rand_read(addr: u32, len: u32, passes: u32) -> u64 {
+        #[cfg_attr(any(target_arch = "wasm32", membench_export), no_mangle)]
+        pub unsafe extern "C" fn $rand_read(addr: u32, len: u32, passes: u32) -> u64 {
             let n = (len / $w) as u64;
             let mask = n.wrapping_sub(1);
             let p = at::<$t>(addr);
@@ -111,16 +121,19 @@ macro_rules! kernels {
 
         /// Writes `len / width` elements per pass at pseudo-random indices. `len` must be a power
         /// of two.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn $rand_write(addr: u32, len: u32, passes: u32) -> u64 {
+        #[cfg_attr(any(target_arch = "wasm32", membench_export), no_mangle)]
+        pub unsafe extern "C" fn $rand_write(addr: u32, len: u32, passes: u32) -> u64 {
             let n = (len / $w) as u64;
             let mask = n.wrapping_sub(1);
             let p = at::<$t>(addr);
             let mut x = SEED;
-            for _ in 0..passes as u64 * n {
-                x = xorshift(x);
-                // SAFETY: as in the random read kernel.
-                unsafe { p.add((x & mask) as usize).write(x as $t) };
+            for _ in 0..passes {
+                for _ in 0..n {
+                    x = xorshift(x);
+                    // SAFETY: as in the random read kernel.
+                    unsafe { p.add((x & mask) as usize).write(x as $t) };
+                }
+                core::hint::black_box(p);
             }
             x
         }
@@ -168,8 +181,8 @@ kernels!(
 
 /// Fills `[addr, addr+len)` with a deterministic byte sequence; this is how memory is warmed (every
 /// page touched) before a warm case is timed, and what makes checksums comparable across runtimes.
-#[cfg_attr(target_arch = "wasm32", no_mangle)]
-pub extern "C" fn fill(addr: u32, len: u32, seed: u32) -> u64 {
+#[cfg_attr(any(target_arch = "wasm32", membench_export), no_mangle)]
+pub unsafe extern "C" fn fill(addr: u32, len: u32, seed: u32) -> u64 {
     let p = at::<u8>(addr);
     let mut x = SEED ^ seed as u64;
     for i in 0..len as usize {
@@ -184,8 +197,8 @@ pub extern "C" fn fill(addr: u32, len: u32, seed: u32) -> u64 {
 
 /// An order-sensitive hash of `[addr, addr+len)` (FNV-1a over bytes), so tests can compare the
 /// memory a write pattern left behind across runtimes.
-#[cfg_attr(target_arch = "wasm32", no_mangle)]
-pub extern "C" fn checksum(addr: u32, len: u32, _unused: u32) -> u64 {
+#[cfg_attr(any(target_arch = "wasm32", membench_export), no_mangle)]
+pub unsafe extern "C" fn checksum(addr: u32, len: u32, _unused: u32) -> u64 {
     let p = at::<u8>(addr);
     let mut h = 0xcbf2_9ce4_8422_2325u64;
     for i in 0..len as usize {
@@ -203,12 +216,46 @@ pub mod native {
     use super::*;
 
     guest_abi::native_exports!(
-        AddrLen seq_read_i32, AddrLen seq_write_i32, AddrLen copy_i32,
-        AddrLen stride64_read_i32, AddrLen stride4k_read_i32,
-        AddrLen random_read_i32, AddrLen random_write_i32,
-        AddrLen seq_read_i64, AddrLen seq_write_i64, AddrLen copy_i64,
-        AddrLen stride64_read_i64, AddrLen stride4k_read_i64,
-        AddrLen random_read_i64, AddrLen random_write_i64,
+        Elements(4, false) seq_read_i32, Elements(4, false) seq_write_i32,
+        Elements(4, false) copy_i32, Elements(4, false) stride64_read_i32,
+        Elements(4, false) stride4k_read_i32,
+        Elements(4, true) random_read_i32, Elements(4, true) random_write_i32,
+        Elements(8, false) seq_read_i64, Elements(8, false) seq_write_i64,
+        Elements(8, false) copy_i64, Elements(8, false) stride64_read_i64,
+        Elements(8, false) stride4k_read_i64,
+        Elements(8, true) random_read_i64, Elements(8, true) random_write_i64,
         AddrLen fill, AddrLen checksum, Byte load_u8, Byte store_u8,
     );
+}
+
+/// The C entry points of the scalar native copy (this source compiled again as a shared library
+/// with `--cfg membench_export` and the vectorisers off, by `guest-artifacts`' build script): its
+/// thread-locals are its own, so the host points *its* copy at a memory through these.
+#[cfg(membench_export)]
+pub mod export {
+    /// [`guest_abi::native::set_memory`] of this copy.
+    ///
+    /// # Safety
+    /// As for [`guest_abi::native::set_memory`].
+    #[no_mangle]
+    pub unsafe extern "C" fn membench_set_memory(
+        base: *mut u8,
+        memory: *mut (),
+        grow: guest_abi::native::GrowFn,
+    ) {
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { guest_abi::native::set_memory(base, memory, grow) }
+    }
+
+    /// [`guest_abi::native::set_memory_base`] of this copy.
+    #[no_mangle]
+    pub extern "C" fn membench_set_memory_base(base: *mut u8) {
+        guest_abi::native::set_memory_base(base)
+    }
+
+    /// [`guest_abi::native::reset_memory`] of this copy.
+    #[no_mangle]
+    pub extern "C" fn membench_reset_memory() {
+        guest_abi::native::reset_memory()
+    }
 }

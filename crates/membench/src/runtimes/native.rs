@@ -4,9 +4,10 @@
 //! the memory grows (what JIT runtimes do), and a `Vec` that reallocates as it grows.
 
 use std::ptr::NonNull;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
-use guest_abi::native::Export;
+use guest_abi::native::{Build, Export};
 
 use crate::module::PAGE;
 use crate::runtime::{self, GuestModule, MemoryInfo, RuntimeSpec, Trap};
@@ -40,6 +41,8 @@ pub fn specs() -> Vec<RuntimeSpec> {
         .map(|s| RuntimeSpec {
             id: "native-rustc",
             strategy: s.id().to_string(),
+            slug: s.id(),
+            default: s == NativeStrategy::Mmap,
             native: true,
             interpreter: false,
             grow_bound_pages: None,
@@ -63,12 +66,12 @@ impl runtime::Runtime for Native {
         crate::versions::RUSTC
     }
     fn compile(&self, guest: &GuestModule) -> Result<Box<dyn runtime::Compiled>> {
-        let exports = guest.native.with_context(|| {
+        let build = guest.native.with_context(|| {
             format!("{} has no native build to run as the baseline", guest.name)
         })?;
         Ok(Box::new(Compiled {
             strategy: self.0,
-            exports,
+            build,
             guest: guest.clone(),
         }))
     }
@@ -76,24 +79,34 @@ impl runtime::Runtime for Native {
 
 struct Compiled {
     strategy: NativeStrategy,
-    exports: &'static [Export],
+    build: Build,
     guest: GuestModule,
 }
 
 impl runtime::Compiled for Compiled {
-    fn instantiate(&self) -> Result<Box<dyn runtime::Instance>> {
+    fn instantiate_timed(&self) -> Result<(Box<dyn runtime::Instance>, Duration)> {
         let plan = self.guest.memory;
         let maximum = plan.maximum.unwrap_or(MAX_PAGES).min(MAX_PAGES);
+        let start = Instant::now();
         let memory = match self.strategy {
-            NativeStrategy::Mmap => Memory::mmap(plan.initial, maximum)?,
-            NativeStrategy::Vec => Memory::Vec(vec![0u8; (plan.initial * PAGE) as usize]),
+            NativeStrategy::Mmap => Memory::mmap(plan.initial, maximum),
+            NativeStrategy::Vec => Ok(Memory::Vec(vec![0u8; (plan.initial * PAGE) as usize])),
         };
-        Ok(Box::new(Instance {
-            exports: self.exports,
-            memory,
+        let elapsed = start.elapsed();
+        let instance = Instance {
+            build: self.build,
+            memory: memory?,
             maximum,
             declared_maximum: plan.maximum,
-        }))
+        };
+        Ok((Box::new(instance), elapsed))
+    }
+
+    fn timed_instantiation(&self) -> &'static str {
+        match self.strategy {
+            NativeStrategy::Mmap => "mmap(PROT_NONE) of the maximum + mprotect of the initial size",
+            NativeStrategy::Vec => "vec![0; initial] (calloc)",
+        }
     }
 }
 
@@ -189,7 +202,7 @@ impl Drop for Memory {
 }
 
 struct Instance {
-    exports: &'static [Export],
+    build: Build,
     memory: Memory,
     /// The pages the memory may grow to (the declared maximum, or 4 GiB).
     maximum: u64,
@@ -214,23 +227,38 @@ impl Instance {
 ///
 /// # Safety
 /// `memory` is the `Instance` that installed the hook, alive and otherwise unused for the call.
-unsafe fn grow_hook(memory: *mut (), delta: u32) -> u32 {
+unsafe extern "C" fn grow_hook(memory: *mut (), delta: u32) -> u32 {
     // SAFETY: the caller's contract; `call` installs `self` for the duration of the guest call.
     let instance = unsafe { &mut *memory.cast::<Instance>() };
     match instance.grow_pages(u64::from(delta)) {
         Some(old) => {
-            guest_abi::native::set_memory_base(instance.memory.base());
+            (instance.build.set_memory_base)(instance.memory.base());
             old as u32
         }
         None => u32::MAX,
     }
 }
 
+/// Uninstalls a build's memory when dropped, so no guest call after this one can reach it.
+struct Installed(extern "C" fn());
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        (self.0)()
+    }
+}
+
 impl runtime::Instance for Instance {
-    fn call(&mut self, name: &str, args: [u32; 3]) -> Result<u64> {
-        let Some(export) = self.exports.iter().find(|e| e.name == name) else {
-            bail!(runtime::export_error(name));
-        };
+    fn export(&mut self, name: &str) -> Result<runtime::Export> {
+        match self.build.exports.iter().position(|e| e.name == name) {
+            Some(i) => Ok(runtime::Export::new(i)),
+            None => bail!(runtime::export_error(name)),
+        }
+    }
+
+    fn call_export(&mut self, export: runtime::Export, args: [u32; 3]) -> Result<u64> {
+        let export = self.build.exports[export.index()];
+        let name = export.name;
         if let Some((start, end)) = export.span.range(args) {
             let len = self.memory.len() as u64;
             if end > len {
@@ -243,10 +271,20 @@ impl runtime::Instance for Instance {
                 .with_context(|| format!("calling `{name}`"));
             }
         }
-        let func = export.func;
+        // Alignment and power-of-two counts: a wasm guest would run (the random kernels mask
+        // within the range); natively they are the kernel's preconditions, so refuse.
+        if let Err(why) = export.span.check(args, self.memory.len() as u64) {
+            bail!("calling `{name}`{args:?} natively: {why}");
+        }
         let base = self.memory.base();
-        guest_abi::native::set_memory(base, (self as *mut Self).cast(), grow_hook);
-        Ok(func(args[0], args[1], args[2]))
+        let build = self.build;
+        // SAFETY: `self` outlives the call and nothing else uses it meanwhile; the guard resets
+        // the build's memory when the call returns.
+        unsafe { (build.set_memory)(base, (self as *mut Self).cast(), grow_hook) };
+        let _installed = Installed(build.reset_memory);
+        // SAFETY: the span check above established the export's preconditions over the memory
+        // just installed.
+        Ok(unsafe { (export.func)(args[0], args[1], args[2]) })
     }
 
     fn memory(&mut self) -> Result<MemoryInfo> {
@@ -281,5 +319,49 @@ impl runtime::KeptMemory for Kept {
             .with_context(|| format!("[{offset}, +{len}) is past the {} bytes", self.0.len()))?;
         // SAFETY: `[offset, end)` lies inside the committed length of the memory.
         Ok(unsafe { std::slice::from_raw_parts(self.0.base().add(offset), end - offset) }.to_vec())
+    }
+}
+
+/// The scalar native copy of `guest-contiguous` (see `guest_artifacts::CONTIGUOUS_SCALAR_LIB`):
+/// the same kernels compiled with the vectorisers off, loaded once and kept for the process.
+pub fn scalar_contiguous() -> Result<Build> {
+    static BUILD: std::sync::OnceLock<Result<Build, String>> = std::sync::OnceLock::new();
+    BUILD
+        .get_or_init(|| load_scalar(guest_artifacts::CONTIGUOUS_SCALAR_LIB).map_err(|e| format!("{e:#}")))
+        .clone()
+        .map_err(anyhow::Error::msg)
+}
+
+fn load_scalar(path: &str) -> Result<Build> {
+    // SAFETY: the library is our own guest source, built by guest-artifacts' build script; its
+    // initialisers are Rust's standard library's.
+    let lib = unsafe { libloading::Library::new(path) }
+        .with_context(|| format!("loading the scalar native kernels from {path}"))?;
+    // Kept for the life of the process: the function pointers below point into it.
+    let lib: &'static libloading::Library = Box::leak(Box::new(lib));
+    let symbol = |name: &str| -> Result<*const ()> {
+        // SAFETY: each symbol is looked up as an untyped address and cast to the type its
+        // definition in guest-contiguous (`membench_export`) has.
+        let s: libloading::Symbol<'static, *const ()> = unsafe { lib.get(name.as_bytes()) }
+            .with_context(|| format!("{path} has no symbol `{name}`"))?;
+        Ok(*s)
+    };
+    let mut exports = Vec::new();
+    for export in guest_contiguous::native::EXPORTS {
+        let func = symbol(export.name)?;
+        exports.push(Export {
+            // SAFETY: a `#[no_mangle] unsafe extern "C" fn(u32, u32, u32) -> u64` of the copy.
+            func: unsafe { std::mem::transmute::<*const (), unsafe extern "C" fn(u32, u32, u32) -> u64>(func) },
+            ..*export
+        });
+    }
+    // SAFETY: the signatures of `guest_contiguous::export`'s functions.
+    unsafe {
+        Ok(Build {
+            exports: Box::leak(exports.into_boxed_slice()),
+            set_memory: std::mem::transmute::<*const (), unsafe extern "C" fn(*mut u8, *mut (), guest_abi::native::GrowFn)>(symbol("membench_set_memory")?),
+            set_memory_base: std::mem::transmute::<*const (), extern "C" fn(*mut u8)>(symbol("membench_set_memory_base")?),
+            reset_memory: std::mem::transmute::<*const (), extern "C" fn()>(symbol("membench_reset_memory")?),
+        })
     }
 }

@@ -1,6 +1,6 @@
 //! wasmer (sys backend), with its Cranelift (optimising) and Singlepass (one-pass baseline) compilers.
 
-use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use std::ptr::NonNull;
@@ -43,6 +43,12 @@ pub fn specs() -> Vec<RuntimeSpec> {
             specs.push(RuntimeSpec {
                 id,
                 strategy: wasmer().strategy,
+                slug: match guard {
+                    None => "default",
+                    Some(0) => "dynamic",
+                    Some(_) => "dynamic-guard-64KiB",
+                },
+                default: guard.is_none(),
                 native: false,
                 interpreter: false,
                 // A dynamic memory reserves only its current size plus guard: every grow moves it.
@@ -193,7 +199,7 @@ impl runtime::Runtime for Wasmer {
         }))
     }
     fn spec_store(&self) -> Result<Box<dyn SpecStore>> {
-        Ok(Box::new(SpecStoreImpl::new(&self.engine)))
+        Ok(Box::new(SpecStoreImpl::new(&self.engine)?))
     }
 }
 
@@ -201,10 +207,19 @@ impl runtime::Runtime for Wasmer {
 /// [`Trap`]; a link error stays an error.
 fn instantiation_error(e: wasmer::InstantiationError) -> anyhow::Error {
     match e {
-        wasmer::InstantiationError::Start(t) => anyhow::Error::new(Trap {
-            message: t.message(),
-        }),
+        wasmer::InstantiationError::Start(t) => runtime_error(t),
         other => other.into(),
+    }
+}
+
+/// A `RuntimeError` is our [`Trap`] only when the guest trapped (it carries a trap code); a host
+/// function's error or any other failure stays a plain error.
+fn runtime_error(e: wasmer::RuntimeError) -> anyhow::Error {
+    match e.clone().to_trap() {
+        Some(code) => anyhow::Error::new(Trap {
+            message: code.message().to_string(),
+        }),
+        None => anyhow::anyhow!("{}", e.message()),
     }
 }
 
@@ -217,7 +232,7 @@ struct SpecStoreImpl {
 }
 
 impl SpecStoreImpl {
-    fn new(engine: &Engine) -> Self {
+    fn new(engine: &Engine) -> Result<Self> {
         use wasmer::{Function, Global, Table, Type, Value};
         let mut store = Store::new(engine.clone());
         let st = &mut store;
@@ -242,19 +257,15 @@ impl SpecStoreImpl {
                 "global_f64" => Global::new(st, Value::F64(666.6)),
             }
         };
-        // Creating these can only fail on allocation; a store without them still runs the tests
-        // that do not import them, and those that do fail to link with the cause named.
-        if let Ok(table) = table {
-            imports.define("spectest", "table", table);
-        }
-        if let Ok(memory) = memory {
-            imports.define("spectest", "memory", memory);
-        }
-        Self {
+        let table = table.context("creating spectest's table")?;
+        let memory = memory.context("creating spectest's memory")?;
+        imports.define("spectest", "table", table);
+        imports.define("spectest", "memory", memory);
+        Ok(Self {
             store,
             imports,
             instances: Vec::new(),
-        }
+        })
     }
 
     fn instance(&self, id: usize) -> Result<&wasmer::Instance> {
@@ -302,11 +313,7 @@ impl SpecStore for SpecStoreImpl {
             .collect();
         let results = func
             .call(&mut self.store, &args)
-            .map_err(|e| {
-                anyhow::Error::new(Trap {
-                    message: e.message(),
-                })
-            })
+            .map_err(runtime_error)
             .with_context(|| format!("calling `{name}`"))?;
         results.iter().map(from_value).collect()
     }
@@ -337,31 +344,51 @@ struct Compiled {
 }
 
 impl runtime::Compiled for Compiled {
-    fn instantiate(&self) -> Result<Box<dyn runtime::Instance>> {
-        let mut store = Store::new(self.engine.clone());
-        let imports = if self.guest.memory.decl == MemoryDecl::Imported {
-            let (initial, maximum) = self.guest.memory.limits32()?;
-            let ty = MemoryType::new(initial, maximum, false);
-            let memory = Memory::new(&mut store, ty).context("creating the host memory")?;
-            imports! { "env" => { "memory" => memory } }
-        } else {
-            imports! {}
+    fn instantiate_timed(&self) -> Result<(Box<dyn runtime::Instance>, Duration)> {
+        let imported = match self.guest.memory.decl {
+            MemoryDecl::Imported => Some(self.guest.memory.limits32()?),
+            MemoryDecl::Defined => None,
         };
-        let instance = wasmer::Instance::new(&mut store, &self.module, &imports)
-            .map_err(instantiation_error)
-            .with_context(|| format!("instantiating {}", self.guest.name))?;
+        // Built before timing: wasmer has no pre-linked instance, but an empty import object is
+        // all a defined memory needs.
+        let mut imports = imports! {};
+        let start = Instant::now();
+        let mut store = Store::new(self.engine.clone());
+        let instance = match imported {
+            Some((initial, maximum)) => {
+                Memory::new(&mut store, MemoryType::new(initial, maximum, false))
+                    .map_err(anyhow::Error::new)
+                    .and_then(|memory| {
+                        imports.define("env", "memory", memory);
+                        wasmer::Instance::new(&mut store, &self.module, &imports)
+                            .map_err(instantiation_error)
+                    })
+            }
+            None => wasmer::Instance::new(&mut store, &self.module, &imports)
+                .map_err(instantiation_error),
+        };
+        let elapsed = start.elapsed();
+        let instance = instance.with_context(|| format!("instantiating {}", self.guest.name))?;
         let memory = instance
             .exports
             .get_memory(runtime::MEMORY_EXPORT)
             .with_context(|| format!("{} exports no memory named `memory`", self.guest.name))?
             .clone();
-        Ok(Box::new(Instance {
+        let instance = Instance {
             store,
             instance,
             memory,
-            funcs: HashMap::new(),
+            funcs: Vec::new(),
             points: self.points,
-        }))
+        };
+        Ok((Box::new(instance), elapsed))
+    }
+
+    fn timed_instantiation(&self) -> &'static str {
+        match self.guest.memory.decl {
+            MemoryDecl::Defined => "Store::new + Instance::new (wasmer has no pre-linked instance)",
+            MemoryDecl::Imported => "Store::new + Memory::new + Instance::new",
+        }
     }
 }
 
@@ -369,24 +396,22 @@ struct Instance {
     store: Store,
     instance: wasmer::Instance,
     memory: Memory,
-    funcs: HashMap<String, TypedFunction<(i32, i32, i32), i64>>,
+    funcs: Vec<(String, TypedFunction<(i32, i32, i32), i64>)>,
     points: Option<u64>,
 }
 
 impl runtime::Instance for Instance {
-    fn call(&mut self, name: &str, args: [u32; 3]) -> Result<u64> {
-        let func = match self.funcs.get(name) {
-            Some(f) => f.clone(),
-            None => {
-                let f = self
-                    .instance
-                    .exports
-                    .get_typed_function::<(i32, i32, i32), i64>(&self.store, name)
-                    .with_context(|| runtime::export_error(name))?;
-                self.funcs.insert(name.to_string(), f.clone());
-                f
-            }
-        };
+    fn export(&mut self, name: &str) -> Result<runtime::Export> {
+        let (instance, store) = (&self.instance, &self.store);
+        runtime::resolve_export(&mut self.funcs, name, || {
+            Ok(instance
+                .exports
+                .get_typed_function::<(i32, i32, i32), i64>(store, name)?)
+        })
+    }
+
+    fn call_export(&mut self, export: runtime::Export, args: [u32; 3]) -> Result<u64> {
+        let (name, func) = &self.funcs[export.index()];
         let [a, b, c] = args.map(|v| v as i32);
         if let Some(points) = self.points {
             wasmer_middlewares::metering::set_remaining_points(
@@ -397,10 +422,21 @@ impl runtime::Instance for Instance {
         }
         func.call(&mut self.store, a, b, c)
             .map(|v| v as u64)
-            .map_err(|e| {
-                anyhow::Error::new(Trap {
-                    message: e.message(),
-                })
+            .map_err(|e| match self.points {
+                // Metering ends a runaway call with `unreachable`; say what really stopped it.
+                Some(points)
+                    if wasmer_middlewares::metering::get_remaining_points(
+                        &mut self.store,
+                        &self.instance,
+                    ) == wasmer_middlewares::metering::MeteringPoints::Exhausted =>
+                {
+                    anyhow::Error::new(Trap {
+                        message: format!(
+                            "stopped by metering: ran out of its {points} points, one per operator (--fuel)"
+                        ),
+                    })
+                }
+                _ => runtime_error(e),
             })
             .with_context(|| format!("calling `{name}`"))
     }

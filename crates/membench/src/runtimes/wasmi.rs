@@ -1,6 +1,6 @@
 //! wasmi, the register-machine interpreter: the runtime to measure when a JIT is not an option.
 
-use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use wasmi::{
@@ -27,6 +27,8 @@ pub fn specs() -> Vec<RuntimeSpec> {
             RuntimeSpec {
                 id: "wasmi-interpreter",
                 strategy: wasmi().strategy,
+                slug: if limit.is_some() { "store-limits" } else { "default" },
+                default: limit.is_none(),
                 native: false,
                 interpreter: true,
                 grow_bound_pages: None,
@@ -242,33 +244,45 @@ struct Compiled {
 }
 
 impl runtime::Compiled for Compiled {
-    fn instantiate(&self) -> Result<Box<dyn runtime::Instance>> {
+    fn instantiate_timed(&self) -> Result<(Box<dyn runtime::Instance>, Duration)> {
+        let imported = match self.guest.memory.decl {
+            MemoryDecl::Imported => Some(self.guest.memory.limits32()?),
+            MemoryDecl::Defined => None,
+        };
+        let start = Instant::now();
         let mut store = new_store(&self.engine, self.memory_limit);
+        // `Instance::new` with the import list: the module's imports are known, so no `Linker`
+        // resolves them by name.
+        let instance = match imported {
+            Some((initial, maximum)) => Memory::new(&mut store, MemoryType::new(initial, maximum))
+                .and_then(|memory| wasmi::Instance::new(&mut store, &self.module, &[memory.into()])),
+            None => wasmi::Instance::new(&mut store, &self.module, &[]),
+        };
+        let elapsed = start.elapsed();
+        let instance = instance
+            .map_err(trap)
+            .with_context(|| format!("instantiating {}", self.guest.name))?;
         if let Some(fuel) = self.fuel {
             store.set_fuel(fuel)?;
         }
-        let mut linker = Linker::new(&self.engine);
-        if self.guest.memory.decl == MemoryDecl::Imported {
-            let (initial, maximum) = self.guest.memory.limits32()?;
-            let ty = MemoryType::new(initial, maximum);
-            let memory = Memory::new(&mut store, ty).context("creating the host memory")?;
-            let (module, name) = crate::module::MEMORY_IMPORT;
-            linker.define(module, name, memory)?;
-        }
-        let instance = linker
-            .instantiate_and_start(&mut store, &self.module)
-            .map_err(trap)
-            .with_context(|| format!("instantiating {}", self.guest.name))?;
         let memory = instance
             .get_memory(&store, runtime::MEMORY_EXPORT)
             .with_context(|| format!("{} exports no memory named `memory`", self.guest.name))?;
-        Ok(Box::new(Instance {
+        let instance = Instance {
             store,
             instance,
             memory,
-            funcs: HashMap::new(),
+            funcs: Vec::new(),
             fuel: self.fuel,
-        }))
+        };
+        Ok((Box::new(instance), elapsed))
+    }
+
+    fn timed_instantiation(&self) -> &'static str {
+        match self.guest.memory.decl {
+            MemoryDecl::Defined => "Store::new + Instance::new(&[])",
+            MemoryDecl::Imported => "Store::new + Memory::new + Instance::new(&[memory])",
+        }
     }
 }
 
@@ -276,30 +290,32 @@ struct Instance {
     store: Store<StoreLimits>,
     instance: wasmi::Instance,
     memory: Memory,
-    funcs: HashMap<String, TypedFunc<(i32, i32, i32), i64>>,
+    funcs: Vec<(String, TypedFunc<(i32, i32, i32), i64>)>,
     fuel: Option<u64>,
 }
 
 impl runtime::Instance for Instance {
-    fn call(&mut self, name: &str, args: [u32; 3]) -> Result<u64> {
-        let func = match self.funcs.get(name) {
-            Some(f) => *f,
-            None => {
-                let f = self
-                    .instance
-                    .get_typed_func::<(i32, i32, i32), i64>(&self.store, name)
-                    .with_context(|| runtime::export_error(name))?;
-                self.funcs.insert(name.to_string(), f);
-                f
-            }
-        };
+    fn export(&mut self, name: &str) -> Result<runtime::Export> {
+        let (instance, store) = (self.instance, &self.store);
+        runtime::resolve_export(&mut self.funcs, name, || {
+            Ok(instance.get_typed_func::<(i32, i32, i32), i64>(store, name)?)
+        })
+    }
+
+    fn call_export(&mut self, export: runtime::Export, args: [u32; 3]) -> Result<u64> {
+        let (name, func) = &self.funcs[export.index()];
         let [a, b, c] = args.map(|v| v as i32);
         if let Some(fuel) = self.fuel {
             self.store.set_fuel(fuel)?;
         }
         func.call(&mut self.store, (a, b, c))
             .map(|v| v as u64)
-            .map_err(trap)
+            .map_err(|e| match (self.fuel, e.as_trap_code()) {
+                (Some(fuel), Some(wasmi::TrapCode::OutOfFuel)) => anyhow::Error::new(Trap {
+                    message: format!("stopped by fuel: ran out of its {fuel} units (--fuel)"),
+                }),
+                _ => trap(e),
+            })
             .with_context(|| format!("calling `{name}`"))
     }
 

@@ -1,11 +1,11 @@
 //! wasmtime, with its three execution engines: Cranelift (optimising JIT), Winch (baseline JIT) and
 //! Pulley (wasmtime's portable interpreter, selected as the `pulley64` compilation target).
 
-use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, Linker, Memory, MemoryType, Module,
+    Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Memory, MemoryType, Module,
     PoolingAllocationConfig, Store, Strategy, TypedFunc,
 };
 
@@ -17,6 +17,8 @@ use crate::runtime::{SpecStore, Val};
 /// apply it, and the cap on grow cases where grows move the memory.
 struct Knobs {
     name: &'static str,
+    /// The short name in bench ids.
+    slug: &'static str,
     apply: fn(&mut Config),
     grow_bound_pages: Option<u64>,
     memory_limit_pages: Option<u64>,
@@ -27,12 +29,14 @@ struct Knobs {
 const CRANELIFT_KNOBS: &[Knobs] = &[
     Knobs {
         name: "default",
+        slug: "default",
         apply: |_| {},
         grow_bound_pages: None,
         memory_limit_pages: None,
     },
     Knobs {
         name: "memory_reservation=0,memory_guard_size=0",
+        slug: "bounds-checked",
         apply: |c| {
             c.memory_reservation(0).memory_guard_size(0);
         },
@@ -41,6 +45,7 @@ const CRANELIFT_KNOBS: &[Knobs] = &[
     },
     Knobs {
         name: "memory_reservation=0,memory_guard_size=0,memory_reservation_for_growth=64MiB",
+        slug: "growth-64MiB",
         apply: |c| {
             c.memory_reservation(0)
                 .memory_guard_size(0)
@@ -51,6 +56,7 @@ const CRANELIFT_KNOBS: &[Knobs] = &[
     },
     Knobs {
         name: "memory_reservation=0,memory_guard_size=0,memory_reservation_for_growth=0",
+        slug: "growth-0",
         apply: |c| {
             c.memory_reservation(0)
                 .memory_guard_size(0)
@@ -61,6 +67,7 @@ const CRANELIFT_KNOBS: &[Knobs] = &[
     },
     Knobs {
         name: "memory_may_move=false",
+        slug: "no-move",
         apply: |c| {
             c.memory_may_move(false);
         },
@@ -69,6 +76,7 @@ const CRANELIFT_KNOBS: &[Knobs] = &[
     },
     Knobs {
         name: "allocation_strategy=Pooling,max_memory_size=2GiB",
+        slug: "pooling",
         apply: |c| {
             let mut pool = PoolingAllocationConfig::new();
             pool.total_memories(16)
@@ -82,6 +90,7 @@ const CRANELIFT_KNOBS: &[Knobs] = &[
     },
     Knobs {
         name: "signals_based_traps=false",
+        slug: "no-signals",
         apply: |c| {
             c.signals_based_traps(false);
         },
@@ -90,6 +99,7 @@ const CRANELIFT_KNOBS: &[Knobs] = &[
     },
     Knobs {
         name: "memory_init_cow=false",
+        slug: "no-cow",
         apply: |c| {
             c.memory_init_cow(false);
         },
@@ -124,6 +134,8 @@ pub fn specs() -> Vec<RuntimeSpec> {
             specs.push(RuntimeSpec {
                 id,
                 strategy: name.to_string(),
+                slug: knobs.slug,
+                default: name == "default",
                 native: false,
                 interpreter: engine == WasmtimeEngine::Pulley,
                 grow_bound_pages: knobs.grow_bound_pages,
@@ -231,11 +243,24 @@ impl runtime::Runtime for Wasmtime {
         let module = Module::new(&self.engine, &guest.wasm)
             .map_err(trap)
             .with_context(|| format!("{} compiling {}", self.id, guest.name))?;
+        // A defined memory needs no imports: link once here, so instantiation is timed alone. An
+        // imported memory belongs to one store, so each instance links its own (`Instance::new`
+        // with the import list, no `Linker`).
+        let pre = match guest.memory.decl {
+            MemoryDecl::Defined => Some(
+                Linker::new(&self.engine)
+                    .instantiate_pre(&module)
+                    .map_err(trap)
+                    .with_context(|| format!("{} linking {}", self.id, guest.name))?,
+            ),
+            MemoryDecl::Imported => None,
+        };
         Ok(Box::new(Compiled {
             engine: self.engine.clone(),
             module,
+            pre,
             guest: guest.clone(),
-            deadline: self.deadline.is_some(),
+            deadline: self.deadline,
         }))
     }
     fn spec_store(&self) -> Result<Box<dyn SpecStore>> {
@@ -378,41 +403,55 @@ fn from_val(v: &wasmtime::Val) -> Result<Val> {
 struct Compiled {
     engine: Engine,
     module: Module,
+    /// The module linked once (defined memories); `None` for an imported memory.
+    pre: Option<InstancePre<()>>,
     guest: GuestModule,
-    deadline: bool,
+    deadline: Option<Duration>,
 }
 
 impl runtime::Compiled for Compiled {
-    fn instantiate(&self) -> Result<Box<dyn runtime::Instance>> {
+    fn instantiate_timed(&self) -> Result<(Box<dyn runtime::Instance>, Duration)> {
+        let imported = match self.pre {
+            Some(_) => None,
+            None => Some(self.guest.memory.limits32()?),
+        };
+        let start = Instant::now();
         let mut store = Store::new(&self.engine, ());
-        if self.deadline {
+        let instance = match (&self.pre, imported) {
+            (Some(pre), _) => pre.instantiate(&mut store),
+            (None, Some((initial, maximum))) => {
+                Memory::new(&mut store, MemoryType::new(initial, maximum)).and_then(|memory| {
+                    wasmtime::Instance::new(&mut store, &self.module, &[memory.into()])
+                })
+            }
+            (None, None) => unreachable!("an imported memory has limits"),
+        };
+        let elapsed = start.elapsed();
+        let instance = instance
+            .map_err(trap)
+            .with_context(|| format!("instantiating {}", self.guest.name))?;
+        if self.deadline.is_some() {
             store.epoch_deadline_trap();
             store.set_epoch_deadline(1);
         }
-        let mut linker = Linker::new(&self.engine);
-        if self.guest.memory.decl == MemoryDecl::Imported {
-            let (initial, maximum) = self.guest.memory.limits32()?;
-            let ty = MemoryType::new(initial, maximum);
-            let memory = Memory::new(&mut store, ty)
-                .map_err(trap)
-                .context("creating the host memory")?;
-            let (module, name) = crate::module::MEMORY_IMPORT;
-            linker.define(&store, module, name, memory).map_err(trap)?;
-        }
-        let instance = linker
-            .instantiate(&mut store, &self.module)
-            .map_err(trap)
-            .with_context(|| format!("instantiating {}", self.guest.name))?;
         let memory = instance
             .get_memory(&mut store, runtime::MEMORY_EXPORT)
             .with_context(|| format!("{} exports no memory named `memory`", self.guest.name))?;
-        Ok(Box::new(Instance {
+        let instance = Instance {
             store,
             instance,
             memory,
-            funcs: HashMap::new(),
+            funcs: Vec::new(),
             deadline: self.deadline,
-        }))
+        };
+        Ok((Box::new(instance), elapsed))
+    }
+
+    fn timed_instantiation(&self) -> &'static str {
+        match self.pre {
+            Some(_) => "Store::new + InstancePre::instantiate",
+            None => "Store::new + Memory::new + Instance::new (imported memory: no InstancePre)",
+        }
     }
 }
 
@@ -420,31 +459,37 @@ struct Instance {
     store: Store<()>,
     instance: wasmtime::Instance,
     memory: Memory,
-    funcs: HashMap<String, TypedFunc<(i32, i32, i32), i64>>,
-    deadline: bool,
+    funcs: Vec<(String, TypedFunc<(i32, i32, i32), i64>)>,
+    /// With epoch interruption: the deadline each call gets, for the message when it runs out.
+    deadline: Option<Duration>,
 }
 
 impl runtime::Instance for Instance {
-    fn call(&mut self, name: &str, args: [u32; 3]) -> Result<u64> {
-        let func = match self.funcs.get(name) {
-            Some(f) => f.clone(),
-            None => {
-                let f = self
-                    .instance
-                    .get_typed_func::<(i32, i32, i32), i64>(&mut self.store, name)
-                    .map_err(trap)
-                    .with_context(|| runtime::export_error(name))?;
-                self.funcs.insert(name.to_string(), f.clone());
-                f
-            }
-        };
+    fn export(&mut self, name: &str) -> Result<runtime::Export> {
+        let (instance, store) = (self.instance, &mut self.store);
+        runtime::resolve_export(&mut self.funcs, name, || {
+            instance
+                .get_typed_func::<(i32, i32, i32), i64>(&mut *store, name)
+                .map_err(trap)
+        })
+    }
+
+    fn call_export(&mut self, export: runtime::Export, args: [u32; 3]) -> Result<u64> {
+        let (name, func) = &self.funcs[export.index()];
         let [a, b, c] = args.map(|v| v as i32);
-        if self.deadline {
+        if self.deadline.is_some() {
             self.store.set_epoch_deadline(1);
         }
         func.call(&mut self.store, (a, b, c))
             .map(|v| v as u64)
-            .map_err(trap)
+            .map_err(|e| match (self.deadline, e.downcast_ref::<wasmtime::Trap>()) {
+                (Some(limit), Some(wasmtime::Trap::Interrupt)) => anyhow::Error::new(Trap {
+                    message: format!(
+                        "stopped by the deadline: ran past {limit:?} (epoch interruption, --deadline)"
+                    ),
+                }),
+                _ => trap(e),
+            })
             .with_context(|| format!("calling `{name}`"))
     }
 
@@ -492,8 +537,9 @@ impl runtime::KeptMemory for Kept {
 /// Turns a wasmtime trap into our [`Trap`], other errors into `anyhow` errors.
 fn trap(err: wasmtime::Error) -> anyhow::Error {
     match err.downcast_ref::<wasmtime::Trap>() {
+        // wasmtime's own text may already say "wasm trap: "; ours adds it once.
         Some(t) => anyhow::Error::new(Trap {
-            message: t.to_string(),
+            message: t.to_string().trim_start_matches("wasm trap: ").to_string(),
         }),
         None => err.into(),
     }
