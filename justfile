@@ -5,7 +5,7 @@ target_dir := env_var_or_default("CARGO_TARGET_DIR", "target")
 
 # Criterion's filter selecting the quick matrix: every runtime-engine (default strategy) and native.
 quick_contiguous := '(seq-read-i64|random-read-i64|seq-write-i64)/1MiB/[^/]+/(defined-max|host-buffer)$'
-quick_grow := 'grow1-at/(1|256|4096)/[^/]+/defined-(max|nomax)$|grow-fail/16/[^/]+/defined-max$|instantiate/16/.*defined-(nomax|max4g)'
+quick_grow := 'grow1-at/(1|256|4096)/[^/]+/defined-(max|nomax)$|grow-fail/16/[^/]+/defined-max$|pre-linked/16/.*defined-(nomax|max4g)'
 
 # Run every criterion family (the default subset of the matrix).
 bench *ARGS:

@@ -48,20 +48,30 @@ fn main() {
     );
 
     let mut gen = String::new();
-    for (dir, guest, suffix) in GUESTS
-        .iter()
-        .map(|g| (&target_dir, *g, ""))
-        .chain([(&simd_dir, "guest-contiguous", "_SIMD128")])
-    {
+    for (dir, guest, suffix) in GUESTS.iter().map(|g| (&target_dir, *g, "")).chain([(
+        &simd_dir,
+        "guest-contiguous",
+        "_SIMD128",
+    )]) {
         let file = guest.replace('-', "_");
-        let wasm = dir.join(TARGET).join("release").join(format!("{file}.wasm"));
+        let wasm = dir
+            .join(TARGET)
+            .join("release")
+            .join(format!("{file}.wasm"));
         assert!(
             wasm.exists(),
             "the guest build did not produce {}",
             wasm.display()
         );
-        let konst = format!("{}{suffix}", file.trim_start_matches("guest_").to_uppercase());
-        let flags = if suffix.is_empty() { "" } else { " with `+simd128`" };
+        let konst = format!(
+            "{}{suffix}",
+            file.trim_start_matches("guest_").to_uppercase()
+        );
+        let flags = if suffix.is_empty() {
+            ""
+        } else {
+            " with `+simd128`"
+        };
         writeln!(
             gen,
             "/// The `{guest}` guest, compiled for `{TARGET}` in release mode{flags}.\n\
@@ -148,7 +158,11 @@ fn build_scalar_native(rustc: &std::ffi::OsStr, workspace: &Path, dir: &Path) ->
     let run = |args: &[&std::ffi::OsStr]| {
         let mut cmd = Command::new(rustc);
         cmd.args(common).args(args);
-        for var in ["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "RUSTC_WORKSPACE_WRAPPER"] {
+        for var in [
+            "CARGO_ENCODED_RUSTFLAGS",
+            "RUSTFLAGS",
+            "RUSTC_WORKSPACE_WRAPPER",
+        ] {
             cmd.env_remove(var);
         }
         let status = cmd

@@ -339,7 +339,7 @@ fn grow(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
             let pages = row
                 .record
                 .as_ref()
-                .and_then(|r| r.ran_pages)
+                .map(|r| r.key.ran_bytes / 65536)
                 .map_or(pages, |p| p as f64);
             if !matches!(id.variant, "defined-max" | "defined-nomax") {
                 continue;
@@ -447,7 +447,7 @@ fn grow(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
                 .map_or("–".into(), |g| g.to_string()),
             rec.and_then(|r| r.capped_at_pages)
                 .map_or("–".into(), |c| c.to_string()),
-            rec.and_then(|r| r.ran_pages)
+            rec.map(|r| r.key.ran_bytes / 65536)
                 .map_or("–".into(), |c| c.to_string()),
         );
     }
@@ -1028,19 +1028,19 @@ fn write_csv(results: &Results, path: &Path) -> Result<()> {
         let f = r.and_then(|r| r.footprint);
         w.write_record([
             row.id.clone(),
-            opt(r.map(|r| r.family.clone())),
-            opt(r.map(|r| r.runtime.clone())),
-            opt(r.map(|r| r.strategy.clone())),
-            opt(r.map(|r| r.pattern.clone())),
-            opt(r.map(|r| r.size_bytes.to_string())),
-            opt(r.map(|r| r.memory_variant.clone())),
+            opt(r.map(|r| r.key.family.id().to_string())),
+            opt(r.map(|r| r.key.runtime.clone())),
+            opt(r.map(|r| r.key.strategy.knobs.clone())),
+            opt(r.map(|r| r.key.pattern.clone())),
+            opt(r.map(|r| r.key.size_bytes.to_string())),
+            opt(r.map(|r| r.key.variant.clone())),
             opt(r.map(|r| r.initial_pages.to_string())),
             opt(r.and_then(|r| r.maximum_pages).map(|v| v.to_string())),
             opt(r.map(|r| r.per.clone())),
             opt(r.map(|r| r.bytes_per_iteration.to_string())),
             opt(r.and_then(|r| r.grows).map(|v| v.to_string())),
             opt(r.and_then(|r| r.capped_at_pages).map(|v| v.to_string())),
-            opt(r.and_then(|r| r.ran_pages).map(|v| v.to_string())),
+            opt(r.map(|r| r.key.ran_bytes / 65536).map(|v| v.to_string())),
             opt(f.map(|f| f.reserved_virtual_bytes.to_string())),
             opt(f.map(|f| f.resident_bytes.to_string())),
             opt(row.estimate.map(|e| e.point_ns.to_string())),

@@ -44,7 +44,9 @@ impl fmt::Display for Family {
 
 /// How the guest's code was compiled: the vectorisation policy, the same for a wasm guest and for
 /// the native baseline it is compared with, so "× native" compares like with like.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum GuestBuild {
     /// No vector instructions: the wasm guest without `simd128`; natively, a copy of the kernels

@@ -404,6 +404,8 @@ impl Prepared {
 
     /// The warm instance, for checks that read its memory afterwards (tests).
     pub fn warm_instance(&mut self) -> Option<&mut dyn Instance> {
-        self.warm.as_mut().map(|(i, _)| i.as_mut() as &mut dyn Instance)
+        self.warm
+            .as_mut()
+            .map(|(i, _)| i.as_mut() as &mut dyn Instance)
     }
 }

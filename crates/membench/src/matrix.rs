@@ -149,7 +149,14 @@ impl ContiguousCase {
     pub fn key(&self, runtimes: &[RuntimeSpec]) -> CaseKey {
         let spec = &runtimes[self.runtime];
         let pattern = self.pattern.to_string();
-        key(Family::Contiguous, pattern, self.size, spec, self.variant, self.build)
+        key(
+            Family::Contiguous,
+            pattern,
+            self.size,
+            spec,
+            self.variant,
+            self.build,
+        )
     }
 
     /// Its criterion id ([`CaseKey::id`]).
@@ -297,7 +304,14 @@ impl GrowCase {
         let spec = &runtimes[self.runtime];
         let pattern = self.pattern.name().to_string();
         let size = self.pattern.pages() * crate::module::PAGE;
-        let mut key = key(Family::Grow, pattern, size, spec, Some(self.variant), GuestBuild::Scalar);
+        let mut key = key(
+            Family::Grow,
+            pattern,
+            size,
+            spec,
+            Some(self.variant),
+            GuestBuild::Scalar,
+        );
         key.ran_bytes = grow::bound(spec, self.pattern).runs.pages() * crate::module::PAGE;
         key
     }
@@ -377,7 +391,14 @@ impl InstantiateCase {
         let size = INSTANTIATE_PAGES * crate::module::PAGE;
         let spec = &runtimes[self.runtime];
         let pattern = "pre-linked".to_string();
-        key(Family::Instantiate, pattern, size, spec, Some(self.variant), GuestBuild::Scalar)
+        key(
+            Family::Instantiate,
+            pattern,
+            size,
+            spec,
+            Some(self.variant),
+            GuestBuild::Scalar,
+        )
     }
 }
 
@@ -411,7 +432,14 @@ impl FragCase {
         let pattern = format!("{}-{}", self.workload.id, self.allocator.id());
         let variant = MemoryVariant::new(MemoryDecl::Defined, MaxDecl::None);
         let size = u64::from(self.workload.scale);
-        key(Family::Fragmentation, pattern, size, spec, Some(variant), GuestBuild::Scalar)
+        key(
+            Family::Fragmentation,
+            pattern,
+            size,
+            spec,
+            Some(variant),
+            GuestBuild::Scalar,
+        )
     }
 
     /// Its criterion id ([`CaseKey::id`]).
@@ -480,9 +508,16 @@ mod tests {
     #[test]
     fn the_default_strategy_is_decided_once_per_runtime() {
         let rts = runtimes();
-        for id in ["native-rustc", "wasmtime-cranelift", "wasmer-cranelift", "wasmi-interpreter"] {
-            let defaults: Vec<&RuntimeSpec> =
-                rts.iter().filter(|s| s.id == id && s.is_default()).collect();
+        for id in [
+            "native-rustc",
+            "wasmtime-cranelift",
+            "wasmer-cranelift",
+            "wasmi-interpreter",
+        ] {
+            let defaults: Vec<&RuntimeSpec> = rts
+                .iter()
+                .filter(|s| s.id == id && s.is_default())
+                .collect();
             assert_eq!(defaults.len(), 1, "{id}");
         }
         // Slugs name each strategy of a runtime once.
@@ -541,7 +576,10 @@ mod tests {
         // 256 MiB (DRAM-sized) only for the sequential loads and stores.
         for c in default.iter().filter(|c| c.size == 256 << 20) {
             assert!(
-                matches!(c.pattern.kernel, Kernel::SeqRead | Kernel::SeqWrite | Kernel::Copy),
+                matches!(
+                    c.pattern.kernel,
+                    Kernel::SeqRead | Kernel::SeqWrite | Kernel::Copy
+                ),
                 "{}",
                 c.id(&rts)
             );
@@ -582,5 +620,4 @@ mod tests {
         assert!(ids.contains("grow/grow-1/4096/wasmtime-cranelift/defined-nomax"));
         assert!(grow(Scope::Full, &rts).len() > cases.len());
     }
-
 }

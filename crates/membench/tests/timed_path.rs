@@ -69,7 +69,12 @@ fn a_resolved_call_allocates_nothing_and_a_lookup_does() {
         // name). The native table is static, so its lookup allocates nothing and is not counted.
         let (export, resolving) = allocations(|| instance.export("seq_read_i64").unwrap());
         if !spec.native {
-            assert!(resolving > 0, "{} {}: the counter saw nothing", spec.id, spec.strategy);
+            assert!(
+                resolving > 0,
+                "{} {}: the counter saw nothing",
+                spec.id,
+                spec.strategy
+            );
         }
         // The same name again resolves to the same handle.
         assert_eq!(instance.export("seq_read_i64").unwrap(), export);

@@ -190,7 +190,10 @@ pub mod native {
             }
             if let Span::Elements { align, pow2 } = self {
                 if args[0] % align != 0 {
-                    return Err(format!("address {} is not aligned to {align} bytes", args[0]));
+                    return Err(format!(
+                        "address {} is not aligned to {align} bytes",
+                        args[0]
+                    ));
                 }
                 let count = args[1] / align;
                 if pow2 && !count.is_power_of_two() {
@@ -213,16 +216,16 @@ pub mod native {
         pub func: unsafe extern "C" fn(u32, u32, u32) -> u64,
     }
 
-    /// Builds a guest's `EXPORTS` table from `Span name` pairs (`Elements(8, pow2)` for a span
+    /// Builds a guest's `EXPORTS` table from `Span name` pairs (`(Elements 8 true) name` for a span
     /// with preconditions), and `BUILD`, this build with its memory functions.
     #[macro_export]
     macro_rules! native_exports {
-        ($($span:ident $(($align:literal, $pow2:ident))? $f:ident),* $(,)?) => {
+        ($($span:tt $f:ident),* $(,)?) => {
             /// Every export of this guest, by wasm export name.
             pub const EXPORTS: &[$crate::native::Export] = &[
                 $($crate::native::Export {
                     name: stringify!($f),
-                    span: $crate::native_exports!(@span $span $(($align, $pow2))?),
+                    span: $crate::native_exports!(@span $span),
                     func: $f,
                 }),*
             ];
@@ -235,7 +238,7 @@ pub mod native {
                 reset_memory: $crate::native::reset_memory,
             };
         };
-        (@span Elements ($align:literal, $pow2:ident)) => {
+        (@span (Elements $align:literal $pow2:ident)) => {
             $crate::native::Span::Elements { align: $align, pow2: $pow2 }
         };
         (@span $span:ident) => {

@@ -216,14 +216,14 @@ pub mod native {
     use super::*;
 
     guest_abi::native_exports!(
-        Elements(4, false) seq_read_i32, Elements(4, false) seq_write_i32,
-        Elements(4, false) copy_i32, Elements(4, false) stride64_read_i32,
-        Elements(4, false) stride4k_read_i32,
-        Elements(4, true) random_read_i32, Elements(4, true) random_write_i32,
-        Elements(8, false) seq_read_i64, Elements(8, false) seq_write_i64,
-        Elements(8, false) copy_i64, Elements(8, false) stride64_read_i64,
-        Elements(8, false) stride4k_read_i64,
-        Elements(8, true) random_read_i64, Elements(8, true) random_write_i64,
+        (Elements 4 false) seq_read_i32, (Elements 4 false) seq_write_i32,
+        (Elements 4 false) copy_i32, (Elements 4 false) stride64_read_i32,
+        (Elements 4 false) stride4k_read_i32,
+        (Elements 4 true) random_read_i32, (Elements 4 true) random_write_i32,
+        (Elements 8 false) seq_read_i64, (Elements 8 false) seq_write_i64,
+        (Elements 8 false) copy_i64, (Elements 8 false) stride64_read_i64,
+        (Elements 8 false) stride4k_read_i64,
+        (Elements 8 true) random_read_i64, (Elements 8 true) random_write_i64,
         AddrLen fill, AddrLen checksum, Byte load_u8, Byte store_u8,
     );
 }

@@ -327,7 +327,9 @@ impl runtime::KeptMemory for Kept {
 pub fn scalar_contiguous() -> Result<Build> {
     static BUILD: std::sync::OnceLock<Result<Build, String>> = std::sync::OnceLock::new();
     BUILD
-        .get_or_init(|| load_scalar(guest_artifacts::CONTIGUOUS_SCALAR_LIB).map_err(|e| format!("{e:#}")))
+        .get_or_init(|| {
+            load_scalar(guest_artifacts::CONTIGUOUS_SCALAR_LIB).map_err(|e| format!("{e:#}"))
+        })
         .clone()
         .map_err(anyhow::Error::msg)
 }
@@ -351,7 +353,9 @@ fn load_scalar(path: &str) -> Result<Build> {
         let func = symbol(export.name)?;
         exports.push(Export {
             // SAFETY: a `#[no_mangle] unsafe extern "C" fn(u32, u32, u32) -> u64` of the copy.
-            func: unsafe { std::mem::transmute::<*const (), unsafe extern "C" fn(u32, u32, u32) -> u64>(func) },
+            func: unsafe {
+                std::mem::transmute::<*const (), unsafe extern "C" fn(u32, u32, u32) -> u64>(func)
+            },
             ..*export
         });
     }
@@ -359,9 +363,16 @@ fn load_scalar(path: &str) -> Result<Build> {
     unsafe {
         Ok(Build {
             exports: Box::leak(exports.into_boxed_slice()),
-            set_memory: std::mem::transmute::<*const (), unsafe extern "C" fn(*mut u8, *mut (), guest_abi::native::GrowFn)>(symbol("membench_set_memory")?),
-            set_memory_base: std::mem::transmute::<*const (), extern "C" fn(*mut u8)>(symbol("membench_set_memory_base")?),
-            reset_memory: std::mem::transmute::<*const (), extern "C" fn()>(symbol("membench_reset_memory")?),
+            set_memory: std::mem::transmute::<
+                *const (),
+                unsafe extern "C" fn(*mut u8, *mut (), guest_abi::native::GrowFn),
+            >(symbol("membench_set_memory")?),
+            set_memory_base: std::mem::transmute::<*const (), extern "C" fn(*mut u8)>(symbol(
+                "membench_set_memory_base",
+            )?),
+            reset_memory: std::mem::transmute::<*const (), extern "C" fn()>(symbol(
+                "membench_reset_memory",
+            )?),
         })
     }
 }

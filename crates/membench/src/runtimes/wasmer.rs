@@ -46,7 +46,7 @@ pub fn specs() -> Vec<RuntimeSpec> {
                 slug: match guard {
                     None => "default",
                     Some(0) => "dynamic",
-                    Some(_) => "dynamic-guard-64KiB",
+                    Some(_) => "dynamic-64KiB",
                 },
                 default: guard.is_none(),
                 native: false,

@@ -27,7 +27,11 @@ pub fn specs() -> Vec<RuntimeSpec> {
             RuntimeSpec {
                 id: "wasmi-interpreter",
                 strategy: wasmi().strategy,
-                slug: if limit.is_some() { "store-limits" } else { "default" },
+                slug: if limit.is_some() {
+                    "store-limits"
+                } else {
+                    "default"
+                },
                 default: limit.is_none(),
                 native: false,
                 interpreter: true,
@@ -255,7 +259,9 @@ impl runtime::Compiled for Compiled {
         // resolves them by name.
         let instance = match imported {
             Some((initial, maximum)) => Memory::new(&mut store, MemoryType::new(initial, maximum))
-                .and_then(|memory| wasmi::Instance::new(&mut store, &self.module, &[memory.into()])),
+                .and_then(|memory| {
+                    wasmi::Instance::new(&mut store, &self.module, &[memory.into()])
+                }),
             None => wasmi::Instance::new(&mut store, &self.module, &[]),
         };
         let elapsed = start.elapsed();
