@@ -309,3 +309,57 @@ fn a_maximum_above_what_a_32_bit_memory_allows_is_refused_not_a_crash() {
         );
     }
 }
+
+/// Natively the kernels are `unsafe`: their preconditions (inside the memory, aligned, a
+/// power-of-two element count for the random ones) are checked by the export's span before the
+/// call, and a call that breaks one is refused with an error instead of running (in wasm it would
+/// trap or mask within the range). Both native builds (the scalar copy and the host build) check.
+#[test]
+fn native_kernels_refuse_calls_that_break_their_preconditions() {
+    let native = matrix::runtimes()[0].build().unwrap();
+    assert_eq!(native.id(), "native-rustc");
+    let plan = MemoryVariant::ALL[1].plan(static_pages(), SIZE as u64);
+    let addr = (static_pages() * PAGE) as u32;
+    for build in GuestBuild::ALL {
+        let guest = membench::contiguous::guest(build, plan).unwrap();
+        let mut instance = native.compile(&guest).unwrap().instantiate().unwrap();
+        instance.call("fill", [addr, SIZE, 1]).unwrap();
+        assert!(instance.call("random_read_i64", [addr, SIZE, 1]).is_ok());
+        for (export, args, why) in [
+            ("random_read_i64", [addr, 3 * 8, 1], "power of two"),
+            ("random_write_i32", [addr, 12, 1], "power of two"),
+            ("seq_read_i64", [addr + 4, 64, 1], "aligned"),
+            ("copy_i32", [addr + 2, 64, 1], "aligned"),
+        ] {
+            let err = instance
+                .call(export, args)
+                .expect_err(&format!("{build}: {export}{args:?} ran natively"));
+            let text = format!("{err:#}");
+            assert!(
+                text.contains(why) && text.contains(export),
+                "{build}: {text}"
+            );
+            assert!(
+                !is_trap(&err),
+                "{build}: a refused precondition is not a guest trap"
+            );
+        }
+    }
+}
+
+/// The host build's memory is installed for one call only: after it returns (or fails), guest
+/// address 0 points nowhere, so no stale pointer to a dropped memory outlives the call.
+#[test]
+fn the_native_memory_is_uninstalled_after_each_call() {
+    let native = matrix::runtimes()[0].build().unwrap();
+    let plan = MemoryVariant::ALL[1].plan_pages(2, 2);
+    let mut instance = native
+        .compile(&membench::grow::guest(plan).unwrap())
+        .unwrap()
+        .instantiate()
+        .unwrap();
+    assert_eq!(instance.call("size", [0, 0, 0]).unwrap(), 2);
+    assert!(guest_abi::at::<u8>(0).is_null());
+    instance.call("store_u8", [5, 9, 0]).unwrap();
+    assert!(guest_abi::at::<u8>(0).is_null());
+}
