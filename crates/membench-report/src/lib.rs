@@ -5,6 +5,8 @@
 pub mod charts;
 pub mod collect;
 pub mod render;
+pub mod stats;
 
 pub use collect::{collect, with_verify, Results};
 pub use render::render;
+pub use stats::{compare, Comparison, Verdict};
