@@ -321,7 +321,7 @@ fn header(ctx: &Ctx, md: &mut String) {
     let benches: Vec<&RunStamp> = results.rows.iter().filter_map(Row::run).collect();
     let _ = writeln!(
         md,
-        "- Benches (contiguous, grow, instantiate): {} ({} cases collected{})",
+        "- Benches (`cargo bench`, timed by criterion): {} ({} cases collected{})",
         run_line(&benches),
         results.rows.len(),
         match results.left_out.len() {
