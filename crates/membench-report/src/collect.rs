@@ -478,8 +478,11 @@ pub fn rows_of_run(
     };
     let other = |stamp: &RunStamp| format!("run {} (started {})", stamp.id, stamp.started);
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
+    // Ids recorded by other runs: their estimates are those runs', too.
+    let mut elsewhere: BTreeMap<String, String> = BTreeMap::new();
     for record in records.into_iter().filter_map(|r| r.value.ok()) {
         if Some(&record.run.id) != run_id.as_ref() {
+            elsewhere.insert(record.id.clone(), other(&record.run));
             left_out.push(LeftOut {
                 id: record.id.clone(),
                 source: Source::Record,
@@ -557,11 +560,18 @@ pub fn rows_of_run(
         row.failure = Some(failure);
     }
     for id in measured.into_keys() {
+        let (reason, detail) = match elsewhere.get(&id) {
+            Some(run) => (Reason::OtherRun, format!("its record belongs to {run}")),
+            None => (
+                Reason::NoRecord,
+                "criterion measured it, but no record or failure of this run names it".into(),
+            ),
+        };
         left_out.push(LeftOut {
             id,
             source: Source::Estimate,
-            reason: Reason::NoRecord,
-            detail: "criterion measured it, but no record or failure of this run names it".into(),
+            reason,
+            detail,
         });
     }
     left_out.sort();
