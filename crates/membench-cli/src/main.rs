@@ -101,6 +101,10 @@ enum Command {
         /// published run without re-running the benches.
         #[arg(long)]
         onto: Option<PathBuf>,
+        /// The run to collect (the `run.id` its records carry); default: the run started last.
+        /// Records, failures and estimates of other runs are left out and listed.
+        #[arg(long)]
+        run: Option<String>,
     },
     /// Render charts, REPORT.md and results.csv from collected results, without measuring.
     Render {
@@ -169,20 +173,37 @@ fn main() -> Result<()> {
             verify,
             out,
             onto,
+            run,
         } => {
             let results = match onto {
                 Some(onto) => membench_report::with_verify(read_results(&onto)?, &verify)?,
-                None => membench_report::collect(&target, &fragmentation, &verify)?,
+                None => {
+                    membench_report::collect_run(&target, &fragmentation, &verify, run.as_deref())?
+                }
             };
             // Refuse an unwritable destination with its cause, before anything is replaced.
-            record::write_json_atomic(&out, &results)
+            membench_report::write_results(&out, &results)
                 .with_context(|| format!("writing {}", out.display()))?;
             let measured = results.rows.iter().filter(|r| r.estimate.is_some()).count();
             eprintln!(
-                "collected {} cases ({measured} measured) into {}",
+                "collected {} cases ({measured} measured) of run {} into {}",
                 results.rows.len(),
+                results.run_id.as_deref().unwrap_or("(none)"),
                 out.display()
             );
+            for line in results.left_out_summary() {
+                eprintln!("{line}");
+            }
+            for l in results.left_out.iter().take(20) {
+                eprintln!("  left out {} ({}) {}", l.id, l.reason.label(), l.detail);
+            }
+            if results.left_out.len() > 20 {
+                eprintln!(
+                    "  ... {} more, listed in {}",
+                    results.left_out.len() - 20,
+                    out.display()
+                );
+            }
         }
         Command::Render { input, out } => {
             let results = read_results(&input)?;

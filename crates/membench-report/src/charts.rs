@@ -1,6 +1,11 @@
 //! The chart shapes the report uses, drawn with plotters into SVG and PNG alike. Text uses an
 //! embedded DejaVu Sans (registered for the bitmap backend), so a machine without system fonts
 //! renders the same PNG; SVG carries its text as text.
+//!
+//! Values on a log axis are drawn as dots (with their interval as whiskers), never as bars: a bar
+//! on a log axis starts at an arbitrary floor and its length means nothing. A ratio chart draws its
+//! reference (1×) as a line and each ratio as a lollipop from it. Every axis is labelled at round
+//! values of its own unit ([`Unit`]).
 
 use std::path::Path;
 use std::sync::Once;
@@ -21,39 +26,196 @@ fn register_font() {
     });
 }
 
-/// One horizontal bar with its confidence interval; `value: None` is drawn as "missing".
-#[derive(Clone, Debug, PartialEq)]
-pub struct Bar {
-    /// The category, written left of the bar.
-    pub label: String,
-    /// The value, if measured.
-    pub value: Option<f64>,
-    /// Lower and upper bounds of its interval.
-    pub interval: Option<(f64, f64)>,
-    /// A part of the value drawn darker inside the bar (live bytes inside linear memory).
-    pub inner: Option<f64>,
-    /// A value marked with a tick on the bar (resident bytes).
-    pub marker: Option<f64>,
+/// What an axis measures: decides its tick positions and how values are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A ratio (`0.5×`, `1×`), ticks at 1-2-5 steps.
+    Ratio,
+    /// A time in nanoseconds (`500 ns`, `2 µs`), ticks at 1-2-5 steps.
+    Time,
+    /// Bytes, in binary units at round values (`64 KiB`, `1 MiB`, `4 GiB`), ticks at powers of 2.
+    Bytes,
+    /// A count of 64 KiB pages, ticks at powers of 2.
+    Pages,
 }
 
-/// A panel of horizontal bars on a log axis.
+impl Unit {
+    /// A value as this unit writes it.
+    pub fn format(self, v: f64) -> String {
+        match self {
+            Unit::Ratio => format!("{}×", sig(v, 3)),
+            Unit::Time => time(v),
+            Unit::Bytes => bytes(v),
+            Unit::Pages => format!("{v:.0}"),
+        }
+    }
+
+    /// Tick positions between `min` and `max` (both positive) on a log axis.
+    pub fn ticks(self, min: f64, max: f64) -> Vec<f64> {
+        match self {
+            Unit::Ratio | Unit::Time => decade_ticks(min, max),
+            Unit::Bytes => power_of_two_ticks(min, max, &[1, 2, 5, 10]),
+            Unit::Pages => power_of_two_ticks(min, max, &[1, 2, 4, 8]),
+        }
+    }
+}
+
+/// Ticks at 1, 2 and 5 × 10^k (only 1 × 10^k over more than three decades, 1..9 × 10^k within
+/// less than one).
+fn decade_ticks(min: f64, max: f64) -> Vec<f64> {
+    let span = (max / min).log10();
+    let mantissas: &[f64] = if span > 3.0 {
+        &[1.0]
+    } else if span > 0.8 {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+    };
+    let mut out = Vec::new();
+    let (lo, hi) = (min.log10().floor() as i32, max.log10().ceil() as i32);
+    for k in lo..=hi {
+        for m in mantissas {
+            let v = m * 10f64.powi(k);
+            if v >= min && v <= max {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+/// Ticks at 2^(step·k), with the smallest step of `steps` that gives at most eight ticks.
+fn power_of_two_ticks(min: f64, max: f64, steps: &[i32]) -> Vec<f64> {
+    let (lo, hi) = (min.log2().ceil() as i32, max.log2().floor() as i32);
+    for &step in steps {
+        let first = lo.div_euclid(step) * step + if lo.rem_euclid(step) == 0 { 0 } else { step };
+        let ticks: Vec<f64> = (first..=hi)
+            .step_by(step as usize)
+            .map(|e| 2f64.powi(e))
+            .collect();
+        if ticks.len() <= 8 || step == *steps.last().unwrap_or(&1) {
+            return ticks;
+        }
+    }
+    Vec::new()
+}
+
+/// `v` with `digits` significant digits, trailing zeros dropped (`1.5`, `200`, `0.0123`).
+pub fn sig(v: f64, digits: i32) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    let decimals = (digits - 1 - magnitude).max(0) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A time in nanoseconds with four significant digits: `705.6 ns`, `1.055 µs`, `2 ms`.
+pub fn time(ns: f64) -> String {
+    let (v, unit) = match ns.abs() {
+        v if v >= 1e9 => (ns / 1e9, "s"),
+        v if v >= 1e6 => (ns / 1e6, "ms"),
+        v if v >= 1e3 => (ns / 1e3, "µs"),
+        _ => (ns, "ns"),
+    };
+    format!("{} {unit}", sig(v, 4))
+}
+
+/// Bytes in binary units, exact when round (`64 KiB`, `4 GiB`), else three significant digits
+/// (`1.06 MiB`).
+pub fn bytes(b: f64) -> String {
+    const UNITS: [(f64, &str); 4] = [
+        (1099511627776.0, "TiB"),
+        (1073741824.0, "GiB"),
+        (1048576.0, "MiB"),
+        (1024.0, "KiB"),
+    ];
+    for (size, unit) in UNITS {
+        if b.abs() >= size {
+            return format!("{} {unit}", sig(b / size, 3));
+        }
+    }
+    format!("{b:.0} B")
+}
+
+/// A bytes-per-second figure: `25 GiB/s`.
+pub fn bytes_per_second(b: f64) -> String {
+    format!("{}/s", bytes(b))
+}
+
+/// How a mark is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A filled circle in the row's colour.
+    Dot,
+    /// An open circle in the row's colour (a figure with a caveat, e.g. a capped case).
+    Hollow,
+    /// A dark square.
+    Square,
+    /// A red vertical tick.
+    Tick,
+}
+
+/// One value on a row, with its interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    /// The value (a mark whose value is not positive is not drawn: the log axis has no place for it).
+    pub value: f64,
+    /// Lower and upper bounds of its interval, drawn as a whisker.
+    pub interval: Option<(f64, f64)>,
+    /// How it is drawn.
+    pub shape: Shape,
+}
+
+/// One row of a dot panel: a category and its marks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DotRow {
+    /// The category, written left of the axis.
+    pub label: String,
+    /// The values. None: the row shows `note` instead.
+    pub marks: Vec<Mark>,
+    /// A line between two values (e.g. live bytes to linear bytes: the waste).
+    pub span: Option<(f64, f64)>,
+    /// Written beside the marks (or alone on the row when it has none): a figure, `0 B`, or
+    /// why there is no figure (`missing`, `failed`, `unsupported`).
+    pub note: Option<String>,
+    /// The note says why a figure is missing: written in red.
+    pub alert: bool,
+}
+
+/// A panel of rows sharing the chart's value axis.
 #[derive(Clone, Debug)]
-pub struct BarPanel {
+pub struct DotPanel {
     /// The panel's title.
     pub title: String,
-    /// The bars, top to bottom.
-    pub bars: Vec<Bar>,
+    /// The rows, top to bottom.
+    pub rows: Vec<DotRow>,
 }
 
-/// A point of a line: `(x, y, (lower, upper))`.
-pub type Point = (f64, f64, (f64, f64));
+/// A point of a line: `(x, y)` with y's interval; `hollow` for a point with a caveat.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// x.
+    pub x: f64,
+    /// y.
+    pub y: f64,
+    /// y's interval.
+    pub interval: (f64, f64),
+    /// Drawn as an open circle.
+    pub hollow: bool,
+}
 
 /// One line of a log-log line chart.
 #[derive(Clone, Debug)]
 pub struct Line {
     /// The legend entry.
     pub label: String,
-    /// Points `(x, y, (lower, upper))`.
+    /// The points, in x order, at most one per x.
     pub points: Vec<Point>,
     /// Dashed instead of solid.
     pub dashed: bool,
@@ -66,25 +228,37 @@ pub struct Line {
 pub struct Frame {
     /// The title: the question the chart answers.
     pub title: String,
-    /// The footer: machine, commit, date.
+    /// The footer: run, machine, commit, date.
     pub footer: String,
+}
+
+/// A value axis: its label (with what is compared) and unit.
+#[derive(Clone, Debug)]
+pub struct Axis {
+    /// The label.
+    pub label: String,
+    /// The unit.
+    pub unit: Unit,
 }
 
 /// A chart: its frame and what is drawn inside it.
 #[derive(Clone, Debug)]
 pub enum Chart {
-    /// Panels of horizontal bars on a log axis.
-    Bars {
+    /// Panels of rows of dots on a shared log axis.
+    Dots {
         /// Title and footer.
         frame: Frame,
         /// The panels.
-        panels: Vec<BarPanel>,
+        panels: Vec<DotPanel>,
         /// Panels per row.
         cols: usize,
-        /// The value axis's label, with its unit.
-        axis: String,
-        /// How values are written.
-        format: fn(f64) -> String,
+        /// The value axis.
+        axis: Axis,
+        /// A reference value drawn as a vertical line, with its name (`1×`, native); marks are
+        /// drawn as lollipops from it.
+        reference: Option<(f64, String)>,
+        /// What the shapes mean, written under the title.
+        legend: Option<String>,
     },
     /// A log-log line chart.
     Lines {
@@ -92,23 +266,40 @@ pub enum Chart {
         frame: Frame,
         /// The lines.
         lines: Vec<Line>,
-        /// The x axis's label, with its unit.
-        x_axis: String,
-        /// The y axis's label, with its unit.
-        y_axis: String,
+        /// The x axis.
+        x_axis: Axis,
+        /// The y axis.
+        y_axis: Axis,
     },
 }
 
 impl Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         match self {
-            Chart::Bars {
+            Chart::Dots {
                 frame: f,
                 panels,
                 cols,
                 axis,
-                format,
-            } => bar_panels(&frame(root, f)?, panels, *cols, axis, format),
+                reference,
+                legend,
+            } => {
+                let body = frame(root, f)?;
+                let body = match legend {
+                    Some(text) => {
+                        let (top, rest) = body.split_vertically(20);
+                        top.draw(&Text::new(
+                            text.clone(),
+                            (12, 2),
+                            (FAMILY, 12).into_font().color(&RGBColor(60, 60, 60)),
+                        ))
+                        .map_err(err)?;
+                        rest
+                    }
+                    None => body,
+                };
+                dot_panels(&body, panels, *cols, axis, reference.as_ref())
+            }
             Chart::Lines {
                 frame: f,
                 lines: l,
@@ -165,128 +356,216 @@ pub fn frame<DB: DrawingBackend>(
     Ok(body)
 }
 
-/// Bars on a log axis, one panel per entry, in a grid of `cols` columns.
-pub fn bar_panels<DB: DrawingBackend>(
+/// The log range covering `values` with some room, and its ticks.
+fn log_range(values: impl Iterator<Item = f64>, unit: Unit, room: (f64, f64)) -> (f64, f64) {
+    let (min, max) = values
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    if min > max {
+        return (1.0, 10.0);
+    }
+    let (min, max) = (min / room.0, max * room.1);
+    // At least one tick inside: widen a range narrower than a 1-2-5 step.
+    match unit {
+        Unit::Ratio | Unit::Time if max / min < 2.5 => (min / 1.5, max * 1.5),
+        _ => (min, max),
+    }
+}
+
+/// Distinguishable dark colours (matplotlib's tab10, then darker tones): row and line colours.
+const PALETTE: [(u8, u8, u8); 16] = [
+    (31, 119, 180),
+    (255, 127, 14),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+    (0, 60, 120),
+    (160, 80, 0),
+    (0, 100, 0),
+    (120, 0, 0),
+    (80, 40, 120),
+    (60, 60, 60),
+];
+
+/// The colour of index `i`.
+pub fn color(i: usize) -> RGBColor {
+    let (r, g, b) = PALETTE[i % PALETTE.len()];
+    RGBColor(r, g, b)
+}
+
+/// Rows of dots on a log axis, one panel per entry, in a grid of `cols` columns; rows run top to
+/// bottom in the order given.
+pub fn dot_panels<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    panels: &[BarPanel],
+    panels: &[DotPanel],
     cols: usize,
-    axis: &str,
-    format: &fn(f64) -> String,
+    axis: &Axis,
+    reference: Option<&(f64, String)>,
 ) -> Result<()> {
     let rows = panels.len().div_ceil(cols).max(1);
     let cells = area.split_evenly((rows, cols));
     let values = panels
         .iter()
-        .flat_map(|p| p.bars.iter())
-        .flat_map(|b| {
-            let (lo, hi) = b.interval.unwrap_or((f64::NAN, f64::NAN));
-            [b.value, Some(lo), Some(hi)]
+        .flat_map(|p| p.rows.iter())
+        .flat_map(|r| {
+            r.marks.iter().flat_map(|m| {
+                let (lo, hi) = m.interval.unwrap_or((m.value, m.value));
+                [m.value, lo, hi]
+            })
         })
-        .flatten()
-        .filter(|v| v.is_finite() && *v > 0.0);
-    let (min, max) = values.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let (min, max) = if min > max {
-        (0.1, 10.0)
-    } else {
-        (min / 2.0, max * 3.0)
-    };
+        .chain(reference.map(|r| r.0));
+    let (min, max) = log_range(values, axis.unit, (1.6, 1.6));
+    let ticks = axis.unit.ticks(min, max);
+    let unit = axis.unit;
+    // Where on the axis (0..1) a value lies.
+    let at = |v: f64| (v / min).ln() / (max / min).ln();
     for (panel, cell) in panels.iter().zip(cells.iter()) {
-        let n = panel.bars.len().max(1);
-        let labels: Vec<String> = panel.bars.iter().map(|b| b.label.clone()).collect();
+        let n = panel.rows.len().max(1);
+        let labels: Vec<String> = panel.rows.iter().map(|r| r.label.clone()).collect();
         let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+        // Row i (top to bottom) spans y in [ROW·(n - i - 1), ROW·(n - i)]; its centre is a y key
+        // point (integer y: plotters formats integer axes, with the labels given below).
+        const ROW: i32 = 20;
+        let rows_y = ROW * n as i32;
+        let centre = |i: usize| ROW * (n as i32 - i as i32) - ROW / 2;
+        let centres: Vec<i32> = (0..n).map(centre).collect();
         let mut chart = ChartBuilder::on(cell)
             .caption(&panel.title, (FAMILY, 15))
             .margin(6)
             .x_label_area_size(34)
             .y_label_area_size((widest * 7 + 16).clamp(120, 640))
-            .build_cartesian_2d((min..max).log_scale(), (0..n).into_segmented())
+            .build_cartesian_2d(
+                (min..max).log_scale().with_key_points(ticks.clone()),
+                (0..rows_y).with_key_points(centres),
+            )
             .map_err(err)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .x_desc(axis)
-            .x_labels(6)
-            .x_label_formatter(&|v| format(*v))
-            .y_labels(n)
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-                _ => String::new(),
+            .x_desc(axis.label.as_str())
+            .x_label_formatter(&|v| unit.format(*v))
+            .y_label_formatter(&|y| {
+                let i = (rows_y - ROW / 2 - y) / ROW;
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| labels.get(i).cloned())
+                    .unwrap_or_default()
             })
             .label_style((FAMILY, 12))
             .draw()
             .map_err(err)?;
-        for (i, bar) in panel.bars.iter().enumerate() {
-            let color = Palette99::pick(i).mix(0.85);
-            match bar.value {
-                Some(v) if v > 0.0 => {
+        if let Some((r, _)) = reference {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(*r, 0), (*r, rows_y)],
+                    BLACK.stroke_width(2),
+                )))
+                .map_err(err)?;
+        }
+        for (i, row) in panel.rows.iter().enumerate() {
+            let color = color(i);
+            let y = centre(i);
+            let (top, bottom) = (y + ROW * 3 / 10, y - ROW * 3 / 10);
+            let drawn: Vec<&Mark> = row.marks.iter().filter(|m| m.value > 0.0).collect();
+            if let Some((a, b)) = row.span.filter(|(a, b)| *a > 0.0 && *b > 0.0) {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(a, y), (b, y)],
+                        color.stroke_width(3),
+                    )))
+                    .map_err(err)?;
+            }
+            for mark in &drawn {
+                if let Some((r, _)) = reference {
+                    // The lollipop's stem: from the reference to the value.
                     chart
-                        .draw_series(std::iter::once(Rectangle::new(
-                            [
-                                (min, SegmentValue::Exact(i)),
-                                (v, SegmentValue::Exact(i + 1)),
-                            ],
-                            color.filled(),
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(*r, y), (mark.value, y)],
+                            color.mix(0.5).stroke_width(2),
                         )))
                         .map_err(err)?;
-                    if let Some(inner) = bar.inner.filter(|v| *v > 0.0) {
-                        chart
-                            .draw_series(std::iter::once(Rectangle::new(
-                                [
-                                    (min, SegmentValue::Exact(i)),
-                                    (inner.min(v), SegmentValue::Exact(i + 1)),
-                                ],
-                                RGBColor(40, 40, 120).mix(0.55).filled(),
-                            )))
-                            .map_err(err)?;
-                    }
-                    if let Some(mark) = bar.marker.filter(|v| *v > 0.0) {
+                }
+                if let Some((lo, hi)) = mark.interval.filter(|(l, h)| *l > 0.0 && *h > 0.0) {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(lo, y), (hi, y)],
+                            BLACK.stroke_width(1),
+                        )))
+                        .map_err(err)?;
+                    for end in [lo, hi] {
                         chart
                             .draw_series(std::iter::once(PathElement::new(
-                                vec![
-                                    (mark, SegmentValue::Exact(i)),
-                                    (mark, SegmentValue::Exact(i + 1)),
-                                ],
-                                RED.stroke_width(3),
+                                vec![(end, y - ROW * 3 / 20), (end, y + ROW * 3 / 20)],
+                                BLACK.stroke_width(1),
                             )))
                             .map_err(err)?;
                     }
-                    if let Some((lo, hi)) = bar.interval.filter(|(l, h)| *l > 0.0 && *h > 0.0) {
-                        chart
-                            .draw_series(std::iter::once(PathElement::new(
-                                vec![
-                                    (lo, SegmentValue::CenterOf(i)),
-                                    (hi, SegmentValue::CenterOf(i)),
-                                ],
-                                BLACK.stroke_width(2),
-                            )))
-                            .map_err(err)?;
-                    }
-                    chart
-                        .draw_series(std::iter::once(Text::new(
-                            format(v),
-                            (v, SegmentValue::CenterOf(i)),
-                            (FAMILY, 11).into_font(),
-                        )))
-                        .map_err(err)?;
                 }
-                Some(0.0) => {
-                    chart
-                        .draw_series(std::iter::once(Text::new(
-                            format(0.0),
-                            (min, SegmentValue::CenterOf(i)),
-                            (FAMILY, 11).into_font(),
+                let p = (mark.value, y);
+                match mark.shape {
+                    Shape::Dot => chart
+                        .draw_series(std::iter::once(Circle::new(p, 5, color.filled())))
+                        .map(|_| ()),
+                    Shape::Hollow => chart
+                        .draw_series([
+                            Circle::new(p, 5, WHITE.filled()),
+                            Circle::new(p, 5, color.stroke_width(2)),
+                        ])
+                        .map(|_| ()),
+                    Shape::Square => chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::at(p)
+                                + Rectangle::new(
+                                    [(-5, -5), (5, 5)],
+                                    RGBColor(40, 40, 120).filled(),
+                                ),
+                        ))
+                        .map(|_| ()),
+                    Shape::Tick => chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(mark.value, bottom), (mark.value, top)],
+                            RED.stroke_width(3),
                         )))
-                        .map_err(err)?;
+                        .map(|_| ()),
                 }
-                _ => {
-                    chart
-                        .draw_series(std::iter::once(Text::new(
-                            "missing".to_string(),
-                            (min, SegmentValue::CenterOf(i)),
-                            (FAMILY, 11).into_font().color(&RED),
-                        )))
-                        .map_err(err)?;
-                }
+                .map_err(err)?;
+            }
+            let text = match (&row.note, drawn.is_empty()) {
+                (Some(note), _) => Some(note.clone()),
+                (None, true) => Some("missing".to_string()),
+                (None, false) => None,
+            };
+            if let Some(text) = text {
+                let colour = if row.alert || drawn.is_empty() && row.note.is_none() {
+                    RED
+                } else {
+                    BLACK
+                };
+                let font = (FAMILY, 11).into_font().color(&colour);
+                // Right of the rightmost mark; left of the leftmost one when the marks sit in the
+                // right part of the axis (the text would run out of the panel); at the axis's
+                // start for a row without marks.
+                let ends = drawn.iter().map(|m| {
+                    m.interval.map_or((m.value, m.value), |(l, h)| {
+                        (l.min(m.value), h.max(m.value))
+                    })
+                });
+                let (left, right) =
+                    ends.fold((f64::MAX, f64::MIN), |(a, b), (l, h)| (a.min(l), b.max(h)));
+                let element = if drawn.is_empty() {
+                    EmptyElement::at((min, y)) + Text::new(text, (8, -6), font)
+                } else if at(right) > 0.6 {
+                    let width = (text.chars().count() as f64 * 6.2) as i32 + 10;
+                    EmptyElement::at((left, y)) + Text::new(text, (-width, -6), font)
+                } else {
+                    EmptyElement::at((right, y)) + Text::new(text, (8, -6), font)
+                };
+                chart.draw_series(std::iter::once(element)).map_err(err)?;
             }
         }
     }
@@ -297,47 +576,43 @@ pub fn bar_panels<DB: DrawingBackend>(
 pub fn lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     lines: &[Line],
-    x_axis: &str,
-    y_axis: &str,
+    x_axis: &Axis,
+    y_axis: &Axis,
 ) -> Result<()> {
-    let xs = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
-    let ys = lines
-        .iter()
-        .flat_map(|l| l.points.iter().flat_map(|p| [p.1, p.2 .0, p.2 .1]))
-        .filter(|v| *v > 0.0);
-    let (x0, x1) = xs.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let (y0, y1) = ys.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let (x0, x1) = if x0 > x1 {
-        (1.0, 10.0)
-    } else {
-        (x0 / 1.5, x1 * 1.5)
-    };
-    let (y0, y1) = if y0 > y1 {
-        (1.0, 10.0)
-    } else {
-        // Headroom above the data for the legend, which grows with the number of lines.
-        (y0 / 2.0, y1 * 4.0 * 10f64.powf(lines.len() as f64 / 8.0))
-    };
+    let xs = lines.iter().flat_map(|l| l.points.iter().map(|p| p.x));
+    let ys = lines.iter().flat_map(|l| {
+        l.points
+            .iter()
+            .flat_map(|p| [p.y, p.interval.0, p.interval.1])
+    });
+    let (x0, x1) = log_range(xs, x_axis.unit, (1.5, 1.5));
+    let (y0, y1) = log_range(ys, y_axis.unit, (2.0, 2.0));
+    // Headroom above the data for the legend, which grows with the number of lines.
+    let y1 = y1 * 2.0 * 10f64.powf(lines.len() as f64 / 8.0);
+    let (xu, yu) = (x_axis.unit, y_axis.unit);
     let mut chart = ChartBuilder::on(area)
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(80)
-        .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
+        .build_cartesian_2d(
+            (x0..x1).log_scale().with_key_points(xu.ticks(x0, x1)),
+            (y0..y1).log_scale().with_key_points(yu.ticks(y0, y1)),
+        )
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc(x_axis)
-        .y_desc(y_axis)
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| si_time(*v))
+        .x_desc(x_axis.label.as_str())
+        .y_desc(y_axis.label.as_str())
+        .x_label_formatter(&|v| xu.format(*v))
+        .y_label_formatter(&|v| yu.format(*v))
         .label_style((FAMILY, 12))
         .axis_desc_style((FAMILY, 14))
         .draw()
         .map_err(err)?;
     for line in lines {
-        let color = Palette99::pick(line.color).to_rgba();
+        let color = color(line.color).to_rgba();
         let style = ShapeStyle::from(&color).stroke_width(2);
-        let pts: Vec<(f64, f64)> = line.points.iter().map(|p| (p.0, p.1)).collect();
+        let pts: Vec<(f64, f64)> = line.points.iter().map(|p| (p.x, p.y)).collect();
         let anno = if line.dashed {
             chart
                 .draw_series(DashedLineSeries::new(pts.clone(), 8, 5, style))
@@ -353,8 +628,31 @@ pub fn lines<DB: DrawingBackend>(
             PathElement::new(vec![(x, y), (end, y)], style)
         });
         chart
-            .draw_series(line.points.iter().map(|&(x, y, (lo, hi))| {
-                ErrorBar::new_vertical(x, lo.max(y0), y, hi.max(y0), style, 6)
+            .draw_series(line.points.iter().map(|p| {
+                ErrorBar::new_vertical(
+                    p.x,
+                    p.interval.0.max(y0),
+                    p.y,
+                    p.interval.1.max(y0),
+                    style,
+                    6,
+                )
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(line.points.iter().flat_map(|p| {
+                if p.hollow {
+                    vec![
+                        Circle::new((p.x, p.y), 6, WHITE.filled()),
+                        Circle::new((p.x, p.y), 6, ShapeStyle::from(&color).stroke_width(2)),
+                    ]
+                } else {
+                    vec![Circle::new(
+                        (p.x, p.y),
+                        3,
+                        ShapeStyle::from(&color).filled(),
+                    )]
+                }
             }))
             .map_err(err)?;
     }
@@ -369,22 +667,49 @@ pub fn lines<DB: DrawingBackend>(
     Ok(())
 }
 
-/// `12.3 ns`, `4.5 µs`, `1.2 ms`, `3.4 s`.
-pub fn si_time(ns: f64) -> String {
-    match ns {
-        v if v >= 1e9 => format!("{:.3} s", v / 1e9),
-        v if v >= 1e6 => format!("{:.3} ms", v / 1e6),
-        v if v >= 1e3 => format!("{:.3} µs", v / 1e3),
-        v => format!("{v:.3} ns"),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `64 KiB`, `4.0 GiB`.
-pub fn si_bytes(b: f64) -> String {
-    match b {
-        v if v >= (1u64 << 30) as f64 => format!("{:.2} GiB", v / (1u64 << 30) as f64),
-        v if v >= (1u64 << 20) as f64 => format!("{:.2} MiB", v / (1u64 << 20) as f64),
-        v if v >= 1024.0 => format!("{:.1} KiB", v / 1024.0),
-        v => format!("{v:.0} B"),
+    #[test]
+    fn byte_ticks_are_round_binary_values() {
+        let ticks = Unit::Bytes.ticks(700.0 * 1024.0, 12.0 * 1048576.0);
+        let labels: Vec<String> = ticks.iter().map(|t| Unit::Bytes.format(*t)).collect();
+        assert_eq!(labels, ["1 MiB", "2 MiB", "4 MiB", "8 MiB"]);
+        let wide = Unit::Bytes.ticks(1000.0, 9e9);
+        let labels: Vec<String> = wide.iter().map(|t| Unit::Bytes.format(*t)).collect();
+        assert_eq!(labels, ["1 KiB", "32 KiB", "1 MiB", "32 MiB", "1 GiB"]);
+    }
+
+    #[test]
+    fn time_and_ratio_ticks_are_one_two_five() {
+        let labels: Vec<String> = Unit::Time
+            .ticks(300.0, 3000.0)
+            .iter()
+            .map(|t| Unit::Time.format(*t))
+            .collect();
+        assert_eq!(labels, ["500 ns", "1 µs", "2 µs"]);
+        let labels: Vec<String> = Unit::Ratio
+            .ticks(0.004, 1.6)
+            .iter()
+            .map(|t| Unit::Ratio.format(*t))
+            .collect();
+        assert_eq!(
+            labels,
+            ["0.005×", "0.01×", "0.02×", "0.05×", "0.1×", "0.2×", "0.5×", "1×"]
+        );
+    }
+
+    #[test]
+    fn values_are_written_in_their_unit() {
+        assert_eq!(bytes(976.5625 * 1024.0), "977 KiB");
+        assert_eq!(bytes((1 << 20) as f64), "1 MiB");
+        assert_eq!(bytes(1.0625 * 1048576.0), "1.06 MiB");
+        assert_eq!(bytes(0.0), "0 B");
+        assert_eq!(time(705.577), "705.6 ns");
+        assert_eq!(time(1055.0), "1.055 µs");
+        assert_eq!(time(200_000.0), "200 µs");
+        assert_eq!(Unit::Ratio.format(0.5), "0.5×");
+        assert_eq!(Unit::Pages.format(4096.0), "4096");
     }
 }

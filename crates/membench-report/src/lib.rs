@@ -1,10 +1,14 @@
-//! The report: reads what the benches stored (criterion's estimates, membench's case records) and
-//! draws it. It never times anything and never invents a missing value: a case without an
-//! estimate is shown as missing, a failed one with its cause.
+//! The report: reads what the benches stored (criterion's estimates and samples, membench's case
+//! records) for one run and draws it. It never times anything and never invents a missing value: a
+//! case without an estimate is shown as missing, a failed one with its cause, an unsupported one
+//! or a finding as such. Every comparison it states goes through one verdict function,
+//! [`stats::compare`].
 
 pub mod charts;
 pub mod collect;
 pub mod render;
+pub mod stats;
 
-pub use collect::{collect, with_verify, Results};
+pub use collect::{collect, collect_run, with_verify, write_results, Results};
 pub use render::render;
+pub use stats::{compare, Comparison, Verdict};
