@@ -189,7 +189,7 @@ pub mod native {
                 }
             }
             if let Span::Elements { align, pow2 } = self {
-                if args[0] % align != 0 {
+                if !args[0].is_multiple_of(align) {
                     return Err(format!(
                         "address {} is not aligned to {align} bytes",
                         args[0]

@@ -392,11 +392,14 @@ impl runtime::Compiled for Compiled {
     }
 }
 
+/// A guest export with the guest ABI's signature, resolved once.
+type GuestFunc = TypedFunction<(i32, i32, i32), i64>;
+
 struct Instance {
     store: Store,
     instance: wasmer::Instance,
     memory: Memory,
-    funcs: Vec<(String, TypedFunction<(i32, i32, i32), i64>)>,
+    funcs: Vec<(String, GuestFunc)>,
     points: Option<u64>,
 }
 

@@ -292,11 +292,14 @@ impl runtime::Compiled for Compiled {
     }
 }
 
+/// A guest export with the guest ABI's signature, resolved once.
+type GuestFunc = TypedFunc<(i32, i32, i32), i64>;
+
 struct Instance {
     store: Store<StoreLimits>,
     instance: wasmi::Instance,
     memory: Memory,
-    funcs: Vec<(String, TypedFunc<(i32, i32, i32), i64>)>,
+    funcs: Vec<(String, GuestFunc)>,
     fuel: Option<u64>,
 }
 

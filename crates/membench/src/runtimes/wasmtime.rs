@@ -455,11 +455,14 @@ impl runtime::Compiled for Compiled {
     }
 }
 
+/// A guest export with the guest ABI's signature, resolved once.
+type GuestFunc = TypedFunc<(i32, i32, i32), i64>;
+
 struct Instance {
     store: Store<()>,
     instance: wasmtime::Instance,
     memory: Memory,
-    funcs: Vec<(String, TypedFunc<(i32, i32, i32), i64>)>,
+    funcs: Vec<(String, GuestFunc)>,
     /// With epoch interruption: the deadline each call gets, for the message when it runs out.
     deadline: Option<Duration>,
 }
