@@ -1,8 +1,16 @@
 //! `membench`: wires the library to a command line. It lists what the matrix runs, collects a run
 //! (criterion's estimates + case records + this machine's environment) into one JSON file, and
 //! renders that file into charts and `REPORT.md`.
+//!
+//! Exit codes, so a script can tell "asked wrongly" from "ran, and something failed":
+//! 0 everything ran and held; 1 something ran and failed (a case, a check, a spec run), after every
+//! result was written; 2 the command was refused before anything ran (a malformed command line, a
+//! number out of its range, a `--runtime` pattern that selects nothing, a module that cannot be
+//! measured, an input that cannot be read, an output that cannot be written).
 
+use std::fmt;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -113,8 +121,38 @@ enum Command {
     },
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().command {
+/// Marks an error as a refusal: the command's input is wrong and nothing ran. `main` exits 2 for it,
+/// as clap does for a malformed command line; any other error exits 1.
+#[derive(Debug)]
+struct Refused;
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("refused before anything ran")
+    }
+}
+
+/// `error`, marked as a refusal (exit code 2).
+fn refuse(error: anyhow::Error) -> anyhow::Error {
+    error.context(Refused)
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<Refused>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn run(command: Command) -> Result<()> {
+    match command {
         Command::List { family, full } => {
             let scope = if full { Scope::Full } else { Scope::Default };
             let specs = matrix::runtimes();
@@ -141,10 +179,11 @@ fn main() -> Result<()> {
             }
         }
         Command::Measure { family, options } => {
-            anyhow::ensure!(
-                family == Family::Fragmentation,
-                "only the fragmentation family has memory figures to measure; the others are timed by `cargo bench`"
-            );
+            if family != Family::Fragmentation {
+                return Err(refuse(anyhow::anyhow!(
+                    "only the fragmentation family has memory figures to measure; the others are timed by `cargo bench`"
+                )));
+            }
             measure::run(options)?;
         }
         Command::Verify {
@@ -171,7 +210,9 @@ fn main() -> Result<()> {
             onto,
         } => {
             let results = match onto {
-                Some(onto) => membench_report::with_verify(read_results(&onto)?, &verify)?,
+                Some(onto) => {
+                    membench_report::with_verify(read_results(&onto).map_err(refuse)?, &verify)?
+                }
                 None => membench_report::collect(&target, &fragmentation, &verify)?,
             };
             // Refuse an unwritable destination with its cause, before anything is replaced.
@@ -185,7 +226,7 @@ fn main() -> Result<()> {
             );
         }
         Command::Render { input, out } => {
-            let results = read_results(&input)?;
+            let results = read_results(&input).map_err(refuse)?;
             membench_report::render(&results, &out)?;
             eprintln!(
                 "rendered {} cases into {}",
@@ -203,14 +244,15 @@ fn verify(
     json: Option<PathBuf>,
 ) -> Result<()> {
     use membench::verify;
-    let filter = runtime_filter(runtime.as_deref())?;
+    let specs = matrix::runtimes();
+    let filter = runtime_filter(runtime.as_deref(), specs.iter().map(|s| s.id))?;
     if let Some(path) = &json {
         // Refuse an unwritable destination before anything runs.
-        record::write_json_atomic(path, &Vec::<verify::Verdict>::new())?;
+        record::write_json_atomic(path, &Vec::<verify::Verdict>::new()).map_err(refuse)?;
     }
     let mut verdicts = Vec::new();
     let mut failures = 0;
-    for spec in matrix::runtimes() {
+    for spec in specs {
         if filter.as_ref().is_some_and(|f| !f.is_match(spec.id)) {
             continue;
         }
@@ -277,7 +319,11 @@ struct SpecReport {
 
 fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
     use membench::spec::{self, MaxVariant};
-    let filter = runtime_filter(runtime.as_deref())?;
+    let specs: Vec<_> = matrix::runtimes()
+        .into_iter()
+        .filter(|s| !s.native)
+        .collect();
+    let filter = runtime_filter(runtime.as_deref(), specs.iter().map(|s| s.id))?;
     let mut report = SpecReport {
         suite: spec::SUITE,
         files: spec::FILES,
@@ -286,7 +332,7 @@ fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
     };
     if let Some(path) = &json {
         // Refuse an unwritable destination before anything runs.
-        record::write_json_atomic(path, &report)?;
+        record::write_json_atomic(path, &report).map_err(refuse)?;
     }
     let mut failed = 0;
     let row = |runtime: &str, strategy: &str, variant: &str, file: &str, counts: &[String]| {
@@ -298,8 +344,8 @@ fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
     };
     let labels = spec::Counts::LABELS.map(String::from);
     row("runtime", "strategy", "variant", "file", &labels);
-    for rs in matrix::runtimes() {
-        if rs.native || filter.as_ref().is_some_and(|f| !f.is_match(rs.id)) {
+    for rs in specs {
+        if filter.as_ref().is_some_and(|f| !f.is_match(rs.id)) {
             continue;
         }
         let rt = match rs.build() {
@@ -343,10 +389,25 @@ fn read_results(path: &std::path::Path) -> Result<membench_report::Results> {
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
-/// `--runtime`, compiled.
-fn runtime_filter(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
-    pattern
-        .map(regex::Regex::new)
-        .transpose()
+/// `--runtime`, compiled; refused when it is not a regular expression or selects none of `ids`
+/// (a typo would otherwise run nothing and report success).
+fn runtime_filter<'a>(
+    pattern: Option<&str>,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<Option<regex::Regex>> {
+    let Some(pattern) = pattern else {
+        return Ok(None);
+    };
+    let filter = regex::Regex::new(pattern)
         .context("--runtime is not a regular expression")
+        .map_err(refuse)?;
+    let mut ids: Vec<&str> = ids.into_iter().collect();
+    ids.dedup();
+    if !ids.iter().any(|id| filter.is_match(id)) {
+        return Err(refuse(anyhow::anyhow!(
+            "--runtime `{pattern}` matches none of the runtime ids: {}",
+            ids.join(", ")
+        )));
+    }
+    Ok(Some(filter))
 }

@@ -1,6 +1,12 @@
 //! `membench measure`: the memory figures of the fragmentation family (or of guests given as files),
 //! one record per runtime × allocator × workload, written atomically after every case so an
 //! interrupted run keeps everything it measured.
+//!
+//! Modules given with `--wasm` are read and checked against the guest ABI before anything runs: a
+//! module that cannot be measured is a mistake in the command, refused once (exit code 2) with
+//! everything wrong in every module named, not six failed cases per module. A case that fails
+//! while running (a trap, a runaway call, a runtime error) is kept in the output with its cause,
+//! the run goes on, and the command exits 1 at the end.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,8 +22,9 @@ use serde::Serialize;
 /// What `membench measure` is asked.
 #[derive(clap::Args)]
 pub struct Options {
-    /// Measure these modules instead of the built-in allocator guests. Each must export a
-    /// memory and `run(i32, i32, i32) -> i64` (see guest-modules/README.md).
+    /// Measure these modules (`.wasm`, or `.wat` text) instead of the built-in allocator guests.
+    /// Each must export its one memory as `memory` and `run(i32, i32, i32) -> i64` (see
+    /// guest-modules/README.md); one that does not is refused before anything runs.
     #[arg(long)]
     pub wasm: Vec<PathBuf>,
     /// The arguments `run` gets for a `--wasm` module: workload index and scale.
@@ -53,7 +60,8 @@ struct Output<'a> {
     records: &'a [FragRecord],
 }
 
-/// One case to run: a guest (or why it could not be loaded), a workload, a runtime index.
+/// One case to run: a guest (or why it could not be loaded), a workload, a runtime index. (A
+/// `--wasm` module always loads: one that does not is refused before any case is made.)
 struct Case {
     id: String,
     allocator: String,
@@ -62,20 +70,71 @@ struct Case {
     runtime: usize,
 }
 
+/// The exports `measure` calls when a guest has them (see `fragmentation::measure`). Checked like
+/// the required ones when present: the runtimes call them with the ABI's one type, so one of
+/// another type would silently read as absent.
+const OPTIONAL_EXPORTS: [&str; 2] = ["live_bytes", "peak_live_bytes"];
+
+/// Reads a `--wasm` module and checks it against the guest ABI. The error lists every problem
+/// found, one per line.
 fn load(path: &Path) -> Result<GuestModule> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = std::fs::read(path).context("cannot read it")?;
     let wasm = if path.extension().is_some_and(|e| e == "wat") {
         wat::parse_bytes(&bytes)
-            .with_context(|| format!("parsing {} as WebAssembly text", path.display()))?
+            .context("cannot parse it as WebAssembly text")?
             .into_owned()
     } else {
         bytes
     };
-    let name = path
-        .file_name()
-        .map_or("module".into(), |n| n.to_string_lossy().into_owned());
-    GuestModule::as_is(&name, wasm, &fragmentation::REQUIRED_EXPORTS)
-        .with_context(|| format!("{} cannot be measured", path.display()))
+    let problems = membench::module::guest_abi_problems(
+        &wasm,
+        &fragmentation::REQUIRED_EXPORTS,
+        &OPTIONAL_EXPORTS,
+    );
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "does not follow the guest ABI:\n    - {}",
+            problems.join("\n    - ")
+        );
+    }
+    GuestModule::as_is(&file_name(path), wasm, &fragmentation::REQUIRED_EXPORTS)
+}
+
+/// A module's name in case ids and records: its file name.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or("module".into(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Loads every `--wasm` module, or refuses them all at once: one message names every module that
+/// cannot be measured and everything wrong with each, so one round of fixes is enough.
+fn load_all(paths: &[PathBuf]) -> Result<Vec<GuestModule>> {
+    let mut guests = Vec::new();
+    let mut refused = Vec::new();
+    for path in paths {
+        match load(path) {
+            Ok(guest) => guests.push(guest),
+            Err(e) => refused.push(format!("  {}: {e:#}", path.display())),
+        }
+    }
+    // Case ids and records name a module by its file name; two of one name would be one module.
+    let mut seen = std::collections::BTreeSet::new();
+    for path in paths {
+        let name = file_name(path);
+        if !seen.insert(name.clone()) {
+            refused.push(format!(
+                "  {}: another --wasm module has the file name `{name}`, and case ids name a module by its file name",
+                path.display()
+            ));
+        }
+    }
+    if !refused.is_empty() {
+        anyhow::bail!(
+            "cannot measure the modules given with --wasm (guest-modules/README.md describes the guest ABI):\n{}",
+            refused.join("\n")
+        );
+    }
+    Ok(guests)
 }
 
 /// Refuses an output path that cannot be written, before anything runs.
@@ -92,11 +151,9 @@ fn check_writable(path: &Path) -> Result<()> {
 }
 
 pub fn run(o: Options) -> Result<()> {
-    check_writable(&o.out)?;
-    if let Some(csv) = &o.csv {
-        check_writable(csv)?;
-    }
-    let filter = crate::runtime_filter(o.runtime.as_deref())?;
+    use crate::refuse;
+    // Everything the command line can get wrong is refused here, before any case runs.
+    let guests = load_all(&o.wasm).map_err(refuse)?;
     // Built-in guests are known to finish and run under the matrix's own strategies; a module from
     // a file may not, so it runs where a runaway call is stopped.
     let specs = if o.wasm.is_empty() {
@@ -104,6 +161,11 @@ pub fn run(o: Options) -> Result<()> {
     } else {
         matrix::guarded_runtimes(std::time::Duration::from_secs(o.deadline), o.fuel)
     };
+    let filter = crate::runtime_filter(o.runtime.as_deref(), specs.iter().map(|s| s.id))?;
+    check_writable(&o.out).map_err(refuse)?;
+    if let Some(csv) = &o.csv {
+        check_writable(csv).map_err(refuse)?;
+    }
     let mut cases = Vec::new();
     if o.wasm.is_empty() {
         for c in matrix::fragmentation(&specs) {
@@ -121,11 +183,8 @@ pub fn run(o: Options) -> Result<()> {
             index: o.workload,
             scale: o.scale,
         };
-        for path in &o.wasm {
-            let guest = load(path).map_err(|e| format!("{e:#}"));
-            let name = path
-                .file_name()
-                .map_or("module".into(), |n| n.to_string_lossy().into_owned());
+        for (path, guest) in o.wasm.iter().zip(guests) {
+            let name = file_name(path);
             for (runtime, spec) in specs.iter().enumerate() {
                 cases.push(Case {
                     id: format!(
@@ -133,7 +192,7 @@ pub fn run(o: Options) -> Result<()> {
                         o.workload, o.scale, spec.id
                     ),
                     allocator: name.clone(),
-                    guest: guest.clone(),
+                    guest: Ok(guest.clone()),
                     workload,
                     runtime,
                 });
@@ -207,6 +266,12 @@ pub fn run(o: Options) -> Result<()> {
     }
     eprintln!(
         "measured {} cases ({failed} failed) into {}",
+        records.len(),
+        o.out.display()
+    );
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} of {} cases failed (each is listed above, with its cause, and kept in {})",
         records.len(),
         o.out.display()
     );
