@@ -61,13 +61,17 @@ enum Command {
     /// Check the seed's claims on every runtime × strategy (pages and limits, growth past the
     /// maximum, reserving ahead, release on drop, isolation, fresh memory) and print a table.
     Verify {
-        /// Instantiate/touch/drop cycles of the release check. 150 keeps the whole run near four
-        /// minutes on 2 cores; `--cycles 1000` is the full count (about 70 s per configuration).
-        #[arg(long, default_value_t = 150)]
+        /// Instantiate/touch/drop cycles of the release check (1 to 10000). 150 keeps the whole run
+        /// near four minutes on 2 cores; `--cycles 1000` is the full count (about 70 s per
+        /// configuration), so 10000 is already over ten minutes per configuration.
+        #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         cycles: u32,
-        /// MiB touched per cycle.
-        #[arg(long, default_value_t = 64)]
-        touch_mib: u64,
+        /// MiB touched per cycle (1 to 4095: the guest gets the byte count as a 32-bit argument and
+        /// the memory is one page larger, which must stay within a 32-bit memory's 4 GiB). It must
+        /// also be at most half the memory this machine has available, or the check measures
+        /// reclaim and swapping rather than release.
+        #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4095))]
+        touch_mib: u32,
         /// Only runtime ids (`<runtime>-<engine>`) matching this regular expression.
         #[arg(long)]
         runtime: Option<String>,
@@ -192,15 +196,18 @@ fn run(command: Command) -> Result<()> {
             runtime,
             json,
             no_spec,
-        } => verify(
-            membench::verify::Options {
-                cycles,
-                touch_bytes: touch_mib << 20,
-                spec: !no_spec,
-            },
-            runtime,
-            json,
-        )?,
+        } => {
+            check_fits_in_memory(touch_mib).map_err(refuse)?;
+            verify(
+                membench::verify::Options {
+                    cycles,
+                    touch_bytes: u64::from(touch_mib) << 20,
+                    spec: !no_spec,
+                },
+                runtime,
+                json,
+            )?
+        }
         Command::Spec { runtime, json } => spec(runtime, json)?,
         Command::Collect {
             target,
@@ -410,4 +417,32 @@ fn runtime_filter<'a>(
         )));
     }
     Ok(Some(filter))
+}
+
+/// Refuses a `--touch-mib` above half the memory this machine has available now
+/// (`MemAvailable`): past that the release check would measure the kernel reclaiming other
+/// pages (or swapping), not the runtime releasing its own. Where `/proc/meminfo` cannot be read
+/// the clap range is the only bound.
+fn check_fits_in_memory(touch_mib: u32) -> Result<()> {
+    let Ok(meminfo) = std::fs::read_to_string("/proc/meminfo") else {
+        return Ok(());
+    };
+    let available_kib = meminfo.lines().find_map(|line| {
+        line.strip_prefix("MemAvailable:")?
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse::<u64>()
+            .ok()
+    });
+    if let Some(kib) = available_kib {
+        let available_mib = kib >> 10;
+        anyhow::ensure!(
+            u64::from(touch_mib) <= available_mib / 2,
+            "--touch-mib {touch_mib}: this machine has {available_mib} MiB available, so at most \
+             {} MiB can be touched per cycle (half of it)",
+            available_mib / 2
+        );
+    }
+    Ok(())
 }

@@ -27,11 +27,13 @@ pub struct Options {
     /// guest-modules/README.md); one that does not is refused before anything runs.
     #[arg(long)]
     pub wasm: Vec<PathBuf>,
-    /// The arguments `run` gets for a `--wasm` module: workload index and scale.
-    #[arg(long, default_value_t = 0)]
+    /// The first argument `run` gets for a `--wasm` module: the workload index (0 to 2^31 - 1, so
+    /// a guest reading it as the wasm type i32 sees the same number as one reading u32).
+    #[arg(long, default_value_t = 0, requires = "wasm", value_parser = clap::value_parser!(u32).range(0..=i32::MAX as i64))]
     pub workload: u32,
-    /// See `--workload`.
-    #[arg(long, default_value_t = 1)]
+    /// The second argument `run` gets for a `--wasm` module: the scale (0 to 2^31 - 1, as
+    /// `--workload`).
+    #[arg(long, default_value_t = 1, requires = "wasm", value_parser = clap::value_parser!(u32).range(0..=i32::MAX as i64))]
     pub scale: u32,
     /// Only runtime ids (`<runtime>-<engine>`) matching this regular expression.
     #[arg(long)]
@@ -44,12 +46,15 @@ pub struct Options {
     pub csv: Option<PathBuf>,
     /// For `--wasm` modules: the seconds a call may run on wasmtime (epoch interruption) before it
     /// is stopped and the case reported as failed, so a guest that never returns does not stop
-    /// the run.
-    #[arg(long, default_value_t = 60)]
+    /// the run. 1 to 3600: 0 would stop every call at once, and a safeguard of more than an hour
+    /// per case no longer guards a run.
+    #[arg(long, default_value_t = 60, requires = "wasm", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub deadline: u64,
     /// For `--wasm` modules: the operators a call may execute on wasmer (metering) and wasmi
-    /// (fuel) before it is stopped, the same safeguard where there is no clock.
-    #[arg(long, default_value_t = 20_000_000_000)]
+    /// (fuel) before it is stopped, the same safeguard where there is no clock. 1 to 10^13: 0
+    /// would stop every call before its first operator, and 10^13 is already hours of
+    /// interpretation, the counterpart of `--deadline`'s hour.
+    #[arg(long, default_value_t = 20_000_000_000, requires = "wasm", value_parser = clap::value_parser!(u64).range(1..=10_000_000_000_000))]
     pub fuel: u64,
 }
 
