@@ -14,12 +14,13 @@
 #   --grow REGEX        criterion filter for `cargo bench --bench grow`; `-` skips that bench.
 #                       Default: grow1-at/(1|256|4096)/ on every runtime-engine's default strategy
 #                       (no `@<strategy>` suffix), memory variants defined-max and defined-nomax:
-#                         grow1-at/(1|256|4096)/[^/@]+/defined-(max|nomax)$
+#                         /grow1-at/(1|256|4096)/[^/@]+/defined-(max|nomax)$
 #   --contiguous REGEX  criterion filter for `cargo bench --bench contiguous`; `-` skips it.
 #                       Default: the warm kernels seq-read-i64, seq-write-i64 and random-read-i64
 #                       at 16 KiB and 1 MiB, every runtime-engine on its default strategy (the
-#                       defined-max variant; host-buffer for native):
-#                         (seq-read-i64|seq-write-i64|random-read-i64)/(16KiB|1MiB)/[^/@]+/(defined-max|host-buffer)$
+#                       defined-max variant; host-buffer for native). The leading `/` keeps
+#                       first-touch-seq-read-i64 out (criterion matches anywhere in the id):
+#                         /(seq-read-i64|seq-write-i64|random-read-i64)/(16KiB|1MiB)/[^/@]+/(defined-max|host-buffer)$
 #                       Case ids are formatted by membench::matrix and may change shape: check
 #                       `membench list --family contiguous` and pass filters that match them.
 #   --threshold PCT     how far (in %) a case may move between the runs; default 5.
@@ -46,8 +47,8 @@
 
 set -euo pipefail
 
-grow_filter='grow1-at/(1|256|4096)/[^/@]+/defined-(max|nomax)$'
-contiguous_filter='(seq-read-i64|seq-write-i64|random-read-i64)/(16KiB|1MiB)/[^/@]+/(defined-max|host-buffer)$'
+grow_filter='/grow1-at/(1|256|4096)/[^/@]+/defined-(max|nomax)$'
+contiguous_filter='/(seq-read-i64|seq-write-i64|random-read-i64)/(16KiB|1MiB)/[^/@]+/(defined-max|host-buffer)$'
 threshold=5
 mode=run
 dir_a='' dir_b=''
