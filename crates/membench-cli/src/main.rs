@@ -1,8 +1,16 @@
 //! `membench`: wires the library to a command line. It lists what the matrix runs, collects a run
 //! (criterion's estimates + case records + this machine's environment) into one JSON file, and
 //! renders that file into charts and `REPORT.md`.
+//!
+//! Exit codes, so a script can tell "asked wrongly" from "ran, and something failed":
+//! 0 everything ran and held; 1 something ran and failed (a case, a check, a spec run), after every
+//! result was written; 2 the command was refused before anything ran (a malformed command line, a
+//! number out of its range, a `--runtime` pattern that selects nothing, a module that cannot be
+//! measured, an input that cannot be read, an output that cannot be written).
 
+use std::fmt;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -53,13 +61,17 @@ enum Command {
     /// Check the seed's claims on every runtime × strategy (pages and limits, growth past the
     /// maximum, reserving ahead, release on drop, isolation, fresh memory) and print a table.
     Verify {
-        /// Instantiate/touch/drop cycles of the release check. 150 keeps the whole run near four
-        /// minutes on 2 cores; `--cycles 1000` is the full count (about 70 s per configuration).
-        #[arg(long, default_value_t = 150)]
+        /// Instantiate/touch/drop cycles of the release check (1 to 10000). 150 keeps the whole run
+        /// near four minutes on 2 cores; `--cycles 1000` is the full count (about 70 s per
+        /// configuration), so 10000 is already over ten minutes per configuration.
+        #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         cycles: u32,
-        /// MiB touched per cycle.
-        #[arg(long, default_value_t = 64)]
-        touch_mib: u64,
+        /// MiB touched per cycle (1 to 4095: the guest gets the byte count as a 32-bit argument and
+        /// the memory is one page larger, which must stay within a 32-bit memory's 4 GiB). It must
+        /// also be at most half the memory this machine has available, or the check measures
+        /// reclaim and swapping rather than release.
+        #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4095))]
+        touch_mib: u32,
         /// Only runtime ids (`<runtime>-<engine>`) matching this regular expression.
         #[arg(long)]
         runtime: Option<String>,
@@ -117,8 +129,38 @@ enum Command {
     },
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().command {
+/// Marks an error as a refusal: the command's input is wrong and nothing ran. `main` exits 2 for it,
+/// as clap does for a malformed command line; any other error exits 1.
+#[derive(Debug)]
+struct Refused;
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("refused before anything ran")
+    }
+}
+
+/// `error`, marked as a refusal (exit code 2).
+fn refuse(error: anyhow::Error) -> anyhow::Error {
+    error.context(Refused)
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<Refused>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn run(command: Command) -> Result<()> {
+    match command {
         Command::List { family, full } => {
             let scope = if full { Scope::Full } else { Scope::Default };
             let specs = matrix::runtimes();
@@ -145,10 +187,11 @@ fn main() -> Result<()> {
             }
         }
         Command::Measure { family, options } => {
-            anyhow::ensure!(
-                family == Family::Fragmentation,
-                "only the fragmentation family has memory figures to measure; the others are timed by `cargo bench`"
-            );
+            if family != Family::Fragmentation {
+                return Err(refuse(anyhow::anyhow!(
+                    "only the fragmentation family has memory figures to measure; the others are timed by `cargo bench`"
+                )));
+            }
             measure::run(options)?;
         }
         Command::Verify {
@@ -157,15 +200,18 @@ fn main() -> Result<()> {
             runtime,
             json,
             no_spec,
-        } => verify(
-            membench::verify::Options {
-                cycles,
-                touch_bytes: touch_mib << 20,
-                spec: !no_spec,
-            },
-            runtime,
-            json,
-        )?,
+        } => {
+            check_fits_in_memory(touch_mib).map_err(refuse)?;
+            verify(
+                membench::verify::Options {
+                    cycles,
+                    touch_bytes: u64::from(touch_mib) << 20,
+                    spec: !no_spec,
+                },
+                runtime,
+                json,
+            )?
+        }
         Command::Spec { runtime, json } => spec(runtime, json)?,
         Command::Collect {
             target,
@@ -176,7 +222,9 @@ fn main() -> Result<()> {
             run,
         } => {
             let results = match onto {
-                Some(onto) => membench_report::with_verify(read_results(&onto)?, &verify)?,
+                Some(onto) => {
+                    membench_report::with_verify(read_results(&onto).map_err(refuse)?, &verify)?
+                }
                 None => {
                     membench_report::collect_run(&target, &fragmentation, &verify, run.as_deref())?
                 }
@@ -206,7 +254,7 @@ fn main() -> Result<()> {
             }
         }
         Command::Render { input, out } => {
-            let results = read_results(&input)?;
+            let results = read_results(&input).map_err(refuse)?;
             membench_report::render(&results, &out)?;
             eprintln!(
                 "rendered {} cases into {}",
@@ -224,14 +272,15 @@ fn verify(
     json: Option<PathBuf>,
 ) -> Result<()> {
     use membench::verify;
-    let filter = runtime_filter(runtime.as_deref())?;
+    let specs = matrix::runtimes();
+    let filter = runtime_filter(runtime.as_deref(), specs.iter().map(|s| s.id))?;
     if let Some(path) = &json {
         // Refuse an unwritable destination before anything runs.
-        record::write_json_atomic(path, &Vec::<verify::Verdict>::new())?;
+        record::write_json_atomic(path, &Vec::<verify::Verdict>::new()).map_err(refuse)?;
     }
     let mut verdicts = Vec::new();
     let mut failures = 0;
-    for spec in matrix::runtimes() {
+    for spec in specs {
         if filter.as_ref().is_some_and(|f| !f.is_match(spec.id)) {
             continue;
         }
@@ -298,7 +347,11 @@ struct SpecReport {
 
 fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
     use membench::spec::{self, MaxVariant};
-    let filter = runtime_filter(runtime.as_deref())?;
+    let specs: Vec<_> = matrix::runtimes()
+        .into_iter()
+        .filter(|s| !s.native)
+        .collect();
+    let filter = runtime_filter(runtime.as_deref(), specs.iter().map(|s| s.id))?;
     let mut report = SpecReport {
         suite: spec::SUITE,
         files: spec::FILES,
@@ -307,7 +360,7 @@ fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
     };
     if let Some(path) = &json {
         // Refuse an unwritable destination before anything runs.
-        record::write_json_atomic(path, &report)?;
+        record::write_json_atomic(path, &report).map_err(refuse)?;
     }
     let mut failed = 0;
     let row = |runtime: &str, strategy: &str, variant: &str, file: &str, counts: &[String]| {
@@ -319,8 +372,8 @@ fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
     };
     let labels = spec::Counts::LABELS.map(String::from);
     row("runtime", "strategy", "variant", "file", &labels);
-    for rs in matrix::runtimes() {
-        if rs.native || filter.as_ref().is_some_and(|f| !f.is_match(rs.id)) {
+    for rs in specs {
+        if filter.as_ref().is_some_and(|f| !f.is_match(rs.id)) {
             continue;
         }
         let rt = match rs.build() {
@@ -364,10 +417,53 @@ fn read_results(path: &std::path::Path) -> Result<membench_report::Results> {
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
-/// `--runtime`, compiled.
-fn runtime_filter(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
-    pattern
-        .map(regex::Regex::new)
-        .transpose()
+/// `--runtime`, compiled; refused when it is not a regular expression or selects none of `ids`
+/// (a typo would otherwise run nothing and report success).
+fn runtime_filter<'a>(
+    pattern: Option<&str>,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<Option<regex::Regex>> {
+    let Some(pattern) = pattern else {
+        return Ok(None);
+    };
+    let filter = regex::Regex::new(pattern)
         .context("--runtime is not a regular expression")
+        .map_err(refuse)?;
+    let mut ids: Vec<&str> = ids.into_iter().collect();
+    ids.dedup();
+    if !ids.iter().any(|id| filter.is_match(id)) {
+        return Err(refuse(anyhow::anyhow!(
+            "--runtime `{pattern}` matches none of the runtime ids: {}",
+            ids.join(", ")
+        )));
+    }
+    Ok(Some(filter))
+}
+
+/// Refuses a `--touch-mib` above half the memory this machine has available now
+/// (`MemAvailable`): past that the release check would measure the kernel reclaiming other
+/// pages (or swapping), not the runtime releasing its own. Where `/proc/meminfo` cannot be read
+/// the clap range is the only bound.
+fn check_fits_in_memory(touch_mib: u32) -> Result<()> {
+    let Ok(meminfo) = std::fs::read_to_string("/proc/meminfo") else {
+        return Ok(());
+    };
+    let available_kib = meminfo.lines().find_map(|line| {
+        line.strip_prefix("MemAvailable:")?
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse::<u64>()
+            .ok()
+    });
+    if let Some(kib) = available_kib {
+        let available_mib = kib >> 10;
+        anyhow::ensure!(
+            u64::from(touch_mib) <= available_mib / 2,
+            "--touch-mib {touch_mib}: this machine has {available_mib} MiB available, so at most \
+             {} MiB can be touched per cycle (half of it)",
+            available_mib / 2
+        );
+    }
+    Ok(())
 }

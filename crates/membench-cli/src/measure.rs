@@ -1,6 +1,12 @@
 //! `membench measure`: the memory figures of the fragmentation family (or of guests given as files),
 //! one record per runtime × allocator × workload, written atomically after every case so an
 //! interrupted run keeps everything it measured.
+//!
+//! Modules given with `--wasm` are read and checked against the guest ABI before anything runs: a
+//! module that cannot be measured is a mistake in the command, refused once (exit code 2) with
+//! everything wrong in every module named, not six failed cases per module. A case that fails
+//! while running (a trap, a runaway call, a runtime error) is kept in the output with its cause,
+//! the run goes on, and the command exits 1 at the end.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,15 +22,18 @@ use serde::Serialize;
 /// What `membench measure` is asked.
 #[derive(clap::Args)]
 pub struct Options {
-    /// Measure these modules instead of the built-in allocator guests. Each must export a
-    /// memory and `run(i32, i32, i32) -> i64` (see guest-modules/README.md).
+    /// Measure these modules (`.wasm`, or `.wat` text) instead of the built-in allocator guests.
+    /// Each must export its one memory as `memory` and `run(i32, i32, i32) -> i64` (see
+    /// guest-modules/README.md); one that does not is refused before anything runs.
     #[arg(long)]
     pub wasm: Vec<PathBuf>,
-    /// The arguments `run` gets for a `--wasm` module: workload index and scale.
-    #[arg(long, default_value_t = 0)]
+    /// The first argument `run` gets for a `--wasm` module: the workload index (0 to 2^31 - 1, so
+    /// a guest reading it as the wasm type i32 sees the same number as one reading u32).
+    #[arg(long, default_value_t = 0, requires = "wasm", value_parser = clap::value_parser!(u32).range(0..=i32::MAX as i64))]
     pub workload: u32,
-    /// See `--workload`.
-    #[arg(long, default_value_t = 1)]
+    /// The second argument `run` gets for a `--wasm` module: the scale (0 to 2^31 - 1, as
+    /// `--workload`).
+    #[arg(long, default_value_t = 1, requires = "wasm", value_parser = clap::value_parser!(u32).range(0..=i32::MAX as i64))]
     pub scale: u32,
     /// Only runtime ids (`<runtime>-<engine>`) matching this regular expression.
     #[arg(long)]
@@ -37,12 +46,15 @@ pub struct Options {
     pub csv: Option<PathBuf>,
     /// For `--wasm` modules: the seconds a call may run on wasmtime (epoch interruption) before it
     /// is stopped and the case reported as failed, so a guest that never returns does not stop
-    /// the run.
-    #[arg(long, default_value_t = 60)]
+    /// the run. 1 to 3600: 0 would stop every call at once, and a safeguard of more than an hour
+    /// per case no longer guards a run.
+    #[arg(long, default_value_t = 60, requires = "wasm", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub deadline: u64,
     /// For `--wasm` modules: the operators a call may execute on wasmer (metering) and wasmi
-    /// (fuel) before it is stopped, the same safeguard where there is no clock.
-    #[arg(long, default_value_t = 20_000_000_000)]
+    /// (fuel) before it is stopped, the same safeguard where there is no clock. 1 to 10^13: 0
+    /// would stop every call before its first operator, and 10^13 is already hours of
+    /// interpretation, the counterpart of `--deadline`'s hour.
+    #[arg(long, default_value_t = 20_000_000_000, requires = "wasm", value_parser = clap::value_parser!(u64).range(1..=10_000_000_000_000))]
     pub fuel: u64,
 }
 
@@ -53,7 +65,8 @@ struct Output<'a> {
     records: &'a [FragRecord],
 }
 
-/// One case to run: a guest (or why it could not be loaded), a workload, a runtime index.
+/// One case to run: a guest (or why it could not be loaded), a workload, a runtime index. (A
+/// `--wasm` module always loads: one that does not is refused before any case is made.)
 struct Case {
     id: String,
     allocator: String,
@@ -62,20 +75,71 @@ struct Case {
     runtime: usize,
 }
 
+/// The exports `measure` calls when a guest has them (see `fragmentation::measure`). Checked like
+/// the required ones when present: the runtimes call them with the ABI's one type, so one of
+/// another type would silently read as absent.
+const OPTIONAL_EXPORTS: [&str; 2] = ["live_bytes", "peak_live_bytes"];
+
+/// Reads a `--wasm` module and checks it against the guest ABI. The error lists every problem
+/// found, one per line.
 fn load(path: &Path) -> Result<GuestModule> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = std::fs::read(path).context("cannot read it")?;
     let wasm = if path.extension().is_some_and(|e| e == "wat") {
         wat::parse_bytes(&bytes)
-            .with_context(|| format!("parsing {} as WebAssembly text", path.display()))?
+            .context("cannot parse it as WebAssembly text")?
             .into_owned()
     } else {
         bytes
     };
-    let name = path
-        .file_name()
-        .map_or("module".into(), |n| n.to_string_lossy().into_owned());
-    GuestModule::as_is(&name, wasm, &fragmentation::REQUIRED_EXPORTS)
-        .with_context(|| format!("{} cannot be measured", path.display()))
+    let problems = membench::module::guest_abi_problems(
+        &wasm,
+        &fragmentation::REQUIRED_EXPORTS,
+        &OPTIONAL_EXPORTS,
+    );
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "does not follow the guest ABI:\n    - {}",
+            problems.join("\n    - ")
+        );
+    }
+    GuestModule::as_is(&file_name(path), wasm, &fragmentation::REQUIRED_EXPORTS)
+}
+
+/// A module's name in case ids and records: its file name.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or("module".into(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Loads every `--wasm` module, or refuses them all at once: one message names every module that
+/// cannot be measured and everything wrong with each, so one round of fixes is enough.
+fn load_all(paths: &[PathBuf]) -> Result<Vec<GuestModule>> {
+    let mut guests = Vec::new();
+    let mut refused = Vec::new();
+    for path in paths {
+        match load(path) {
+            Ok(guest) => guests.push(guest),
+            Err(e) => refused.push(format!("  {}: {e:#}", path.display())),
+        }
+    }
+    // Case ids and records name a module by its file name; two of one name would be one module.
+    let mut seen = std::collections::BTreeSet::new();
+    for path in paths {
+        let name = file_name(path);
+        if !seen.insert(name.clone()) {
+            refused.push(format!(
+                "  {}: another --wasm module has the file name `{name}`, and case ids name a module by its file name",
+                path.display()
+            ));
+        }
+    }
+    if !refused.is_empty() {
+        anyhow::bail!(
+            "cannot measure the modules given with --wasm (guest-modules/README.md describes the guest ABI):\n{}",
+            refused.join("\n")
+        );
+    }
+    Ok(guests)
 }
 
 /// Refuses an output path that cannot be written, before anything runs.
@@ -92,11 +156,9 @@ fn check_writable(path: &Path) -> Result<()> {
 }
 
 pub fn run(o: Options) -> Result<()> {
-    check_writable(&o.out)?;
-    if let Some(csv) = &o.csv {
-        check_writable(csv)?;
-    }
-    let filter = crate::runtime_filter(o.runtime.as_deref())?;
+    use crate::refuse;
+    // Everything the command line can get wrong is refused here, before any case runs.
+    let guests = load_all(&o.wasm).map_err(refuse)?;
     // Built-in guests are known to finish and run under the matrix's own strategies; a module from
     // a file may not, so it runs where a runaway call is stopped.
     let specs = if o.wasm.is_empty() {
@@ -104,6 +166,11 @@ pub fn run(o: Options) -> Result<()> {
     } else {
         matrix::guarded_runtimes(std::time::Duration::from_secs(o.deadline), o.fuel)
     };
+    let filter = crate::runtime_filter(o.runtime.as_deref(), specs.iter().map(|s| s.id))?;
+    check_writable(&o.out).map_err(refuse)?;
+    if let Some(csv) = &o.csv {
+        check_writable(csv).map_err(refuse)?;
+    }
     let mut cases = Vec::new();
     if o.wasm.is_empty() {
         for c in matrix::fragmentation(&specs) {
@@ -121,11 +188,8 @@ pub fn run(o: Options) -> Result<()> {
             index: o.workload,
             scale: o.scale,
         };
-        for path in &o.wasm {
-            let guest = load(path).map_err(|e| format!("{e:#}"));
-            let name = path
-                .file_name()
-                .map_or("module".into(), |n| n.to_string_lossy().into_owned());
+        for (path, guest) in o.wasm.iter().zip(guests) {
+            let name = file_name(path);
             for (runtime, spec) in specs.iter().enumerate() {
                 cases.push(Case {
                     id: format!(
@@ -133,7 +197,7 @@ pub fn run(o: Options) -> Result<()> {
                         o.workload, o.scale, spec.id
                     ),
                     allocator: name.clone(),
-                    guest: guest.clone(),
+                    guest: Ok(guest.clone()),
                     workload,
                     runtime,
                 });
@@ -207,6 +271,12 @@ pub fn run(o: Options) -> Result<()> {
     }
     eprintln!(
         "measured {} cases ({failed} failed) into {}",
+        records.len(),
+        o.out.display()
+    );
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} of {} cases failed (each is listed above, with its cause, and kept in {})",
         records.len(),
         o.out.display()
     );

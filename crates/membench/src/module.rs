@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasmparser::{Parser, Payload};
 
+use crate::runtime::MEMORY_EXPORT;
+
 /// The size of a wasm page, in bytes.
 pub const PAGE: u64 = 65536;
 
@@ -100,78 +102,263 @@ pub fn declared_memory(wasm: &[u8]) -> Result<MemoryPlan> {
     }
 }
 
-/// Checks that a module follows the guest ABI: one memory, exported as `memory`, and each export in
-/// `required` a function of type `(i32, i32, i32) -> i64`. The error names everything missing.
+/// Checks that a module follows the guest ABI (see [`guest_abi_problems`]). The error names
+/// everything wrong at once, so a module is fixed in one round rather than one problem per run.
 pub fn check_guest_abi(wasm: &[u8], required: &[&str]) -> Result<()> {
-    wasmparser::Validator::new()
-        .validate_all(wasm)
-        .context("the module is not valid WebAssembly")?;
-    declared_memory(wasm)?;
-    let mut types = Vec::new();
-    let mut funcs = Vec::new();
-    let mut exports = std::collections::HashMap::new();
-    for payload in Parser::new(0).parse_all(wasm) {
-        match payload? {
-            Payload::TypeSection(reader) => {
-                for ty in reader.into_iter_err_on_gc_types() {
-                    types.push(ty?);
-                }
-            }
-            Payload::ImportSection(reader) => {
-                for imports in reader {
-                    for import in imports? {
-                        let (_, import) = import?;
-                        if let wasmparser::TypeRef::Func(t) = import.ty {
-                            funcs.push(t);
-                        }
-                    }
-                }
-            }
-            Payload::FunctionSection(reader) => {
-                for f in reader {
-                    funcs.push(f?);
-                }
-            }
-            Payload::ExportSection(reader) => {
-                for e in reader {
-                    let e = e?;
-                    exports.insert(e.name.to_string(), (e.kind, e.index));
-                }
-            }
-            _ => {}
-        }
-    }
-    let abi = |t: &wasmparser::FuncType| {
-        use wasmparser::ValType::{I32, I64};
-        t.params() == [I32, I32, I32] && t.results() == [I64]
-    };
-    let mut missing = Vec::new();
-    if !matches!(
-        exports.get("memory"),
-        Some((wasmparser::ExternalKind::Memory, _))
-    ) {
-        missing.push("a memory exported as `memory`".to_string());
-    }
-    for name in required {
-        match exports.get(*name) {
-            Some((wasmparser::ExternalKind::Func, index)) => {
-                let ty = funcs
-                    .get(*index as usize)
-                    .and_then(|t| types.get(*t as usize));
-                if !ty.is_some_and(abi) {
-                    missing.push(format!("`{name}` with type (i32, i32, i32) -> i64"));
-                }
-            }
-            _ => missing.push(format!("a function export `{name}` (i32, i32, i32) -> i64")),
-        }
-    }
-    if !missing.is_empty() {
+    let problems = guest_abi_problems(wasm, required, &[]);
+    if !problems.is_empty() {
         bail!(
-            "the module does not follow the guest ABI: missing {}",
-            missing.join(", ")
+            "the module does not follow the guest ABI: {}",
+            problems.join("; ")
         );
     }
     Ok(())
+}
+
+/// The type every guest export has: `(i32, i32, i32) -> i64`.
+const ABI_TYPE: &str = "(i32, i32, i32) -> i64";
+
+/// Everything that keeps `wasm` from running as a guest, each problem one sentence; empty when it
+/// follows the ABI. The ABI: valid WebAssembly; exactly one memory, defined by the module or
+/// imported as `env.memory` (the only import any runtime here provides), and exported as `memory`
+/// (where the runtimes read it); every export in `required` a function of type
+/// `(i32, i32, i32) -> i64`, and every export in `optional` either absent or of that type.
+///
+/// An optional export of another type is a problem rather than "absent": the runtimes call every
+/// export with that one type, so it would be silently reported as missing.
+pub fn guest_abi_problems(wasm: &[u8], required: &[&str], optional: &[&str]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !wasm.starts_with(b"\0asm") {
+        // The validator would print both headers byte by byte; say it in words.
+        problems.push(
+            "not valid WebAssembly: it does not begin with the binary format's magic bytes \
+             `\\0asm` (WebAssembly text is read from a file named *.wat)"
+                .to_string(),
+        );
+        return problems;
+    }
+    if let Err(e) = wasmparser::Validator::new().validate_all(wasm) {
+        // One line per problem: the validator's message may span several.
+        let e = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        problems.push(format!("not valid WebAssembly: {e}"));
+    }
+    // A module that validates always reads; one that does not may still read far enough to say
+    // what else is wrong. If it does not, the validator's error is all there is to say.
+    let shape = match Shape::read(wasm) {
+        Ok(shape) => shape,
+        Err(e) => {
+            if problems.is_empty() {
+                problems.push(format!("cannot be read: {e:#}"));
+            }
+            return problems;
+        }
+    };
+    problems.extend(shape.memory_problems());
+    for name in required {
+        match shape.export_problem(name) {
+            Some(problem) => problems.push(problem),
+            None if shape.export(name).is_none() => {
+                problems.push(format!("no exported function `{name}` {ABI_TYPE}"))
+            }
+            None => {}
+        }
+    }
+    for name in optional {
+        if let Some(problem) = shape.export_problem(name) {
+            problems.push(format!(
+                "{problem} (`{name}` is optional, but the runtimes call it with this type only)"
+            ));
+        }
+    }
+    problems
+}
+
+/// What the guest ABI looks at in a module: its function types, imports, memories and exports.
+#[derive(Default)]
+struct Shape {
+    /// Each type index's function type (`None` for a GC struct or array type).
+    types: Vec<Option<wasmparser::FuncType>>,
+    /// Each function index's type index (imported functions first).
+    funcs: Vec<u32>,
+    /// Every memory, in index order: where it comes from (`None` when defined) and its type.
+    memories: Vec<(Option<(String, String)>, wasmparser::MemoryType)>,
+    /// Imports other than memories: module, name and kind.
+    other_imports: Vec<(String, String, &'static str)>,
+    /// Exports by name: kind and index.
+    exports: Vec<(String, wasmparser::ExternalKind, u32)>,
+}
+
+impl Shape {
+    fn read(wasm: &[u8]) -> Result<Self> {
+        use wasmparser::{CompositeInnerType, TypeRef};
+        let mut shape = Shape::default();
+        for payload in Parser::new(0).parse_all(wasm) {
+            match payload.context("parsing the module")? {
+                Payload::TypeSection(reader) => {
+                    for group in reader {
+                        for ty in group.context("reading a type")?.into_types() {
+                            shape.types.push(match ty.composite_type.inner {
+                                CompositeInnerType::Func(f) => Some(f),
+                                _ => None,
+                            });
+                        }
+                    }
+                }
+                Payload::ImportSection(reader) => {
+                    for imports in reader {
+                        for import in imports.context("reading an import")? {
+                            let (_, import) = import.context("reading an import")?;
+                            let from = (import.module.to_string(), import.name.to_string());
+                            let kind = match import.ty {
+                                TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                                    shape.funcs.push(t);
+                                    "function"
+                                }
+                                TypeRef::Memory(m) => {
+                                    shape.memories.push((Some(from), m));
+                                    continue;
+                                }
+                                TypeRef::Table(_) => "table",
+                                TypeRef::Global(_) => "global",
+                                TypeRef::Tag(_) => "tag",
+                            };
+                            shape.other_imports.push((from.0, from.1, kind));
+                        }
+                    }
+                }
+                Payload::FunctionSection(reader) => {
+                    for f in reader {
+                        shape.funcs.push(f.context("reading a function")?);
+                    }
+                }
+                Payload::MemorySection(reader) => {
+                    for m in reader {
+                        shape.memories.push((None, m.context("reading a memory")?));
+                    }
+                }
+                Payload::ExportSection(reader) => {
+                    for e in reader {
+                        let e = e.context("reading an export")?;
+                        shape.exports.push((e.name.to_string(), e.kind, e.index));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(shape)
+    }
+
+    fn export(&self, name: &str) -> Option<(wasmparser::ExternalKind, u32)> {
+        self.exports
+            .iter()
+            .find(|(n, ..)| n == name)
+            .map(|&(_, kind, index)| (kind, index))
+    }
+
+    /// What is wrong with the memory and the imports.
+    fn memory_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let (env, memory) = MEMORY_IMPORT;
+        match self.memories.as_slice() {
+            [] => problems.push(
+                "no exported memory `memory`: the module declares no memory (a guest defines \
+                 one, or imports it as `env.memory`, and exports it as `memory`)"
+                    .to_string(),
+            ),
+            [(from, _)] => {
+                if let Some((module, name)) = from {
+                    if (module.as_str(), name.as_str()) != (env, memory) {
+                        problems.push(format!(
+                            "imports its memory as `{module}.{name}`; the host provides a memory \
+                             only as `{env}.{memory}`"
+                        ));
+                    }
+                }
+                match self.export(MEMORY_EXPORT) {
+                    Some((wasmparser::ExternalKind::Memory, _)) => {}
+                    Some((kind, _)) => problems.push(format!(
+                        "export `{MEMORY_EXPORT}` is a {}, expected the module's memory",
+                        kind_name(kind)
+                    )),
+                    None => problems.push(format!(
+                        "no exported memory `{MEMORY_EXPORT}`: the module's memory must be \
+                         exported under that name"
+                    )),
+                }
+            }
+            more => problems.push(format!(
+                "declares {} memories; a guest defines or imports exactly one",
+                more.len()
+            )),
+        }
+        for (module, name, kind) in &self.other_imports {
+            problems.push(format!(
+                "imports {kind} `{module}.{name}`; the host provides nothing but `{env}.{memory}`"
+            ));
+        }
+        problems
+    }
+
+    /// What is wrong with export `name`, if it is exported and not a function of the ABI type.
+    fn export_problem(&self, name: &str) -> Option<String> {
+        use wasmparser::ValType::{I32, I64};
+        let (kind, index) = self.export(name)?;
+        if !matches!(
+            kind,
+            wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact
+        ) {
+            return Some(format!(
+                "export `{name}` is a {}, expected a function {ABI_TYPE}",
+                kind_name(kind)
+            ));
+        }
+        let ty = self
+            .funcs
+            .get(index as usize)
+            .and_then(|t| self.types.get(*t as usize))
+            .and_then(Option::as_ref);
+        match ty {
+            Some(t) if t.params() == [I32, I32, I32] && t.results() == [I64] => None,
+            Some(t) => Some(format!(
+                "export `{name}` has type {}, expected `{name}` with type {ABI_TYPE}",
+                signature(t)
+            )),
+            None => Some(format!(
+                "export `{name}` has no function type, expected `{name}` with type {ABI_TYPE}"
+            )),
+        }
+    }
+}
+
+/// `(i32) -> i32`, `() -> (i64, i64)`: a function type as the guest ABI writes it.
+fn signature(t: &wasmparser::FuncType) -> String {
+    let list = |types: &[wasmparser::ValType]| {
+        types
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let results = match t.results() {
+        [one] => one.to_string(),
+        more => format!("({})", list(more)),
+    };
+    format!("({}) -> {results}", list(t.params()))
+}
+
+fn kind_name(kind: wasmparser::ExternalKind) -> &'static str {
+    use wasmparser::ExternalKind as K;
+    match kind {
+        K::Func | K::FuncExact => "function",
+        K::Table => "table",
+        K::Memory => "memory",
+        K::Global => "global",
+        K::Tag => "tag",
+    }
 }
 
 /// Rewrites `wasm` (which must define exactly one memory) so that its memory follows `plan`.
@@ -333,6 +520,59 @@ mod tests {
             }
         }
         assert_eq!(memories, [None, Some(65536), Some(5)]);
+    }
+
+    #[test]
+    fn the_guest_abi_check_names_every_problem_at_once() {
+        let problems = |text: &str, optional: &[&str]| {
+            guest_abi_problems(&wat::parse_str(text).unwrap(), &["run", "size"], optional)
+        };
+        assert_eq!(
+            problems(GUEST.replace("\"size\"", "\"run\"").as_str(), &[]).len(),
+            1
+        );
+        // No memory, `run` of the wrong type, `size` not a function: three problems, one list.
+        let all = problems(
+            r#"(module (global (export "size") i32 (i32.const 0))
+                 (func (export "run") (param i32) (result i32) local.get 0))"#,
+            &[],
+        );
+        assert_eq!(
+            all,
+            [
+                "no exported memory `memory`: the module declares no memory (a guest defines one, or imports it as `env.memory`, and exports it as `memory`)",
+                "export `run` has type (i32) -> i32, expected `run` with type (i32, i32, i32) -> i64",
+                "export `size` is a global, expected a function (i32, i32, i32) -> i64",
+            ]
+        );
+        // An imported memory must come from `env.memory` and still be exported; nothing else may
+        // be imported; an optional export present must have the ABI type.
+        let imported = problems(
+            r#"(module (import "js" "mem" (memory 1)) (import "env" "f" (func))
+                 (type $abi (func (param i32 i32 i32) (result i64)))
+                 (func (export "run") (type $abi) i64.const 0)
+                 (func (export "size") (type $abi) i64.const 0)
+                 (func (export "live_bytes") (result i64) i64.const 0))"#,
+            &["live_bytes", "peak_live_bytes"],
+        );
+        assert_eq!(imported.len(), 4, "{imported:#?}");
+        for (problem, expected) in imported.iter().zip([
+            "imports its memory as `js.mem`",
+            "no exported memory `memory`",
+            "imports function `env.f`",
+            "export `live_bytes` has type () -> i64",
+        ]) {
+            assert!(problem.starts_with(expected), "{problem}");
+        }
+        let env = r#"(module (import "env" "memory" (memory 1)) (export "memory" (memory 0))
+            (type $abi (func (param i32 i32 i32) (result i64)))
+            (func (export "run") (type $abi) i64.const 0)
+            (func (export "size") (type $abi) i64.const 0))"#;
+        assert_eq!(problems(env, &["live_bytes"]), Vec::<String>::new());
+        // Bytes that do not parse: the validator's error alone, not guesses about missing exports.
+        let junk = guest_abi_problems(b"\0asm\x01\0\0\0\xff", &["run"], &[]);
+        assert_eq!(junk.len(), 1, "{junk:?}");
+        assert!(junk[0].starts_with("not valid WebAssembly"), "{junk:?}");
     }
 
     #[test]
