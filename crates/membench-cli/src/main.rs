@@ -276,7 +276,7 @@ fn verify(
     let filter = runtime_filter(runtime.as_deref(), specs.iter().map(|s| s.id))?;
     if let Some(path) = &json {
         // Refuse an unwritable destination before anything runs.
-        record::write_json_atomic(path, &Vec::<verify::Verdict>::new()).map_err(refuse)?;
+        record::write_json_atomic(path, &VerifyOutput::new(&[])).map_err(refuse)?;
     }
     let mut verdicts = Vec::new();
     let mut failures = 0;
@@ -299,7 +299,7 @@ fn verify(
         }
         verdicts.push(verdict);
         if let Some(path) = &json {
-            record::write_json_atomic(path, &verdicts)?;
+            record::write_json_atomic(path, &VerifyOutput::new(&verdicts))?;
         }
     }
     summary(&verdicts);
@@ -466,4 +466,21 @@ fn check_fits_in_memory(touch_mib: u32) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What `membench verify --json` writes: the verdicts and the run they come from (commit, start,
+/// machine), captured when it ran, so a report can state it.
+#[derive(serde::Serialize)]
+struct VerifyOutput<'a> {
+    run: &'static membench::record::RunStamp,
+    verdicts: &'a [membench::verify::Verdict],
+}
+
+impl<'a> VerifyOutput<'a> {
+    fn new(verdicts: &'a [membench::verify::Verdict]) -> Self {
+        Self {
+            run: membench::record::RunStamp::current(),
+            verdicts,
+        }
+    }
 }

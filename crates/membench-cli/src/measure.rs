@@ -60,6 +60,8 @@ pub struct Options {
 
 #[derive(Serialize)]
 struct Output<'a> {
+    /// The run these figures come from (commit, start, machine), captured when it ran.
+    run: &'a membench::record::RunStamp,
     methods: BTreeMap<&'static str, &'static str>,
     environment: &'a membench_report::collect::Environment,
     records: &'a [FragRecord],
@@ -69,6 +71,8 @@ struct Output<'a> {
 /// `--wasm` module always loads: one that does not is refused before any case is made.)
 struct Case {
     id: String,
+    /// The memory variant, from the case's key (never parsed back out of `id`).
+    variant: String,
     allocator: String,
     guest: std::result::Result<GuestModule, String>,
     workload: Workload,
@@ -176,6 +180,7 @@ pub fn run(o: Options) -> Result<()> {
         for c in matrix::fragmentation(&specs) {
             cases.push(Case {
                 id: c.id(&specs),
+                variant: c.key(&specs).variant,
                 allocator: c.allocator.id().into(),
                 guest: c.allocator.guest().map_err(|e| format!("{e:#}")),
                 workload: c.workload,
@@ -196,6 +201,7 @@ pub fn run(o: Options) -> Result<()> {
                         "fragmentation/custom-{}-{}/{name}/{}/as-declared",
                         o.workload, o.scale, spec.id
                     ),
+                    variant: "as-declared".into(),
                     allocator: name.clone(),
                     guest: Ok(guest.clone()),
                     workload,
@@ -249,7 +255,7 @@ pub fn run(o: Options) -> Result<()> {
             id: case.id.clone(),
             runtime: spec.id.into(),
             strategy: spec.strategy.clone(),
-            memory_variant: case.id.rsplit('/').next().unwrap_or_default().into(),
+            memory_variant: case.variant.clone(),
             allocator: case.allocator.clone(),
             workload: case.workload.id.into(),
             scale: case.workload.scale,
@@ -258,6 +264,7 @@ pub fn run(o: Options) -> Result<()> {
             failure: outcome.err(),
         });
         let output = Output {
+            run: membench::record::RunStamp::current(),
             methods: fragmentation::METHODS.into_iter().collect(),
             environment: &environment,
             records: &records,
