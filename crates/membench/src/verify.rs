@@ -33,12 +33,88 @@ pub enum Outcome {
     KnownDeviation,
 }
 
+/// Which check: serialised as its kebab-case name (`pages-and-limits`, ...), the name records and
+/// tables have always used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckId {
+    /// The engine could not be built (the only check then).
+    Build,
+    /// Claim 1: a page is 64 KiB; `initial` and `maximum` are honoured.
+    PagesAndLimits,
+    /// Claim 2: growing past the maximum fails and leaves the memory usable.
+    GrowPastMaximum,
+    /// Claim 3, a finding: whether a declared maximum makes the engine reserve ahead.
+    ReserveAhead,
+    /// Claim 4: memory is released when its instance goes away.
+    ReleasedOnDrop,
+    /// Claim 4 with the host keeping a handle to the memory after dropping the instance.
+    ReleasedWithHandleKept,
+    /// Claim 5: out-of-bounds accesses trap; a canary and a second instance stay intact.
+    Isolation,
+    /// Claim 5 at the edges: every width, an empty memory, the whole 32-bit range.
+    IsolationEdges,
+    /// A new instance reads zeros where the previous one wrote.
+    FreshMemoryIsZero,
+    /// The spec's memory tests ([`crate::spec`]).
+    SpecConformance,
+}
+
+impl CheckId {
+    /// Every check, in the order [`verify`] runs them (`build` only replaces them all).
+    pub const ALL: [CheckId; 10] = [
+        CheckId::Build,
+        CheckId::PagesAndLimits,
+        CheckId::GrowPastMaximum,
+        CheckId::ReserveAhead,
+        CheckId::ReleasedOnDrop,
+        CheckId::ReleasedWithHandleKept,
+        CheckId::Isolation,
+        CheckId::IsolationEdges,
+        CheckId::FreshMemoryIsZero,
+        CheckId::SpecConformance,
+    ];
+
+    /// The name, as serialised: `pages-and-limits`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::Build => "build",
+            CheckId::PagesAndLimits => "pages-and-limits",
+            CheckId::GrowPastMaximum => "grow-past-maximum",
+            CheckId::ReserveAhead => "reserve-ahead",
+            CheckId::ReleasedOnDrop => "released-on-drop",
+            CheckId::ReleasedWithHandleKept => "released-with-handle-kept",
+            CheckId::Isolation => "isolation",
+            CheckId::IsolationEdges => "isolation-edges",
+            CheckId::FreshMemoryIsZero => "fresh-memory-is-zero",
+            CheckId::SpecConformance => "spec-conformance",
+        }
+    }
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl PartialEq<str> for CheckId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for CheckId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// One check on one configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Check {
-    /// `pages-and-limits`, `grow-past-maximum`, `reserve-ahead`, `released-on-drop`, `isolation`,
-    /// `fresh-memory-is-zero`.
-    pub check: String,
+    /// Which check.
+    pub check: CheckId,
     /// What it found.
     pub outcome: Outcome,
     /// The figures behind it.
@@ -96,10 +172,10 @@ fn outcome(result: Result<(bool, String)>) -> (Outcome, String) {
 pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
     let deviations = crate::spec::deviations(spec.id, &spec.strategy);
     let mut checks = Vec::new();
-    let mut push = |name: &str, (outcome, detail): (Outcome, String)| {
+    let mut push = |id: CheckId, (outcome, detail): (Outcome, String)| {
         let listed = deviations
             .iter()
-            .find(|d| matches!(d.at, At::Check(c) if c == name));
+            .find(|d| matches!(d.at, At::Check(c) if c == id));
         let (outcome, detail) = match (outcome, listed) {
             (Outcome::DidNotHold, Some(d)) => (
                 Outcome::KnownDeviation,
@@ -118,14 +194,14 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
             (outcome, _) => (outcome, detail),
         };
         checks.push(Check {
-            check: name.into(),
+            check: id,
             outcome,
             detail,
         })
     };
     let mut runs = Vec::new();
     match spec.build() {
-        Err(e) => push("build", (Outcome::Error, format!("{e:#}"))),
+        Err(e) => push(CheckId::Build, (Outcome::Error, format!("{e:#}"))),
         Ok(rt) => {
             let rt = rt.as_ref();
             let no_wasm = || {
@@ -134,29 +210,38 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
                     "the native baseline runs no wasm".to_string(),
                 )
             };
-            push("pages-and-limits", outcome(pages_and_limits(rt)));
-            push("grow-past-maximum", outcome(grow_past_maximum(rt, spec)));
-            push("reserve-ahead", outcome(reserve_ahead(rt)));
-            push("released-on-drop", outcome(released_on_drop(rt, options)));
+            push(CheckId::PagesAndLimits, outcome(pages_and_limits(rt)));
             push(
-                "released-with-handle-kept",
+                CheckId::GrowPastMaximum,
+                outcome(grow_past_maximum(rt, spec)),
+            );
+            push(CheckId::ReserveAhead, outcome(reserve_ahead(rt)));
+            push(
+                CheckId::ReleasedOnDrop,
+                outcome(released_on_drop(rt, options)),
+            );
+            push(
+                CheckId::ReleasedWithHandleKept,
                 outcome(released_with_handle_kept(rt, options)),
             );
-            push("isolation", outcome(isolation(rt)));
+            push(CheckId::Isolation, outcome(isolation(rt)));
             push(
-                "isolation-edges",
+                CheckId::IsolationEdges,
                 if spec.native {
                     no_wasm()
                 } else {
                     outcome(isolation_edges(rt))
                 },
             );
-            push("fresh-memory-is-zero", outcome(fresh_memory_is_zero(rt)));
+            push(
+                CheckId::FreshMemoryIsZero,
+                outcome(fresh_memory_is_zero(rt)),
+            );
             if options.spec && spec.native {
-                push("spec-conformance", no_wasm());
+                push(CheckId::SpecConformance, no_wasm());
             } else if options.spec {
                 let (outcome, detail, r) = spec_conformance(rt, spec);
-                push("spec-conformance", (outcome, detail));
+                push(CheckId::SpecConformance, (outcome, detail));
                 runs = r;
             }
         }
@@ -637,8 +722,8 @@ impl Outcome {
 }
 
 /// True for the checks whose "did not hold" is a correctness failure rather than a finding.
-pub fn is_correctness(check: &str) -> bool {
-    !matches!(check, "reserve-ahead")
+pub fn is_correctness(check: CheckId) -> bool {
+    !matches!(check, CheckId::ReserveAhead)
 }
 
 impl Check {
@@ -647,8 +732,33 @@ impl Check {
     pub fn is_failure(&self) -> bool {
         match self.outcome {
             Outcome::Error => true,
-            Outcome::DidNotHold => is_correctness(&self.check),
+            Outcome::DidNotHold => is_correctness(self.check),
             Outcome::Held | Outcome::NotApplicable | Outcome::KnownDeviation => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_ids_serialise_as_the_names_records_have_always_used() {
+        for id in CheckId::ALL {
+            assert_eq!(
+                serde_json::to_string(&id).unwrap(),
+                format!("\"{}\"", id.as_str())
+            );
+            let back: CheckId = serde_json::from_str(&format!("\"{id}\"")).unwrap();
+            assert_eq!(back, id);
+            assert!(id == id.as_str());
+        }
+        let check: Check = serde_json::from_str(
+            r#"{"check":"released-with-handle-kept","outcome":"held","detail":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(check.check, CheckId::ReleasedWithHandleKept);
+        assert!(is_correctness(CheckId::Isolation));
+        assert!(!is_correctness(CheckId::ReserveAhead));
     }
 }
