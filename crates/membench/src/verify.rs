@@ -44,7 +44,7 @@ pub enum CheckId {
     PagesAndLimits,
     /// Claim 2: growing past the maximum fails and leaves the memory usable.
     GrowPastMaximum,
-    /// Claim 3, a finding: whether a declared maximum makes the engine reserve ahead.
+    /// Claim 3, a finding: what a declared maximum does to the reservation ([`Reservation`]).
     ReserveAhead,
     /// Claim 4: memory is released when its instance goes away.
     ReleasedOnDrop,
@@ -133,6 +133,122 @@ pub struct Verdict {
     /// The spec's memory tests, per maximum variant (empty when not run, or for native).
     #[serde(default)]
     pub spec: Vec<crate::spec::SpecRun>,
+    /// What the `reserve-ahead` check measured, classified (`None` when it could not run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserve_ahead: Option<ReserveAhead>,
+}
+
+/// What declaring a maximum does to the address space one instance reserves: the finding of
+/// `reserve-ahead`, from the new mappings a 16-page memory adds with no maximum, an exact maximum
+/// (16 pages) and a 4 GiB one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reservation {
+    /// The reservation follows the declared maximum: the 4 GiB maximum reserves about 4 GiB more
+    /// than the exact one (the seed's claim; e.g. the native `mmap` strategy).
+    DeclaredMaximum,
+    /// The same reservation whatever the maximum, more than twice what the memory uses (e.g.
+    /// wasmtime's default 4 GiB + guards, wasmer's static style).
+    Fixed,
+    /// At most twice what the memory uses, whatever the maximum (e.g. wasmer's dynamic style,
+    /// wasmtime without reservation, a heap buffer).
+    OnlyUsed,
+    /// Instantiation adds less than the memory's own size: the memory sits in address space
+    /// reserved before (a slot of wasmtime's pooling allocator, reserved when the engine was built).
+    ReservedBeforeInstantiation,
+    /// None of the above; the figures say what happened.
+    Unclassified,
+}
+
+impl Reservation {
+    /// A short label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reservation::DeclaredMaximum => "reserves the declared maximum",
+            Reservation::Fixed => "fixed reservation whatever the maximum",
+            Reservation::OnlyUsed => "reserves only what is used",
+            Reservation::ReservedBeforeInstantiation => "reserved before instantiation (pool)",
+            Reservation::Unclassified => "unclassified",
+        }
+    }
+
+    /// Classifies the address space one instance added (signed: other frees may lower it) with no
+    /// maximum, an exact maximum of `exact_maximum_bytes` and a maximum of `large_maximum_bytes`,
+    /// for a memory of `used_bytes`.
+    pub fn classify(
+        used_bytes: u64,
+        exact_maximum_bytes: u64,
+        large_maximum_bytes: u64,
+        [none, exact, large]: [i64; 3],
+    ) -> Reservation {
+        let used = used_bytes as i64;
+        let (lo, hi) = (none.min(exact).min(large), none.max(exact).max(large));
+        let maxima_apart = large_maximum_bytes as i64 - exact_maximum_bytes as i64;
+        if (large - exact) as f64 >= 0.9 * maxima_apart as f64 {
+            Reservation::DeclaredMaximum
+        } else if hi < used / 2 {
+            Reservation::ReservedBeforeInstantiation
+        } else if lo >= used / 2 && hi <= 2 * used {
+            Reservation::OnlyUsed
+        } else if lo > 2 * used && hi - lo <= (hi / 10).max(1 << 20) {
+            Reservation::Fixed
+        } else {
+            Reservation::Unclassified
+        }
+    }
+}
+
+/// Address space added, split as in [`procfs::Mappings`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reserved {
+    /// Bytes mapped without access (reservation, guard).
+    pub inaccessible_bytes: i64,
+    /// Bytes mapped with access.
+    pub accessible_bytes: i64,
+}
+
+impl Reserved {
+    /// Both together.
+    pub fn total(&self) -> i64 {
+        self.inaccessible_bytes + self.accessible_bytes
+    }
+}
+
+impl std::fmt::Display for Reserved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({} inaccessible + {} accessible)",
+            mib(self.total()),
+            mib(self.inaccessible_bytes),
+            mib(self.accessible_bytes)
+        )
+    }
+}
+
+/// The figures of `reserve-ahead`, classified.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReserveAhead {
+    /// What the figures show.
+    pub reservation: Reservation,
+    /// The memory's size (16 pages).
+    pub used_bytes: u64,
+    /// Added with no maximum declared.
+    pub no_maximum: Reserved,
+    /// Added with an exact maximum (16 pages).
+    pub exact_maximum: Reserved,
+    /// Added with a 4 GiB maximum.
+    pub maximum_4g: Reserved,
+    /// Where the figures come from: new mappings, or, for a heap-backed memory (which maps nothing
+    /// of its own), the heap buffer, at least the memory's size.
+    pub basis: procfs::ReservedBasis,
+    /// New mappings as `/proc/self/maps` showed them even when `basis` is the heap buffer (then
+    /// they are the host allocator's, not the memory's), for no maximum, exact, 4 GiB.
+    pub new_mappings: [Reserved; 3],
+}
+
+fn mib(bytes: i64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64)
 }
 
 /// How many instantiate/touch/drop cycles `released-on-drop` makes, and how much each touches.
@@ -200,6 +316,7 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
         })
     };
     let mut runs = Vec::new();
+    let mut reserve = None;
     match spec.build() {
         Err(e) => push(CheckId::Build, (Outcome::Error, format!("{e:#}"))),
         Ok(rt) => {
@@ -215,7 +332,13 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
                 CheckId::GrowPastMaximum,
                 outcome(grow_past_maximum(rt, spec)),
             );
-            push(CheckId::ReserveAhead, outcome(reserve_ahead(rt)));
+            push(
+                CheckId::ReserveAhead,
+                outcome(reserve_ahead(rt).map(|(held, detail, figures)| {
+                    reserve = Some(figures);
+                    (held, detail)
+                })),
+            );
             push(
                 CheckId::ReleasedOnDrop,
                 outcome(released_on_drop(rt, options)),
@@ -251,6 +374,7 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
         strategy: spec.strategy.clone(),
         checks,
         spec: runs,
+        reserve_ahead: reserve,
     }
 }
 
@@ -362,42 +486,96 @@ fn grow_past_maximum(rt: &dyn Runtime, spec: &RuntimeSpec) -> Result<(bool, Stri
 }
 
 /// Claim 3, a finding: does declaring a maximum make the engine reserve more address space up
-/// front? Compares what one instance adds to `/proc/self/maps` with no maximum, an exact one and a
-/// 4 GiB one, split into inaccessible (reserved, guard) and accessible mappings.
-fn reserve_ahead(rt: &dyn Runtime) -> Result<(bool, String)> {
-    let reserved = |maximum: MaxDecl| -> Result<(i64, i64)> {
-        let plan = MemoryVariant::new(MemoryDecl::Defined, maximum).plan_pages(16, 16);
+/// front? Compares what one 16-page instance adds to `/proc/self/maps` with no maximum, an exact
+/// one and a 4 GiB one, split into inaccessible (reserved, guard) and accessible mappings, and
+/// classifies it ([`Reservation`]). "Held" means the seed's claim holds: the reservation follows
+/// the declared maximum. A heap-backed memory maps nothing of its own (its figures would read 0):
+/// it is classified from where it lives, a heap buffer of at least its size.
+fn reserve_ahead(rt: &dyn Runtime) -> Result<(bool, String, ReserveAhead)> {
+    const PAGES: u64 = 16;
+    let used = PAGES * PAGE;
+    let mut heap_backed = Vec::new();
+    let mut added = |maximum: MaxDecl| -> Result<Reserved> {
+        let plan = MemoryVariant::new(MemoryDecl::Defined, maximum).plan_pages(PAGES, PAGES);
         let compiled = compile(rt, plan)?;
         let before = procfs::mappings()?;
-        let _instance = compiled.instantiate()?;
+        let mut instance = compiled.instantiate()?;
         let after = procfs::mappings()?;
-        Ok((
-            after.inaccessible_bytes as i64 - before.inaccessible_bytes as i64,
-            after.accessible_bytes as i64 - before.accessible_bytes as i64,
-        ))
+        let info = instance.memory()?;
+        ensure!(
+            info.size_bytes == used,
+            "the memory has {} bytes, expected {used}",
+            info.size_bytes
+        );
+        heap_backed.push(info.heap_backed);
+        Ok(Reserved {
+            inaccessible_bytes: after.inaccessible_bytes as i64 - before.inaccessible_bytes as i64,
+            accessible_bytes: after.accessible_bytes as i64 - before.accessible_bytes as i64,
+        })
     };
-    let (none, exact, large) = (
-        reserved(MaxDecl::None)?,
-        reserved(MaxDecl::Exact)?,
-        reserved(MaxDecl::Large)?,
+    let new_mappings = [
+        added(MaxDecl::None)?,
+        added(MaxDecl::Exact)?,
+        added(MaxDecl::Large)?,
+    ];
+    let heap = heap_backed.iter().all(|h| *h);
+    ensure!(
+        heap || heap_backed.iter().all(|h| !h),
+        "the memory was heap-backed under some maxima and not others: {heap_backed:?}"
     );
-    let mib = |(inaccessible, accessible): (i64, i64)| {
-        format!(
-            "{:.1} MiB ({:.1} inaccessible + {:.1} accessible)",
-            (inaccessible + accessible) as f64 / (1 << 20) as f64,
-            inaccessible as f64 / (1 << 20) as f64,
-            accessible as f64 / (1 << 20) as f64
-        )
+    let (basis, figures) = if heap {
+        let buffer = Reserved {
+            inaccessible_bytes: 0,
+            accessible_bytes: used as i64,
+        };
+        (procfs::ReservedBasis::HeapBufferAtLeastLinear, [buffer; 3])
+    } else {
+        (procfs::ReservedBasis::Mappings, new_mappings)
     };
-    let total = |(a, b): (i64, i64)| (a + b) as f64;
-    Ok((
-        total(large) > 1.5 * total(none).max(1.0),
-        format!(
-            "new mappings (/proc/self/maps) for a 16-page memory: {} without a maximum, {} with an exact one, {} with 4 GiB",
-            mib(none),
-            mib(exact),
-            mib(large)
+    let reservation = Reservation::classify(used, used, 65536 * PAGE, figures.map(|r| r.total()));
+    let [none, exact, large] = figures;
+    let figures_text = format!(
+        "{none} without a maximum, {exact} with an exact one (16 pages), {large} with 4 GiB"
+    );
+    let detail = match reservation {
+        _ if heap => format!(
+            "{}: the memory is a heap buffer, at least its 1.0 MiB whatever the maximum (its capacity is not exposed; it maps nothing of its own: new mappings were {}, {}, {})",
+            reservation.label(),
+            new_mappings[0],
+            new_mappings[1],
+            new_mappings[2]
         ),
+        Reservation::DeclaredMaximum => format!(
+            "{} (the seed's claim holds): {figures_text}, for a 1.0 MiB memory",
+            reservation.label()
+        ),
+        Reservation::Fixed => format!(
+            "{} of about {}: {figures_text}, for a 1.0 MiB memory",
+            reservation.label(),
+            mib(large.total())
+        ),
+        Reservation::ReservedBeforeInstantiation => format!(
+            "{}: instantiating a 1.0 MiB memory added {figures_text}, less than the memory itself",
+            reservation.label()
+        ),
+        _ => format!(
+            "{}: new mappings (/proc/self/maps) for a 1.0 MiB memory: {figures_text}",
+            reservation.label()
+        ),
+    };
+    let held = reservation == Reservation::DeclaredMaximum;
+    Ok((
+        held,
+        detail,
+        ReserveAhead {
+            reservation,
+            used_bytes: used,
+            no_maximum: none,
+            exact_maximum: exact,
+            maximum_4g: large,
+            basis,
+            new_mappings,
+        },
     ))
 }
 
@@ -760,5 +938,36 @@ mod tests {
         assert_eq!(check.check, CheckId::ReleasedWithHandleKept);
         assert!(is_correctness(CheckId::Isolation));
         assert!(!is_correctness(CheckId::ReserveAhead));
+        // Verdicts written before `reserve_ahead` existed still read.
+        let verdict: Verdict =
+            serde_json::from_str(r#"{"runtime":"r","strategy":"s","checks":[]}"#).unwrap();
+        assert_eq!(verdict.reserve_ahead, None);
+    }
+
+    /// The figures the published report had (MiB added with no maximum, an exact 16-page one, and
+    /// 4 GiB), and what they are.
+    #[test]
+    fn reservations_are_classified_from_their_figures() {
+        let used = 16 * PAGE;
+        let mib = |m: f64| (m * (1 << 20) as f64) as i64;
+        let classify =
+            |n, e, l| Reservation::classify(used, used, 65536 * PAGE, [mib(n), mib(e), mib(l)]);
+        // native mmap: the reservation is the maximum (4 GiB without one).
+        assert_eq!(classify(4096.0, 1.0, 4096.0), Reservation::DeclaredMaximum);
+        // wasmtime default, wasmer static, wasmtime without reservation but 2 GiB or 64 MiB
+        // for growth.
+        for t in [4160.0, 8192.0, 2049.0, 65.0] {
+            assert_eq!(classify(t, t, t), Reservation::Fixed, "{t}");
+        }
+        // wasmer dynamic, wasmtime without any reservation.
+        assert_eq!(classify(1.06, 1.06, 1.06), Reservation::OnlyUsed);
+        assert_eq!(classify(1.0, 1.0, 1.0), Reservation::OnlyUsed);
+        // A pool: instantiation maps nothing new.
+        assert_eq!(
+            classify(0.0, 0.0, 0.0),
+            Reservation::ReservedBeforeInstantiation
+        );
+        // Mixed figures are not forced into a class.
+        assert_eq!(classify(1.0, 1.0, 64.0), Reservation::Unclassified);
     }
 }
