@@ -617,32 +617,71 @@ fn released_on_drop(rt: &dyn Runtime, o: Options) -> Result<(bool, String)> {
 }
 
 /// Claim 4, second case: the host creates the memory, the instance imports it, and the host keeps
-/// its handle after dropping the instance. While the handle lives the memory must stay whole (the
-/// bytes the instance wrote read back: nothing was freed under the host) and resident; once it is
-/// dropped, a third of `cycles` of this must leave RSS and VmSize back within the tolerance.
+/// its handle after dropping the instance.
+///
+/// What can be observed, and is checked: the kept memory reads back everything the instance wrote
+/// (every touched page on the warm-up cycles, the first, a middle and the last marker byte on every
+/// cycle), a memory of its own mapping stays resident while kept (RSS up by at least half of what
+/// was touched), and once the handle is dropped, a third of `cycles` of this leave RSS and VmSize
+/// back within the tolerance.
+///
+/// What cannot be observed: whether the instance itself was freed while the handle was held. In
+/// every wasm runtime here the memory belongs to the store, and the handle keeps the store (and so
+/// the instance) alive until it is dropped; only the native baseline's handle holds the memory alone.
 fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, String)> {
     let pages = o.touch_bytes / PAGE;
     let plan =
         MemoryVariant::new(MemoryDecl::Imported, MaxDecl::None).plan_pages(pages + 1, pages + 1);
     let compiled = compile(rt, plan)?;
     let last = (PAGE + o.touch_bytes - 1) as u32;
-    // One cycle; returns the RSS growth while the handle was held, after the instance was dropped.
-    let cycle = || -> Result<i64> {
+    const STRIDE: u64 = 4096;
+    // One cycle: whether the memory is heap-backed, the RSS growth while the handle was held
+    // (after the instance was dropped), and what did not read back.
+    let cycle = |whole: bool| -> Result<(bool, i64, Vec<String>)> {
         let before = procfs::read()?.resident_bytes as i64;
         let mut i = compiled.instantiate()?;
-        i.call("touch_pages", [PAGE as u32, o.touch_bytes as u32, 4096])?;
+        let heap_backed = i.memory()?.heap_backed;
+        i.call(
+            "touch_pages",
+            [PAGE as u32, o.touch_bytes as u32, STRIDE as u32],
+        )?;
         i.call("store_u8", [last, 0x5C, 0])?;
         let mut kept = i.into_memory();
         let held = procfs::read()?.resident_bytes as i64 - before;
-        let bytes = (kept.read(PAGE as usize, 1)?, kept.read(last as usize, 1)?);
-        ensure!(
-            bytes == (vec![1], vec![0x5C]),
-            "after the instance was dropped, the kept memory read {bytes:?} where it wrote [1], [0x5C]"
-        );
-        Ok(held)
+        let mut wrong = Vec::new();
+        let mut expect = |offset: u64, want: u8| -> Result<()> {
+            let got = kept.read(offset as usize, 1)?[0];
+            if got != want {
+                wrong.push(format!("byte {offset} read {got:#x}, written {want:#x}"));
+            }
+            Ok(())
+        };
+        let touched = o.touch_bytes / STRIDE;
+        if whole {
+            for k in 0..touched {
+                expect(PAGE + k * STRIDE, 1)?;
+            }
+        } else {
+            expect(PAGE, 1)?;
+            expect(PAGE + touched / 2 * STRIDE, 1)?;
+        }
+        expect(u64::from(last), 0x5C)?;
+        wrong.truncate(3);
+        Ok((heap_backed, held, wrong))
     };
+    let mut heap_backed = false;
     for _ in 0..3 {
-        cycle()?;
+        let (heap, _, wrong) = cycle(true)?;
+        heap_backed = heap;
+        if !wrong.is_empty() {
+            return Ok((
+                false,
+                format!(
+                    "after the instance was dropped, the kept memory did not read back what it wrote: {}",
+                    wrong.join("; ")
+                ),
+            ));
+        }
     }
     // A third of the cycles of `released-on-drop`: a leak of the kept memory (64 MiB a cycle)
     // shows long before, and the whole of `membench verify` stays within its five minutes.
@@ -650,24 +689,49 @@ fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, Stri
     let start = procfs::read()?;
     let mut held = i64::MAX;
     for _ in 0..cycles {
-        held = held.min(cycle()?);
+        let (_, h, wrong) = cycle(false)?;
+        held = held.min(h);
+        if !wrong.is_empty() {
+            return Ok((
+                false,
+                format!(
+                    "after the instance was dropped, the kept memory did not read back what it wrote: {}",
+                    wrong.join("; ")
+                ),
+            ));
+        }
     }
     let end = procfs::read()?;
     let rss = end.resident_bytes as i64 - start.resident_bytes as i64;
     let vm = end.virtual_bytes as i64 - start.virtual_bytes as i64;
     let tolerance = (o.touch_bytes / 2) as i64;
-    let mib = |b: i64| b as f64 / (1 << 20) as f64;
-    Ok((
-        rss < tolerance && vm < tolerance,
+    let resident_ok = heap_backed || held >= tolerance;
+    let resident = if heap_backed {
         format!(
-            "{} cycles: the kept memory read back what the dropped instance wrote and held at least {:+.1} MiB resident; after dropping it RSS {:+.1} MiB, VmSize {:+.1} MiB (tolerance {} MiB)",
-            cycles,
+            "it held {} more resident while kept (not required of a heap buffer: the allocator may hand out memory already resident)",
+            mib(held)
+        )
+    } else {
+        format!(
+            "it held {} more resident while kept (at least {} required)",
             mib(held),
-            mib(rss),
-            mib(vm),
-            tolerance >> 20
+            mib(tolerance)
+        )
+    };
+    Ok((
+        rss < tolerance && vm < tolerance && resident_ok,
+        format!(
+            "{cycles} cycles: the kept memory read back what the dropped instance wrote ({} touched pages and a marker; all of them on 3 warm-up cycles, 3 bytes on the others); {resident}; after dropping it RSS {}, VmSize {} (tolerance {}). Not observable: whether the instance itself was freed while the handle was held (in the wasm runtimes here the handle keeps the store, and with it the instance, alive until it is dropped; the native baseline's handle holds the memory alone)",
+            o.touch_bytes / STRIDE,
+            signed_mib(rss),
+            signed_mib(vm),
+            mib(tolerance)
         ),
     ))
+}
+
+fn signed_mib(bytes: i64) -> String {
+    format!("{:+.1} MiB", bytes as f64 / (1 << 20) as f64)
 }
 
 /// Claim 5: loads and stores of 1, 2, 4 and 8 bytes at the last valid address succeed and one byte
