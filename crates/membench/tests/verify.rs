@@ -1,8 +1,10 @@
 //! The seed's claims on every runtime × strategy of the matrix (with fewer release cycles than
 //! `membench verify` makes, to keep the test short): every correctness check holds; the
-//! reserve-ahead finding is measured and classified as each configuration really reserves; a
-//! check that fails as a listed deviation says (an upstream bug) is reported as such, and a listed
-//! deviation that no longer shows fails.
+//! reserve-ahead finding is measured and classified as each configuration really reserves; the
+//! isolation checks put their canary right after the memory's reservation wherever the memory
+//! has a mapping of its own outside a pool; a check that fails as a listed deviation says (an
+//! upstream bug) is reported as such, and a listed deviation that no longer shows fails.
+//! (`tests/verify_fake.rs` shows each check failing on the defect it targets.)
 
 use membench::matrix;
 use membench::procfs::ReservedBasis;
@@ -90,6 +92,26 @@ fn every_configuration_passes_the_seed_checks() {
                     assert!(figure.total() >= 64 << 20, "{name}: {reserve:?}")
                 }
                 _ => {}
+            }
+        }
+
+        // The canary sits right after the reservation of every memory with a mapping of its own
+        // outside a pool (where it cannot, the detail says why).
+        if basis == ReservedBasis::Mappings
+            && reservation != Reservation::ReservedBeforeInstantiation
+        {
+            let ids: &[CheckId] = if spec.native {
+                &[CheckId::Isolation]
+            } else {
+                &[CheckId::Isolation, CheckId::IsolationEdges]
+            };
+            for id in ids {
+                let c = verdict.checks.iter().find(|c| c.check == *id).unwrap();
+                assert!(
+                    c.detail
+                        .contains("canary right after the reservation at base + 0x"),
+                    "{name}: {c:?}"
+                );
             }
         }
     }

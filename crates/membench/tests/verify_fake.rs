@@ -168,7 +168,7 @@ impl FakeInstance {
         membench::procfs::maps().is_ok_and(|maps| {
             maps.iter().any(|m| {
                 m.start == end
-                    && m.end - m.start == 65536
+                    && m.end - m.start == verify::CANARY_BYTES
                     && m.perms == "rw-p"
                     && (m.name.is_empty() || m.name == "[anon:membench-canary]")
             })
@@ -322,15 +322,39 @@ fn check(verdict: &Verdict, id: CheckId) -> &verify::Check {
 fn a_fake_without_defects_passes_every_check() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let verdict = verify_fake(Faults::default());
-    // (isolation-edges drives the runtime's spec store, which the fake does not have.)
-    let failed: Vec<_> = verdict
-        .checks
-        .iter()
-        .filter(|c| c.is_failure() && c.check != CheckId::IsolationEdges)
-        .collect();
+    let failed: Vec<_> = verdict.checks.iter().filter(|c| c.is_failure()).collect();
     assert!(failed.is_empty(), "{failed:#?}");
+    for id in [CheckId::Isolation, CheckId::IsolationEdges] {
+        let c = check(&verdict, id);
+        assert_eq!(c.outcome, Outcome::Held, "{c:?}");
+        // The fake's memory is a mapping of exactly its size: the canary goes right after it.
+        assert!(
+            c.detail
+                .contains("canary right after the reservation at base + 0x"),
+            "{c:?}"
+        );
+    }
     let reserve = verdict.reserve_ahead.as_ref().unwrap();
     assert_eq!(reserve.reservation, verify::Reservation::OnlyUsed);
+}
+
+#[test]
+fn a_store_that_writes_past_the_end_and_then_traps_is_caught_by_the_canary() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let verdict = verify_fake(Faults {
+        torn_store: true,
+        ..Faults::default()
+    });
+    for id in [CheckId::Isolation, CheckId::IsolationEdges] {
+        let c = check(&verdict, id);
+        assert_eq!(c.outcome, Outcome::DidNotHold, "{c:?}");
+        assert!(c.is_failure(), "{c:?}");
+        assert!(
+            c.detail
+                .contains("of the canary mapped after the reservation changed"),
+            "{c:?}"
+        );
+    }
 }
 
 #[test]
