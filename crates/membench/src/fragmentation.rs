@@ -9,7 +9,7 @@ use anyhow::{bail, ensure, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::procfs;
-use crate::runtime::{GuestModule, Runtime};
+use crate::runtime::{GuestModule, MemoryInfo, Runtime};
 
 /// A guest allocator, as built into one of the `guest-frag-*` guests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -116,13 +116,14 @@ pub const FIXED_64K: Workload = Workload {
 pub const SEED: u32 = 7;
 
 /// How each figure is read; written beside the figures in every output file.
-pub const METHODS: [(&str, &str); 8] = [
+pub const METHODS: [(&str, &str); 9] = [
     ("linear_bytes", "memory.size x 65536 through the runtime's memory API, after the workload"),
     ("linear_peak_bytes", "equal to linear_bytes: a wasm memory never shrinks"),
     ("peak_live_bytes", "the guest's own counter (a wrapper around its global allocator), at its maximum"),
     ("live_bytes_end", "the same counter after the workload"),
     ("resident_bytes", "mincore(2) over the memory's host range [base, base + linear_bytes)"),
-    ("reserved_virtual_bytes", "growth of VmSize in /proc/self/status from before instantiation to after the workload (for wasmi, whose memory is a heap Vec, this depends on what the host allocator reuses)"),
+    ("reserved_virtual_bytes", "growth of VmSize in /proc/self/status from before instantiation to after the workload, at least linear_bytes; for a heap-backed memory (wasmi), which maps nothing of its own, linear_bytes: a lower bound (see reserved_basis)"),
+    ("reserved_basis", "mappings: reserved_virtual_bytes is the VmSize growth; heap-buffer-at-least-linear: the memory is a heap buffer whose capacity is not exposed, and reserved_virtual_bytes is its linear size, a lower bound; reserved-before-at-least-linear: VmSize grew by less than the memory (it lives in address space reserved before instantiation, e.g. a pool), and reserved_virtual_bytes is its linear size, a lower bound"),
     ("rss_delta_bytes", "growth of VmRSS in /proc/self/status across the workload (process-wide cross-check)"),
     ("waste_bytes", "linear_bytes - peak_live_bytes"),
 ];
@@ -141,8 +142,13 @@ pub struct Figures {
     /// Pages of the linear memory backed by RAM.
     pub resident_bytes: u64,
     /// Address space the instance added to the process, from before instantiation to after the
-    /// workload.
+    /// workload; for a heap-backed memory, its linear size (a lower bound: see `reserved_basis`).
+    /// Never below `linear_bytes`.
     pub reserved_virtual_bytes: u64,
+    /// Where `reserved_virtual_bytes` comes from (records without the field were all measured
+    /// from mappings).
+    #[serde(default)]
+    pub reserved_basis: procfs::ReservedBasis,
     /// Process RSS growth across the workload (signed: other frees may lower it).
     pub rss_delta_bytes: i64,
     /// `linear_bytes − peak_live_bytes`.
@@ -157,6 +163,17 @@ pub struct Figures {
 
 /// Runs `workload` once on a fresh instance of `guest` and reads every figure.
 pub fn measure(runtime: &dyn Runtime, guest: &GuestModule, workload: Workload) -> Result<Figures> {
+    measure_with(runtime, guest, workload, |_| ()).map(|(figures, ())| figures)
+}
+
+/// [`measure`], then `inspect` on the memory while the instance is still alive (right after the
+/// figures are read), so a caller can cross-check them against another source.
+pub fn measure_with<T>(
+    runtime: &dyn Runtime,
+    guest: &GuestModule,
+    workload: Workload,
+    inspect: impl FnOnce(&MemoryInfo) -> T,
+) -> Result<(Figures, T)> {
     let compiled = runtime.compile(guest)?;
     let before = procfs::read()?;
     let mut instance = compiled.instantiate()?;
@@ -184,15 +201,33 @@ pub fn measure(runtime: &dyn Runtime, guest: &GuestModule, workload: Workload) -
     let peak_live = optional(instance.as_mut(), "peak_live_bytes")?;
     let live_end = optional(instance.as_mut(), "live_bytes")?;
     let resident = procfs::resident_in(info.base, info.size_bytes as usize)?;
-    let reserved = after_run.virtual_bytes.saturating_sub(before.virtual_bytes);
     ensure!(info.size_bytes > 0, "the memory reports size 0");
-    Ok(Figures {
+    let (reserved, reserved_basis) = if info.heap_backed {
+        // A heap buffer maps nothing of its own: VmSize may not move at all (freed heap is
+        // reused). The buffer holds at least the memory's bytes; its capacity is not exposed.
+        (
+            info.size_bytes,
+            procfs::ReservedBasis::HeapBufferAtLeastLinear,
+        )
+    } else {
+        match after_run.virtual_bytes.saturating_sub(before.virtual_bytes) {
+            // Less than the memory itself: it lives in address space reserved before
+            // instantiation (a pool of slots), or something else was unmapped meanwhile.
+            grown if grown < info.size_bytes => (
+                info.size_bytes,
+                procfs::ReservedBasis::ReservedBeforeAtLeastLinear,
+            ),
+            grown => (grown, procfs::ReservedBasis::Mappings),
+        }
+    };
+    let figures = Figures {
         linear_bytes: info.size_bytes,
         linear_peak_bytes: info.size_bytes,
         peak_live_bytes: peak_live,
         live_bytes_end: live_end,
         resident_bytes: resident,
         reserved_virtual_bytes: reserved,
+        reserved_basis,
         rss_delta_bytes: after_run.resident_bytes as i64 - after_instantiate.resident_bytes as i64,
         waste_bytes: peak_live.map(|p| info.size_bytes.saturating_sub(p)),
         resident_per_live: peak_live
@@ -200,7 +235,9 @@ pub fn measure(runtime: &dyn Runtime, guest: &GuestModule, workload: Workload) -
             .map(|p| resident as f64 / p as f64),
         reserved_per_linear: reserved as f64 / info.size_bytes as f64,
         allocations,
-    })
+    };
+    let inspected = inspect(&info);
+    Ok((figures, inspected))
 }
 
 /// One measured case with its identity.

@@ -1,12 +1,15 @@
 //! Known answers for the fragmentation family on every wasm runtime-engine: a bump allocator's
-//! waste is exactly its computed value, resident ≤ linear (≤ reserved where memory is reserved up
-//! front), freeing everything does not shrink linear memory, and modules that do not follow the
-//! guest ABI are refused with what is missing.
+//! waste is exactly its computed value; the resident figure agrees with figures read another way
+//! (the kernel's Rss of the mappings holding the memory above it, the process's RSS growth below
+//! it) and counts the touched pages of a mostly untouched memory, no more; the reserved figure is
+//! never below the memory's size, heap buffers included; freeing everything does not shrink linear
+//! memory; and modules that do not follow the guest ABI are refused with what is missing.
 
-use membench::fragmentation::{self, Allocator, Workload, FIXED_64K};
+use membench::fragmentation::{self, Allocator, Figures, Workload, FIXED_64K};
 use membench::matrix;
 use membench::module::PAGE;
-use membench::runtime::{GuestModule, Runtime};
+use membench::procfs::{self, ReservedBasis};
+use membench::runtime::{GuestModule, MemoryInfo, Runtime};
 
 /// Address-space and resident figures are process-wide: tests that read them run one at a time.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -34,24 +37,127 @@ fn a_bump_allocator_wastes_exactly_the_static_pages() {
     }
 }
 
+/// Slack for the independent figures: RSS and smaps are process-wide and count in OS pages, and a
+/// call's host side (lazy trampolines, the allocator's own pages) makes a little resident too.
+const SLACK: u64 = 2 << 20;
+
+/// What `measure_with` reads beside the figures: the kernel's own count (`Rss` in
+/// `/proc/self/smaps`) of the mappings holding the memory, and whether it is a heap buffer.
+fn independently(info: &MemoryInfo) -> (u64, bool) {
+    let rss = procfs::rss_of_mappings_overlapping(info.base, info.size_bytes as usize).unwrap();
+    (rss, info.heap_backed)
+}
+
+/// Checks `f`'s resident and reserved figures against figures read another way: resident (mincore
+/// over the memory's range) must not exceed the kernel's Rss of the mappings holding that range
+/// (so pages mincore does not see as resident, or a range past the memory, would show), and, for a
+/// memory of its own mapping, must cover what the workload made resident in the whole process (so
+/// a range that misses part of the memory, or a mincore that counts too little, would show).
+fn assert_figures_hold(name: &str, f: &Figures, smaps_rss: u64, heap_backed: bool) {
+    assert!(f.resident_bytes <= f.linear_bytes, "{name}: {f:?}");
+    assert!(
+        f.resident_bytes <= smaps_rss + SLACK,
+        "{name}: mincore counts {} resident, more than the Rss of the mappings holding the memory ({smaps_rss}): {f:?}",
+        f.resident_bytes
+    );
+    if !heap_backed {
+        // A heap buffer may be handed out already resident, so the process RSS need not grow.
+        assert!(
+            f.resident_bytes + SLACK >= f.rss_delta_bytes.max(0) as u64,
+            "{name}: the workload made {} bytes resident in the process, mincore counts only {} in the memory: {f:?}",
+            f.rss_delta_bytes,
+            f.resident_bytes
+        );
+    }
+    // A memory that exists reserves at least its own bytes, wherever it lives.
+    assert!(f.linear_bytes <= f.reserved_virtual_bytes, "{name}: {f:?}");
+    let basis = if heap_backed {
+        ReservedBasis::HeapBufferAtLeastLinear
+    } else {
+        ReservedBasis::Mappings
+    };
+    assert_eq!(f.reserved_basis, basis, "{name}: {f:?}");
+}
+
 #[test]
-fn resident_fits_in_linear_and_linear_in_reserved_for_every_case() {
+fn resident_and_reserved_agree_with_independent_figures_for_every_case() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     for rt in wasm_runtimes() {
         for allocator in Allocator::ALL {
             let guest = allocator.guest().unwrap();
             for workload in fragmentation::WORKLOADS {
-                let f = fragmentation::measure(rt.as_ref(), &guest, workload).unwrap();
+                let (f, (smaps_rss, heap)) =
+                    fragmentation::measure_with(rt.as_ref(), &guest, workload, independently)
+                        .unwrap();
                 let name = format!("{} {} {}", rt.id(), allocator.id(), workload.id);
-                assert!(f.resident_bytes <= f.linear_bytes, "{name}: {f:?}");
+                assert_figures_hold(&name, &f, smaps_rss, heap);
                 let live = f.peak_live_bytes.unwrap();
                 assert!(live <= f.linear_bytes, "{name}: {f:?}");
-                // wasmi's memory is a heap `Vec`: what it reserves is the host allocator's business
-                // and does not show reliably in VmSize (freed heap gets reused).
-                if rt.id() != "wasmi-interpreter" {
-                    assert!(f.linear_bytes <= f.reserved_virtual_bytes, "{name}: {f:?}");
-                }
             }
+        }
+    }
+}
+
+/// A guest whose `run(touched, pages, _)` grows its memory by `pages` pages and writes one byte
+/// into each of the first `touched` of them: a known number of touched pages in a memory that is
+/// mostly untouched.
+fn sparse_toucher() -> GuestModule {
+    let wasm = wat::parse_str(
+        r#"(module (memory (export "memory") 1)
+             (func (export "run") (param i32 i32 i32) (result i64) (local $old i32) (local $i i32)
+               (local.set $old (memory.grow (local.get 1)))
+               (block $done (loop $next
+                 (br_if $done (i32.ge_u (local.get $i) (local.get 0)))
+                 (i32.store8
+                   (i32.mul (i32.add (local.get $old) (local.get $i)) (i32.const 65536))
+                   (i32.const 1))
+                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                 (br $next)))
+               (i64.extend_i32_u (local.get 0))))"#,
+    )
+    .unwrap();
+    GuestModule::as_is("sparse", wasm, &fragmentation::REQUIRED_EXPORTS).unwrap()
+}
+
+#[test]
+fn resident_counts_the_touched_pages_of_a_mostly_untouched_memory() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let guest = sparse_toucher();
+    // 256 new pages (16 MiB), 32 of them touched (one OS page each, or one huge page with THP).
+    let workload = Workload {
+        id: "sparse",
+        index: 0,
+        scale: 256,
+    };
+    let touched = 32u64;
+    let os_page = procfs::page_size() as u64;
+    for rt in wasm_runtimes() {
+        let (f, (smaps_rss, heap)) = fragmentation::measure_with(
+            rt.as_ref(),
+            &guest,
+            Workload {
+                index: touched as u32,
+                ..workload
+            },
+            independently,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e:#}", rt.id()));
+        let name = rt.id().to_string();
+        assert_eq!(f.linear_bytes, 257 * PAGE, "{name}");
+        assert_figures_hold(&name, &f, smaps_rss, heap);
+        assert!(
+            f.resident_bytes >= touched * os_page,
+            "{name}: {touched} pages were written, mincore counts {} bytes resident: {f:?}",
+            f.resident_bytes
+        );
+        if !heap {
+            // Nothing but the touched pages (and the first page, which the runtime may initialise)
+            // needs to be resident in a fresh mapping: counting the untouched 15 MiB would show.
+            assert!(
+                f.resident_bytes <= (touched + 1) * PAGE,
+                "{name}: only {touched} of 256 pages were written, mincore counts {} bytes resident (smaps Rss {smaps_rss}): {f:?}",
+                f.resident_bytes
+            );
         }
     }
 }

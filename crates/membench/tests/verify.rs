@@ -1,10 +1,35 @@
 //! The seed's claims on every runtime × strategy of the matrix (with fewer release cycles than
-//! `membench verify` makes, to keep the test short): every correctness check holds, and the
-//! reserve-ahead finding is measured, whichever way it goes; a check that fails as a listed deviation
-//! says (an upstream bug) is reported as such, and a listed deviation that no longer shows fails.
+//! `membench verify` makes, to keep the test short): every correctness check holds; the
+//! reserve-ahead finding is measured and classified as each configuration really reserves; the
+//! isolation checks put their canary right after the memory's reservation wherever the memory
+//! has a mapping of its own outside a pool; a check that fails as a listed deviation says (an
+//! upstream bug) is reported as such, and a listed deviation that no longer shows fails.
+//! (`tests/verify_fake.rs` shows each check failing on the defect it targets.)
 
 use membench::matrix;
-use membench::verify;
+use membench::procfs::ReservedBasis;
+use membench::runtime::RuntimeSpec;
+use membench::verify::{self, CheckId, Outcome, Reservation};
+
+/// What each configuration's reservation is, by what its strategy does.
+fn expected_reservation(spec: &RuntimeSpec) -> (Reservation, ReservedBasis) {
+    let s = spec.strategy.as_str();
+    match spec.id {
+        "native-rustc" if s == "mmap" => (Reservation::DeclaredMaximum, ReservedBasis::Mappings),
+        "native-rustc" | "wasmi-interpreter" => (
+            Reservation::OnlyUsed,
+            ReservedBasis::HeapBufferAtLeastLinear,
+        ),
+        _ if s.contains("Pooling") => (
+            Reservation::ReservedBeforeInstantiation,
+            ReservedBasis::Mappings,
+        ),
+        _ if s.contains("memory_reservation_for_growth=0") || s.contains("Dynamic") => {
+            (Reservation::OnlyUsed, ReservedBasis::Mappings)
+        }
+        _ => (Reservation::Fixed, ReservedBasis::Mappings),
+    }
+}
 
 #[test]
 fn every_configuration_passes_the_seed_checks() {
@@ -17,21 +42,77 @@ fn every_configuration_passes_the_seed_checks() {
     let mut failed = Vec::new();
     for spec in matrix::runtimes() {
         let verdict = verify::verify(&spec, options);
-        assert_eq!(
-            verdict.checks.len(),
-            8,
-            "{} {}: {:?}",
-            spec.id,
-            spec.strategy,
-            verdict.checks
-        );
+        let name = format!("{} {}", spec.id, spec.strategy);
+        assert_eq!(verdict.checks.len(), 8, "{name}: {:?}", verdict.checks);
+        for c in &verdict.checks {
+            eprintln!("{name} {}: {}: {}", c.check, c.outcome.label(), c.detail);
+        }
         // A check that fails as a listed deviation says (an upstream bug) is not a failure; a
         // stale entry in that list comes back as an error.
         for c in verdict.checks.iter().filter(|c| c.is_failure()) {
-            failed.push(format!(
-                "{} {} {}: {}",
-                spec.id, spec.strategy, c.check, c.detail
-            ));
+            failed.push(format!("{name} {}: {}", c.check, c.detail));
+        }
+
+        let reserve = verdict
+            .reserve_ahead
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: reserve-ahead did not run: {:?}", verdict.checks));
+        let (reservation, basis) = expected_reservation(&spec);
+        assert_eq!(
+            (reserve.reservation, reserve.basis),
+            (reservation, basis),
+            "{name}: {reserve:?}"
+        );
+        let check = verdict
+            .checks
+            .iter()
+            .find(|c| c.check == CheckId::ReserveAhead)
+            .unwrap();
+        // "Held" is the seed's claim: the reservation follows the declared maximum.
+        let held = reservation == Reservation::DeclaredMaximum;
+        assert_eq!(check.outcome == Outcome::Held, held, "{name}: {check:?}");
+        assert!(
+            check.detail.starts_with(reservation.label()),
+            "{name}: {check:?}"
+        );
+        for figure in [
+            reserve.no_maximum,
+            reserve.exact_maximum,
+            reserve.maximum_4g,
+        ] {
+            match reservation {
+                // Never 0 for a memory that exists, heap buffers included.
+                Reservation::OnlyUsed => {
+                    assert!(
+                        figure.total() >= reserve.used_bytes as i64,
+                        "{name}: {reserve:?}"
+                    )
+                }
+                Reservation::Fixed => {
+                    assert!(figure.total() >= 64 << 20, "{name}: {reserve:?}")
+                }
+                _ => {}
+            }
+        }
+
+        // The canary sits right after the reservation of every memory with a mapping of its own
+        // outside a pool (where it cannot, the detail says why).
+        if basis == ReservedBasis::Mappings
+            && reservation != Reservation::ReservedBeforeInstantiation
+        {
+            let ids: &[CheckId] = if spec.native {
+                &[CheckId::Isolation]
+            } else {
+                &[CheckId::Isolation, CheckId::IsolationEdges]
+            };
+            for id in ids {
+                let c = verdict.checks.iter().find(|c| c.check == *id).unwrap();
+                assert!(
+                    c.detail
+                        .contains("canary right after the reservation at base + 0x"),
+                    "{name}: {c:?}"
+                );
+            }
         }
     }
     assert!(failed.is_empty(), "{failed:#?}");
