@@ -126,6 +126,7 @@ fn fixture(native_ns: f64) -> Results {
             workload: "sawtooth".into(),
             scale: 16,
             figures: Some(membench::fragmentation::Figures {
+                reserved_basis: membench::procfs::ReservedBasis::Mappings,
                 linear_bytes: 3 << 20,
                 linear_peak_bytes: 3 << 20,
                 peak_live_bytes: Some(2 << 20),
@@ -488,10 +489,11 @@ fn the_spec_table_shows_counts_and_every_assertion_that_did_not_pass() {
         ..Counts::default()
     };
     results.verify = vec![Verdict {
+        reserve_ahead: None,
         runtime: "wasmer-singlepass".into(),
         strategy: "MemoryStyle::Dynamic{offset_guard_size=65536}".into(),
         checks: vec![Check {
-            check: "spec-conformance".into(),
+            check: membench::verify::CheckId::SpecConformance,
             outcome: Outcome::Held,
             detail: "fixture".into(),
         }],

@@ -55,12 +55,19 @@ struct FakeCompiled {
 }
 
 impl Compiled for FakeCompiled {
-    fn instantiate(&self) -> Result<Box<dyn Instance>> {
-        Ok(Box::new(FakeInstance {
+    fn instantiate_timed(&self) -> Result<(Box<dyn Instance>, std::time::Duration)> {
+        let start = std::time::Instant::now();
+        let instance = FakeInstance {
             memory: Mapped::new((self.plan.initial * 65536) as usize)?,
             maximum: self.plan.maximum,
             faults: self.faults,
-        }))
+            exports: Vec::new(),
+        };
+        Ok((Box::new(instance), start.elapsed()))
+    }
+
+    fn timed_instantiation(&self) -> &'static str {
+        "a private mapping"
     }
 }
 
@@ -119,6 +126,8 @@ struct FakeInstance {
     memory: Mapped,
     maximum: Option<u64>,
     faults: Faults,
+    /// Resolved export names, as [`membench::runtime::resolve_export`] keeps them.
+    exports: Vec<(String, ())>,
 }
 
 fn trap<T>() -> Result<T> {
@@ -193,8 +202,9 @@ impl FakeInstance {
     }
 }
 
-impl Instance for FakeInstance {
-    fn call(&mut self, name: &str, [a, b, c]: [u32; 3]) -> Result<u64> {
+impl FakeInstance {
+    /// What each export does, by name.
+    fn dispatch(&mut self, name: &str, [a, b, c]: [u32; 3]) -> Result<u64> {
         let result = match name {
             "size" => Ok(self.memory.len as u64 / 65536),
             "grow" => Ok(self.grow_pages(u64::from(a)).unwrap_or(u64::from(u32::MAX))),
@@ -229,6 +239,17 @@ impl Instance for FakeInstance {
             },
         };
         result.map_err(|e| e.context(format!("calling `{name}`")))
+    }
+}
+
+impl Instance for FakeInstance {
+    fn export(&mut self, name: &str) -> Result<membench::runtime::Export> {
+        membench::runtime::resolve_export(&mut self.exports, name, || Ok(()))
+    }
+
+    fn call_export(&mut self, export: membench::runtime::Export, args: [u32; 3]) -> Result<u64> {
+        let name = self.exports[export.index()].0.clone();
+        self.dispatch(&name, args)
     }
 
     fn memory(&mut self) -> Result<MemoryInfo> {
@@ -294,6 +315,8 @@ fn verify_fake(faults: Faults) -> Verdict {
     let spec = RuntimeSpec {
         id: "fake-runtime",
         strategy: "default".into(),
+        slug: "default",
+        default: true,
         native: false,
         interpreter: false,
         grow_bound_pages: None,
