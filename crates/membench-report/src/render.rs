@@ -1231,10 +1231,12 @@ fn instantiate(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
                         span: None,
                         note: Some(v.map_or(status(r).into(), |f| {
                             let b = charts::bytes(f.reserved_virtual_bytes as f64);
-                            if f.reserved_virtual_bytes == 0 {
-                                format!("{b} (not on a log axis)")
-                            } else {
-                                b
+                            match f.reserved_basis {
+                                _ if f.reserved_virtual_bytes == 0 => {
+                                    format!("{b} (not on a log axis)")
+                                }
+                                membench::procfs::ReservedBasis::Mappings => b,
+                                basis => format!("≥ {b} ({})", basis.label()),
                             }
                         })),
                         alert: v.is_none(),

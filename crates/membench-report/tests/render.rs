@@ -35,6 +35,7 @@ fn instantiate(runtime: &str, slug: &str, variant: &str, ns: f64, reserved: u64)
     let rec = r.record.as_mut().unwrap();
     rec.timed = "Store::new + InstancePre::instantiate".into();
     rec.footprint = Some(Footprint {
+        reserved_basis: membench::procfs::ReservedBasis::Mappings,
         reserved_virtual_bytes: reserved,
         resident_bytes: 4096,
         instantiate_ns: ns as u64,

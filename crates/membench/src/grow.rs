@@ -269,8 +269,13 @@ impl Prepared {
 /// instantiating it took: what a strategy reserves up front.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Footprint {
-    /// Growth of `VmSize` across one instantiation, bytes.
+    /// Growth of `VmSize` across one instantiation, bytes; at least the memory's size when the
+    /// memory lives where `VmSize` cannot see it grow (see `reserved_basis`): never 0 for a memory
+    /// that exists.
     pub reserved_virtual_bytes: u64,
+    /// Where `reserved_virtual_bytes` comes from.
+    #[serde(default)]
+    pub reserved_basis: crate::procfs::ReservedBasis,
     /// Growth of `VmRSS` across one instantiation, bytes.
     pub resident_bytes: u64,
     /// The instantiation's wall time, nanoseconds (one sample; criterion times it properly).
@@ -285,9 +290,26 @@ pub fn footprint(compiled: &dyn Compiled) -> Result<(Footprint, Box<dyn Instance
         .context("instantiating to measure")?;
     let instantiate_ns = elapsed.as_nanos() as u64;
     let after = procfs::read()?;
+    let mut instance = instance;
+    let info = instance.memory()?;
+    let mapped = after.virtual_bytes.saturating_sub(before.virtual_bytes);
+    // A heap buffer (wasmi, native `vec`) maps nothing of its own, and a pool's slot was reserved
+    // before: then the memory's own size is the honest lower bound, not the VmSize delta.
+    let (reserved_virtual_bytes, reserved_basis) = match (info.heap_backed, mapped) {
+        (true, m) if m < info.size_bytes => (
+            info.size_bytes,
+            procfs::ReservedBasis::HeapBufferAtLeastLinear,
+        ),
+        (false, m) if m < info.size_bytes => (
+            info.size_bytes,
+            procfs::ReservedBasis::ReservedBeforeAtLeastLinear,
+        ),
+        (_, m) => (m, procfs::ReservedBasis::Mappings),
+    };
     Ok((
         Footprint {
-            reserved_virtual_bytes: after.virtual_bytes.saturating_sub(before.virtual_bytes),
+            reserved_virtual_bytes,
+            reserved_basis,
             resident_bytes: after.resident_bytes.saturating_sub(before.resident_bytes),
             instantiate_ns,
         },

@@ -393,6 +393,7 @@ mod tests {
             first_touch: None,
             footprint: Some(crate::grow::Footprint {
                 reserved_virtual_bytes: 1 << 20,
+                reserved_basis: crate::procfs::ReservedBasis::Mappings,
                 resident_bytes: 0,
                 instantiate_ns: 1000,
             }),

@@ -172,3 +172,33 @@ fn a_strategy_that_moves_memory_on_grow_is_capped_and_says_so() {
         }
     }
 }
+
+/// What an instance reserves is never published as 0 for a memory that exists: a heap buffer
+/// (wasmi, native `vec`) or a pool slot, which `VmSize` cannot see grow, counts as at least its size
+/// and says so.
+#[test]
+fn an_instance_footprint_reserves_at_least_its_memory_and_names_its_basis() {
+    use membench::procfs::ReservedBasis;
+    for spec in matrix::runtimes() {
+        let runtime = spec.build().unwrap();
+        let prepared = Prepared::new(
+            runtime.as_ref(),
+            GrowPattern::GrowFail(16),
+            STRATEGY_VARIANTS[1],
+        )
+        .unwrap();
+        let (footprint, _instance) = prepared.footprint().unwrap();
+        assert!(
+            footprint.reserved_virtual_bytes >= 16 * PAGE,
+            "{} {}: {footprint:?}",
+            spec.id,
+            spec.strategy
+        );
+        if spec.id == "wasmi-interpreter" {
+            assert_eq!(
+                footprint.reserved_basis,
+                ReservedBasis::HeapBufferAtLeastLinear
+            );
+        }
+    }
+}
