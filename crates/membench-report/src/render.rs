@@ -885,22 +885,7 @@ fn grow(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         md,
         "| runtime @ strategy | grow(1) at 1 page, max | at 1 page, no max | at 4096 pages, max | at 4096 pages, no max | max ÷ no max at 4096 pages [95 % interval] |\n|---|---|---|---|---|---|"
     );
-    let mut configs: Vec<&CaseKey> = Vec::new();
-    for (k, _) in &rows {
-        if !configs
-            .iter()
-            .any(|c| c.runtime == k.runtime && c.strategy == k.strategy)
-        {
-            configs.push(k);
-        }
-    }
-    configs.sort_by_key(|k| {
-        (
-            k.runtime.clone(),
-            !k.strategy.default,
-            k.strategy.slug.clone(),
-        )
-    });
+    let configs = configurations(rows.iter().map(|(k, _)| *k));
     for c in &configs {
         let get = |pages: u64, variant: &str| {
             at.iter()
@@ -1603,22 +1588,7 @@ fn seed_claims(ctx: &Ctx, md: &mut String) {
     let _ = writeln!(md, "## The seed's claims, per runtime × strategy\n");
     let grow = ctx.family(Family::Grow);
     let inst = ctx.family(Family::Instantiate);
-    let mut configs: Vec<&CaseKey> = Vec::new();
-    for (k, _) in grow.iter().chain(&inst) {
-        if !configs
-            .iter()
-            .any(|c| c.runtime == k.runtime && c.strategy == k.strategy)
-        {
-            configs.push(k);
-        }
-    }
-    configs.sort_by_key(|k| {
-        (
-            k.runtime.clone(),
-            !k.strategy.default,
-            k.strategy.slug.clone(),
-        )
-    });
+    let configs = configurations(grow.iter().chain(&inst).map(|(k, _)| *k));
     if configs.is_empty() {
         let _ = writeln!(md, "No grow or instantiate results in this run.\n");
     } else {
@@ -2421,4 +2391,26 @@ fn write_csv(ctx: &Ctx, path: &Path) -> Result<()> {
     }
     w.flush()?;
     Ok(())
+}
+
+/// One key per runtime × strategy among `keys`, in report order: by runtime, its default strategy
+/// first, then by slug.
+fn configurations<'a>(keys: impl Iterator<Item = &'a CaseKey>) -> Vec<&'a CaseKey> {
+    let mut configs: Vec<&CaseKey> = Vec::new();
+    for k in keys {
+        if !configs
+            .iter()
+            .any(|c| c.runtime == k.runtime && c.strategy == k.strategy)
+        {
+            configs.push(k);
+        }
+    }
+    configs.sort_by_key(|k| {
+        (
+            k.runtime.clone(),
+            !k.strategy.default,
+            k.strategy.slug.clone(),
+        )
+    });
+    configs
 }
