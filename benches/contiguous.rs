@@ -42,7 +42,9 @@ fn main() {
                 ))
             });
             match case.pattern.touch {
-                Touch::Warm => b.iter(|| check(p.run_warm())),
+                // `iters` calls timed by the runtime: the loop `b.iter` would time in-process,
+                // the engine's own clock for an engine in another process.
+                Touch::Warm => b.iter_custom(|iters| check(p.run_warm_timed(iters))),
                 Touch::FirstTouch => b.iter_batched_ref(
                     || check(p.fresh()),
                     |fresh| check(p.run_fresh(fresh)),

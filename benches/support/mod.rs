@@ -47,7 +47,7 @@ impl Runner {
                 default_hook(info);
             }
         }));
-        let specs = matrix::runtimes();
+        let specs = matrix::bench_runtimes(matrix::Scope::from_env());
         let built = specs.iter().map(|_| None).collect();
         Self {
             specs,

@@ -163,7 +163,10 @@ fn run(command: Command) -> Result<()> {
     match command {
         Command::List { family, full } => {
             let scope = if full { Scope::Full } else { Scope::Default };
-            let specs = matrix::runtimes();
+            let specs = matrix::bench_runtimes(scope);
+            for line in membench::runtimes::js::missing() {
+                println!("# {line}");
+            }
             let ids: Vec<String> = match family {
                 Family::Fragmentation => matrix::fragmentation(&specs)
                     .iter()

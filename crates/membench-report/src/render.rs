@@ -397,6 +397,7 @@ fn status(row: &Row) -> &'static str {
         (_, Some(FailureKind::Failed)) => "failed",
         (_, Some(FailureKind::Unsupported)) => "unsupported",
         (_, Some(FailureKind::Finding)) => "finding",
+        (_, Some(FailureKind::NotInstalled)) => "not installed",
         (Some(_), None) => "measured",
         (None, None) => "missing",
     }
@@ -1774,10 +1775,11 @@ fn without_figures(ctx: &Ctx, md: &mut String) {
             .filter(|r| r.failure_kind() == Some(kind))
             .collect()
     };
-    let (failed, unsupported, findings) = (
+    let (failed, unsupported, findings, not_installed) = (
         of(FailureKind::Failed),
         of(FailureKind::Unsupported),
         of(FailureKind::Finding),
+        of(FailureKind::NotInstalled),
     );
     let missing: Vec<&Row> = rows
         .iter()
@@ -1793,6 +1795,24 @@ fn without_figures(ctx: &Ctx, md: &mut String) {
         findings.len(),
         missing.len()
     );
+    // An engine that is not installed is one line (its cause names the install command), not one
+    // per case.
+    if !not_installed.is_empty() {
+        let mut causes: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &not_installed {
+            let cause = r.failure.as_ref().map_or("", |f| f.cause.as_str());
+            *causes.entry(cause).or_default() += 1;
+        }
+        let _ = writeln!(
+            md,
+            "### Engines not installed on the measuring machine
+"
+        );
+        for (cause, cases) in causes {
+            let _ = writeln!(md, "- {cause} ({cases} cases without a figure)");
+        }
+        let _ = writeln!(md);
+    }
     for (title, list) in [
         ("Failed", &failed),
         ("Unsupported by the engine", &unsupported),

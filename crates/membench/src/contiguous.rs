@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 use std::fmt;
+use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -264,7 +265,9 @@ pub struct Fresh {
 impl Fresh {
     /// Bytes of the working set resident now (`mincore` over its host range).
     pub fn resident_working_set(&mut self) -> Result<u64> {
-        let base = self.instance.memory()?.base;
+        let info = self.instance.memory()?;
+        info.in_this_process("first touch (the working set's residency before the call)")?;
+        let base = info.base;
         let (addr, len) = self.working_set;
         crate::procfs::resident_in(base + addr as usize, len as usize)
     }
@@ -395,6 +398,18 @@ impl Prepared {
             .as_mut()
             .context("run_warm on a first-touch case")?;
         instance.call_export(*export, self.args)
+    }
+
+    /// `iters` timed calls on the warm instance, timed by the runtime ([`Instance::call_timed`]:
+    /// in-process, the loop of calls; an engine in another process, with its own clock).
+    pub fn run_warm_timed(&mut self, iters: u64) -> Result<Duration> {
+        let (instance, export) = self
+            .warm
+            .as_mut()
+            .context("run_warm_timed on a first-touch case")?;
+        instance
+            .call_timed(*export, self.args, iters)
+            .map(|(_, elapsed)| elapsed)
     }
 
     /// The timed call on a fresh instance (first touch).

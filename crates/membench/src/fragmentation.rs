@@ -200,6 +200,7 @@ pub fn measure_with<T>(
         };
     let peak_live = optional(instance.as_mut(), "peak_live_bytes")?;
     let live_end = optional(instance.as_mut(), "live_bytes")?;
+    info.in_this_process("the memory's resident pages")?;
     let resident = procfs::resident_in(info.base, info.size_bytes as usize)?;
     ensure!(info.size_bytes > 0, "the memory reports size 0");
     let (reserved, reserved_basis) = if info.heap_backed {

@@ -7,7 +7,7 @@
 //! it made), so ids, charts and the seed's question all speak of one grow.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{bail, ensure, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -241,9 +241,7 @@ impl Prepared {
             }
             GrowPattern::HostGrowFail(_) => {
                 let delta = GrowPattern::failing_delta(&self.plan);
-                let start = Instant::now();
-                let result = instance.grow(delta);
-                let elapsed = start.elapsed();
+                let (result, elapsed) = instance.grow_timed(delta);
                 if let Ok(old) = result {
                     bail!("host grow by {delta} pages past the maximum succeeded (old size {old})");
                 }
@@ -252,9 +250,7 @@ impl Prepared {
         };
         // Resolved before the clock starts: the timed region is the guest call alone.
         let func = instance.export(export)?;
-        let start = Instant::now();
-        let got = instance.call_export(func, args)?;
-        let elapsed = start.elapsed();
+        let (got, elapsed) = instance.call_timed(func, args, 1)?;
         ensure!(
             got == expect,
             "{}: {export}{args:?} returned {got}, expected {expect} (memory plan {:?})",
@@ -284,12 +280,13 @@ pub struct Footprint {
 
 /// Instantiates once and measures what that instance added to the process.
 pub fn footprint(compiled: &dyn Compiled) -> Result<(Footprint, Box<dyn Instance>)> {
-    let before = procfs::read()?;
+    let process = compiled.process();
+    let before = procfs::read_of(process)?;
     let (instance, elapsed) = compiled
         .instantiate_timed()
         .context("instantiating to measure")?;
     let instantiate_ns = elapsed.as_nanos() as u64;
-    let after = procfs::read()?;
+    let after = procfs::read_of(process)?;
     let mut instance = instance;
     let info = instance.memory()?;
     let mapped = after.virtual_bytes.saturating_sub(before.virtual_bytes);

@@ -25,6 +25,21 @@ pub fn runtimes() -> Vec<RuntimeSpec> {
     all
 }
 
+/// [`runtimes`] and the JavaScript engines (node, deno, bun; [`crate::runtimes::js`]): what the
+/// bench families run. The default scope has each engine under its default strategy; the engines'
+/// switches run in the full matrix. The engines run out of this process, so the checks that read
+/// a memory's pages where it lives (`verify`, `measure`'s figures, the spec runner) stay with
+/// [`runtimes`].
+pub fn bench_runtimes(scope: Scope) -> Vec<RuntimeSpec> {
+    let mut all = runtimes();
+    all.extend(
+        crate::runtimes::js::specs()
+            .into_iter()
+            .filter(|s| scope == Scope::Full || s.is_default()),
+    );
+    all
+}
+
 /// Every wasm runtime-engine with the mechanism that stops a runaway guest: wasmtime's epoch
 /// interruption (a `deadline` per call, every engine), wasmer's metering middleware and wasmi's fuel
 /// (`fuel` operators per call). For guests of unknown behaviour (`membench measure --wasm`), whose
@@ -46,6 +61,7 @@ pub fn guarded_runtimes(deadline: std::time::Duration, fuel: u64) -> Vec<Runtime
             interpreter,
             grow_bound_pages: None,
             memory_limit_pages: None,
+            out_of_process: false,
             build,
         }
     };

@@ -1,4 +1,5 @@
-//! Process memory figures from `/proc/self`, for what a runtime reserves and makes resident.
+//! Process memory figures from `/proc/self` (or the engine process a runtime's memories live in),
+//! for what a runtime reserves and makes resident.
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -44,8 +45,17 @@ pub struct ProcMemory {
 
 /// Reads `/proc/self/status`.
 pub fn read() -> Result<ProcMemory> {
-    let status =
-        std::fs::read_to_string("/proc/self/status").context("reading /proc/self/status")?;
+    read_of(None)
+}
+
+/// Reads `/proc/<pid>/status`, or `/proc/self/status` for `None`: the process a runtime's memories
+/// live in ([`crate::runtime::Compiled::process`]).
+pub fn read_of(pid: Option<u32>) -> Result<ProcMemory> {
+    let path = match pid {
+        Some(pid) => format!("/proc/{pid}/status"),
+        None => "/proc/self/status".to_string(),
+    };
+    let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     Ok(ProcMemory {
         virtual_bytes: field_kib(&status, "VmSize:")? * 1024,
         resident_bytes: field_kib(&status, "VmRSS:")? * 1024,

@@ -305,6 +305,9 @@ pub enum FailureKind {
     /// Measuring it would publish a wrong figure, and why is itself a result (e.g. a runtime whose
     /// memory arrives already touched has no first-touch figure).
     Finding,
+    /// The engine is not installed on this machine (an optional engine: node, deno, bun); the
+    /// cause names the command that installs it.
+    NotInstalled,
 }
 
 impl std::fmt::Display for FailureKind {
@@ -313,6 +316,7 @@ impl std::fmt::Display for FailureKind {
             FailureKind::Failed => "failed",
             FailureKind::Unsupported => "unsupported",
             FailureKind::Finding => "finding",
+            FailureKind::NotInstalled => "not installed",
         })
     }
 }
@@ -341,6 +345,14 @@ impl NotMeasured {
     pub fn finding(message: String) -> Self {
         Self {
             kind: FailureKind::Finding,
+            message,
+        }
+    }
+
+    /// The engine is not on this machine; `message` says how to install it.
+    pub fn not_installed(message: String) -> Self {
+        Self {
+            kind: FailureKind::NotInstalled,
             message,
         }
     }

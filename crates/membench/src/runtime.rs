@@ -108,6 +108,12 @@ pub trait Compiled {
     /// What [`Compiled::instantiate_timed`] times, in the runtime's API terms (e.g.
     /// `Store::new + InstancePre::instantiate`), for the record.
     fn timed_instantiation(&self) -> &'static str;
+
+    /// The process whose memory an instance lives in, when it is not this one (an engine driven
+    /// over a pipe): process-wide figures (`VmSize`, `VmRSS`) are read from `/proc/<pid>/`.
+    fn process(&self) -> Option<u32> {
+        None
+    }
 }
 
 /// A guest export resolved once by [`Instance::export`]: the lookup and the signature check are
@@ -150,6 +156,32 @@ pub trait Instance {
     /// Calls a resolved export with the guest ABI: no lookup, no allocation on success. A trap
     /// comes back as an error holding a [`Trap`].
     fn call_export(&mut self, export: Export, args: [u32; 3]) -> Result<u64>;
+
+    /// Calls a resolved export `repeat` times (at least once) and returns the last result with
+    /// the time of the calls alone. In-process runtimes time the loop of
+    /// [`Instance::call_export`] here; an engine driven over a pipe times it with its own clock,
+    /// so the pipe is never inside the figure.
+    fn call_timed(
+        &mut self,
+        export: Export,
+        args: [u32; 3],
+        repeat: u64,
+    ) -> Result<(u64, Duration)> {
+        let start = std::time::Instant::now();
+        let mut last = 0;
+        for _ in 0..repeat.max(1) {
+            last = std::hint::black_box(self.call_export(export, args)?);
+        }
+        Ok((last, start.elapsed()))
+    }
+
+    /// A host-side grow ([`Instance::grow`]) and the time of the grow alone (timed by the engine
+    /// where the memory lives in another process).
+    fn grow_timed(&mut self, delta_pages: u64) -> (Result<u64>, Duration) {
+        let start = std::time::Instant::now();
+        let result = self.grow(delta_pages);
+        (result, start.elapsed())
+    }
 
     /// Resolves and calls export `name`: for calls outside timed regions.
     fn call(&mut self, name: &str, args: [u32; 3]) -> Result<u64> {
@@ -202,6 +234,10 @@ pub struct RuntimeSpec {
     /// memory may declare (the pooling allocator's `max_memory_size`, wasmi's `StoreLimits`): grows
     /// past it fail even under a larger declared maximum.
     pub memory_limit_pages: Option<u64>,
+    /// Whether the engine runs in a process of its own (the JavaScript engines, driven over a
+    /// pipe): its memories' pages cannot be read from here, and its figures come from
+    /// `/proc/<pid>/`.
+    pub out_of_process: bool,
     /// Builds the engine.
     pub build: BuildRuntime,
 }
@@ -210,6 +246,24 @@ impl RuntimeSpec {
     /// Builds the engine.
     pub fn build(&self) -> Result<Box<dyn Runtime>> {
         (self.build)()
+    }
+
+    /// Builds the engine, or `None` when it is an optional engine (node, deno, bun) that is not
+    /// installed on this machine. With `MEMBENCH_REQUIRE_JS=1` (as CI sets, having installed
+    /// them) a missing engine is an error instead, so a test cannot pass by skipping it.
+    pub fn build_optional(&self) -> Result<Option<Box<dyn Runtime>>> {
+        match self.build() {
+            Ok(rt) => Ok(Some(rt)),
+            Err(e)
+                if crate::record::NotMeasured::of(&e)
+                    == crate::record::FailureKind::NotInstalled
+                    && std::env::var("MEMBENCH_REQUIRE_JS").as_deref() != Ok("1") =>
+            {
+                eprintln!("skipped ({} {}): {e:#}", self.id, self.strategy);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// True for the strategy each runtime runs with when not configured.
@@ -241,6 +295,25 @@ pub struct MemoryInfo {
     /// mapping shows its reservation (`VmSize` may not move at all), and the allocator may hand it
     /// out already touched.
     pub heap_backed: bool,
+    /// The engine process holding the memory, when it is not this one; `base` is then 0: the
+    /// engine does not say where the memory lives, and nothing here reads its pages.
+    pub process: Option<u32>,
+}
+
+impl MemoryInfo {
+    /// `Ok` when the memory lives in this process (its pages can be read at `base`); else the
+    /// typed *unsupported* error naming `what` could not be read, for the case's record.
+    pub fn in_this_process(&self, what: &str) -> Result<()> {
+        match self.process {
+            None => Ok(()),
+            Some(pid) => Err(anyhow::Error::new(crate::record::NotMeasured::unsupported(
+                format!(
+                "{what}: the memory lives in engine process {pid}, which does not say where in \
+                 its address space (the JS API gives no address)"
+            ),
+            ))),
+        }
+    }
 }
 
 /// A wasm trap raised by a guest, carried inside the `anyhow::Error` an adapter returns, so callers

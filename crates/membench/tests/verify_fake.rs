@@ -258,6 +258,7 @@ impl Instance for FakeInstance {
             maximum_pages: self.maximum,
             base: self.memory.base,
             heap_backed: false,
+            process: None,
         })
     }
 
@@ -321,6 +322,7 @@ fn verify_fake(faults: Faults) -> Verdict {
         interpreter: false,
         grow_bound_pages: None,
         memory_limit_pages: None,
+        out_of_process: false,
         build: Box::new(move || Ok(Box::new(Fake(faults)))),
     };
     verify::verify(

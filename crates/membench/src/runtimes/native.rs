@@ -47,6 +47,7 @@ pub fn specs() -> Vec<RuntimeSpec> {
             interpreter: false,
             grow_bound_pages: None,
             memory_limit_pages: None,
+            out_of_process: false,
             build: Box::new(move || Ok(Box::new(Native(s)))),
         })
         .collect()
@@ -293,6 +294,7 @@ impl runtime::Instance for Instance {
             maximum_pages: self.declared_maximum,
             base: self.memory.base() as usize,
             heap_backed: matches!(self.memory, Memory::Vec(_)),
+            process: None,
         })
     }
 

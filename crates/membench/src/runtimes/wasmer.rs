@@ -54,6 +54,7 @@ pub fn specs() -> Vec<RuntimeSpec> {
                 // A dynamic memory reserves only its current size plus guard: every grow moves it.
                 grow_bound_pages: guard.map(|_| 64),
                 memory_limit_pages: None,
+                out_of_process: false,
                 build: Box::new(move || Ok(Box::new(wasmer()))),
             });
         }
@@ -451,6 +452,7 @@ impl runtime::Instance for Instance {
             maximum_pages: ty.maximum.map(|p| u64::from(p.0)),
             base: self.memory.view(&self.store).data_ptr() as usize,
             heap_backed: false,
+            process: None,
         })
     }
 

@@ -37,6 +37,7 @@ pub fn specs() -> Vec<RuntimeSpec> {
                 interpreter: true,
                 grow_bound_pages: None,
                 memory_limit_pages: limit.map(|bytes| bytes as u64 / 65536),
+                out_of_process: false,
                 build: Box::new(move || Ok(Box::new(wasmi()))),
             }
         })
@@ -335,6 +336,7 @@ impl runtime::Instance for Instance {
             base: self.memory.data_ptr(&self.store) as usize,
             // wasmi keeps linear memory in a `Vec<u8>` on the heap (no mapping of its own).
             heap_backed: true,
+            process: None,
         })
     }
 

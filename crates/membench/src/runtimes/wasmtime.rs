@@ -140,6 +140,7 @@ pub fn specs() -> Vec<RuntimeSpec> {
                 interpreter: engine == WasmtimeEngine::Pulley,
                 grow_bound_pages: knobs.grow_bound_pages,
                 memory_limit_pages: knobs.memory_limit_pages,
+                out_of_process: false,
                 build: Box::new(move || Ok(Box::new(Wasmtime::new(engine, name, apply)?))),
             });
         }
@@ -502,6 +503,7 @@ impl runtime::Instance for Instance {
             maximum_pages: self.memory.ty(&self.store).maximum(),
             base: self.memory.data_ptr(&self.store) as usize,
             heap_backed: false,
+            process: None,
         })
     }
 

@@ -1,0 +1,682 @@
+//! The engines the seed post is about, through the WebAssembly JS API: V8 by node and deno, and
+//! JavaScriptCore by bun.
+//!
+//! One engine process per runtime × strategy runs `js-host/host.mjs` (one file, unchanged under the
+//! three engines; protocol and measured engine facts in `js-host/NOTES.md`) and is driven over a
+//! pipe, one JSON request and one JSON response per line. The engine times what a figure names
+//! with its own clock (`process.hrtime.bigint`, `performance.now`, `Bun.nanoseconds`), so the pipe
+//! is never inside a timed region: [`Instance::call_timed`], [`Instance::grow_timed`] and
+//! [`Compiled::instantiate_timed`] return the engine's time.
+//!
+//! The memory lives in the engine's process, which the JS API gives no address for: process-wide
+//! figures come from `/proc/<pid>/` ([`Compiled::process`]); per-page figures (first touch,
+//! residency of the memory itself) are recorded as unsupported, with why.
+//!
+//! An engine that is not installed builds to a typed *not installed* error naming the command that
+//! installs it: its rows say so and every other runtime runs.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, ensure, Context, Result};
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+use crate::module::{MemoryDecl, MemoryPlan};
+use crate::record::NotMeasured;
+use crate::runtime::{
+    grow_error, resolve_export, Compiled, Export, GuestModule, Instance, KeptMemory, MemoryInfo,
+    Runtime, RuntimeSpec, Trap,
+};
+
+/// A JavaScript engine, as the host program reports and the matrix names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// V8 by node (the machine's own Node, from `PATH`).
+    Node,
+    /// V8 by deno (pinned in `package.json`).
+    Deno,
+    /// JavaScriptCore by bun (pinned in `package.json`).
+    Bun,
+}
+
+impl Engine {
+    /// `<runtime>-<engine>` as bench ids carry it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Engine::Node => "node-v8",
+            Engine::Deno => "deno-v8",
+            Engine::Bun => "bun-jsc",
+        }
+    }
+
+    /// The command that starts it.
+    fn program(self) -> &'static str {
+        match self {
+            Engine::Node => "node",
+            Engine::Deno => "deno",
+            Engine::Bun => "bun",
+        }
+    }
+
+    /// How to install it, for the row that says it is missing.
+    pub fn install_hint(self) -> &'static str {
+        match self {
+            Engine::Node => {
+                "apt-get install -y nodejs (Node 20 or newer), or `npm ci` for deno and bun"
+            }
+            Engine::Deno | Engine::Bun => "npm ci (in the repository root: package.json pins it)",
+        }
+    }
+}
+
+/// An engine switch as the engine names it: command-line flags (node), V8 flags (deno's
+/// `--v8-flags=`), or JSC options in the environment (bun's `BUN_JSC_<option>`).
+#[derive(Clone, Debug)]
+struct Switch {
+    slug: &'static str,
+    knobs: &'static str,
+    flags: &'static [&'static str],
+    env: &'static [(&'static str, &'static str)],
+}
+
+impl Switch {
+    const DEFAULT: Switch = Switch {
+        slug: "default",
+        knobs: "default",
+        flags: &[],
+        env: &[],
+    };
+
+    const fn flag(slug: &'static str, knobs: &'static str, flags: &'static [&'static str]) -> Self {
+        Switch {
+            slug,
+            knobs,
+            flags,
+            env: &[],
+        }
+    }
+}
+
+/// Each engine's strategies: its default, and the switches that change how it manages or checks
+/// memory, or which tier runs the guest. Names are the engines' own (checked against the pinned
+/// versions in `js-host/NOTES.md`).
+fn switches(engine: Engine) -> Vec<Switch> {
+    match engine {
+        Engine::Node => vec![
+            Switch::DEFAULT,
+            Switch::flag(
+                "no-trap-handler",
+                "--disable-wasm-trap-handler",
+                &["--disable-wasm-trap-handler"],
+            ),
+            Switch::flag(
+                "bounds-checked",
+                "--wasm-enforce-bounds-checks",
+                &["--wasm-enforce-bounds-checks"],
+            ),
+            Switch::flag("liftoff-only", "--liftoff-only", &["--liftoff-only"]),
+            Switch::flag("turbofan-only", "--no-liftoff", &["--no-liftoff"]),
+        ],
+        Engine::Deno => vec![
+            Switch::DEFAULT,
+            Switch::flag(
+                "liftoff-only",
+                "--v8-flags=--liftoff-only",
+                &["--liftoff-only"],
+            ),
+            Switch::flag(
+                "turbofan-only",
+                "--v8-flags=--no-liftoff",
+                &["--no-liftoff"],
+            ),
+        ],
+        Engine::Bun => vec![
+            Switch::DEFAULT,
+            Switch {
+                slug: "no-fast-memory",
+                knobs: "BUN_JSC_useWasmFastMemory=0",
+                flags: &[],
+                env: &[("BUN_JSC_useWasmFastMemory", "0")],
+            },
+            Switch {
+                slug: "no-omg",
+                knobs: "BUN_JSC_useOMGJIT=0",
+                flags: &[],
+                env: &[("BUN_JSC_useOMGJIT", "0")],
+            },
+            Switch {
+                slug: "no-bbq",
+                knobs: "BUN_JSC_useBBQJIT=0",
+                flags: &[],
+                env: &[("BUN_JSC_useBBQJIT", "0")],
+            },
+        ],
+    }
+}
+
+/// Every JavaScript engine × strategy, in the order the matrix lists them.
+pub fn specs() -> Vec<RuntimeSpec> {
+    let mut specs = Vec::new();
+    for engine in [Engine::Node, Engine::Deno, Engine::Bun] {
+        for switch in switches(engine) {
+            let build_switch = switch.clone();
+            specs.push(RuntimeSpec {
+                id: engine.id(),
+                strategy: switch.knobs.to_string(),
+                slug: switch.slug,
+                default: switch.slug == "default",
+                native: false,
+                interpreter: false,
+                grow_bound_pages: None,
+                memory_limit_pages: None,
+                out_of_process: true,
+                build: Box::new(move || {
+                    Ok(Box::new(JsRuntime::start(engine, build_switch.clone())?)
+                        as Box<dyn Runtime>)
+                }),
+            });
+        }
+    }
+    specs
+}
+
+/// One line per JavaScript engine that is not installed here: `<id>: not installed: <how>`.
+pub fn missing() -> Vec<String> {
+    [Engine::Node, Engine::Deno, Engine::Bun]
+        .into_iter()
+        .filter(|&e| find(e).is_none())
+        .map(|e| format!("{}: not installed: {}", e.id(), e.install_hint()))
+        .collect()
+}
+
+/// The repository root: where `js-host/` and the project-local `node_modules/` are.
+fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The engine's executable: project-local `node_modules/.bin` first, then `PATH`.
+fn find(engine: Engine) -> Option<PathBuf> {
+    let local = repository_root()
+        .join("node_modules/.bin")
+        .join(engine.program());
+    if local.is_file() {
+        return Some(local);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(engine.program()))
+        .find(|p| p.is_file())
+}
+
+/// One engine process running the host program, and the facts it reported at start.
+struct Host {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    /// Where the engine's stderr goes (read back when it fails).
+    stderr_path: PathBuf,
+    seq: u64,
+    /// Names for modules and instances in the engine.
+    next_id: u64,
+    /// The process holding the memories (`hello.pid`; the spawned process with every engine here).
+    pid: u32,
+}
+
+impl Host {
+    /// Sends one request and returns its response's fields, or the engine's error: a
+    /// `WebAssembly.RuntimeError` as a [`Trap`], anything else with its kind and message.
+    fn request(&mut self, mut request: Value) -> Result<Value> {
+        self.seq += 1;
+        request["seq"] = json!(self.seq);
+        let mut line = serde_json::to_string(&request).context("encoding a request")?;
+        line.push('\n');
+        let op = request["op"].as_str().unwrap_or("?").to_string();
+        self.stdin
+            .write_all(line.as_bytes())
+            .and_then(|()| self.stdin.flush())
+            .with_context(|| format!("sending `{op}` to the engine ({})", self.exit_note()))?;
+        let mut response = String::new();
+        let n = self
+            .stdout
+            .read_line(&mut response)
+            .with_context(|| format!("reading the answer to `{op}`"))?;
+        ensure!(
+            n > 0,
+            "the engine closed its output during `{op}` ({})",
+            self.exit_note()
+        );
+        let response: Value = serde_json::from_str(&response)
+            .with_context(|| format!("the answer to `{op}` is not JSON: {}", response.trim()))?;
+        ensure!(
+            response["seq"] == json!(self.seq),
+            "the answer to `{op}` #{} came back as #{}",
+            self.seq,
+            response["seq"]
+        );
+        if response["ok"] == json!(true) {
+            return Ok(response);
+        }
+        let kind = response["error"]["kind"].as_str().unwrap_or("Error");
+        let message = response["error"]["message"].as_str().unwrap_or("");
+        if kind == "WebAssembly.RuntimeError" {
+            return Err(anyhow::Error::new(Trap {
+                message: message.to_string(),
+            }));
+        }
+        Err(anyhow!("{op}: {kind}: {message}")).context(ErrorResponse(response))
+    }
+
+    fn fresh_id(&mut self, prefix: &str) -> String {
+        self.next_id += 1;
+        format!("{prefix}{}", self.next_id)
+    }
+
+    /// How the engine ended, with the end of its stderr, when it has.
+    fn exit_note(&mut self) -> String {
+        let status = match self.child.try_wait() {
+            Ok(Some(status)) => format!("the engine exited: {status}"),
+            _ => "the engine is still running".to_string(),
+        };
+        let mut stderr = String::new();
+        if let Ok(mut f) = std::fs::File::open(&self.stderr_path) {
+            let _ = f.read_to_string(&mut stderr);
+        }
+        let tail: String = stderr.lines().rev().take(5).collect::<Vec<_>>().join(" | ");
+        if tail.is_empty() {
+            status
+        } else {
+            format!("{status}; stderr: {tail}")
+        }
+    }
+}
+
+/// The whole failed response, kept in the error's context for callers that need more than the
+/// message (a failed grow's elapsed time).
+#[derive(Debug)]
+struct ErrorResponse(Value);
+
+impl std::fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "engine response {}", self.0)
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        // Closing stdin ends the host program; killing makes sure, and `wait` reaps it: no engine
+        // outlives the runtime that started it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.stderr_path);
+    }
+}
+
+/// An engine process shared by a runtime, its compiled modules and their instances.
+type Shared = Arc<Mutex<Host>>;
+
+fn lock(host: &Shared) -> MutexGuard<'_, Host> {
+    host.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A nanosecond figure as the host sends it: a decimal string, a fraction allowed.
+fn nanos(value: &Value) -> Result<Duration> {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        other => bail!("elapsed_ns is not a number: {other}"),
+    };
+    let ns: f64 = text
+        .parse()
+        .with_context(|| format!("elapsed_ns {text:?}"))?;
+    ensure!(ns.is_finite() && ns >= 0.0, "elapsed_ns {text:?}");
+    Ok(Duration::from_secs_f64(ns / 1e9))
+}
+
+/// A JavaScript engine under one strategy.
+pub struct JsRuntime {
+    engine: Engine,
+    switch: Switch,
+    host: Shared,
+    version: &'static str,
+}
+
+impl JsRuntime {
+    /// Starts the engine with `switch` and asks it who it is.
+    fn start(engine: Engine, switch: Switch) -> Result<Self> {
+        let program = find(engine).ok_or_else(|| {
+            anyhow::Error::new(NotMeasured::not_installed(format!(
+                "{} not installed: {}",
+                engine.program(),
+                engine.install_hint()
+            )))
+        })?;
+        let script = repository_root().join("js-host/host.mjs");
+        ensure!(
+            script.is_file(),
+            "the JS host program {} is missing",
+            script.display()
+        );
+        let mut command = Command::new(&program);
+        match engine {
+            Engine::Node => {
+                command.args(switch.flags).arg("--expose-gc").arg(&script);
+            }
+            Engine::Deno => {
+                let mut v8 = vec!["--expose-gc"];
+                v8.extend(switch.flags);
+                command
+                    .arg("run")
+                    .arg(format!("--v8-flags={}", v8.join(",")))
+                    .arg(&script)
+                    .env("DENO_NO_UPDATE_CHECK", "1");
+            }
+            Engine::Bun => {
+                command.arg(&script);
+            }
+        }
+        command.envs(switch.env.iter().copied());
+        let stderr_path = std::env::temp_dir().join(format!(
+            "membench-{}-{}-{}.stderr",
+            engine.program(),
+            std::process::id(),
+            switch.slug
+        ));
+        let stderr = std::fs::File::create(&stderr_path)
+            .with_context(|| format!("creating {}", stderr_path.display()))?;
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(stderr);
+        // SAFETY: prctl in the child between fork and exec, async-signal-safe: the engine is
+        // killed if this process dies, so an interrupted run leaves no engine behind.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("starting {}", program.display()))?;
+        let stdin = child.stdin.take().context("the engine's stdin")?;
+        let stdout = BufReader::new(child.stdout.take().context("the engine's stdout")?);
+        let mut host = Host {
+            child,
+            stdin,
+            stdout,
+            stderr_path,
+            seq: 0,
+            next_id: 0,
+            pid: 0,
+        };
+        let hello = host
+            .request(json!({"op": "hello"}))
+            .with_context(|| format!("starting {} with {}", engine.id(), switch.knobs))?;
+        host.pid = hello["pid"]
+            .as_u64()
+            .and_then(|p| u32::try_from(p).ok())
+            .context("hello without a pid")?;
+        let text = |key: &str| hello[key].as_str().unwrap_or("?").to_string();
+        let version = format!(
+            "{} {}, {} {}; clock {} (resolution {} ns)",
+            engine.program(),
+            text("engine_version"),
+            text("vm"),
+            text("vm_version"),
+            text("clock"),
+            hello["clock_resolution_ns"]
+        );
+        Ok(Self {
+            engine,
+            switch,
+            host: Arc::new(Mutex::new(host)),
+            version: Box::leak(version.into_boxed_str()),
+        })
+    }
+}
+
+impl Runtime for JsRuntime {
+    fn id(&self) -> &str {
+        self.engine.id()
+    }
+
+    fn strategy(&self) -> &str {
+        self.switch.knobs
+    }
+
+    fn version(&self) -> &'static str {
+        self.version
+    }
+
+    fn compile(&self, module: &GuestModule) -> Result<Box<dyn Compiled>> {
+        let mut host = lock(&self.host);
+        let id = host.fresh_id("m");
+        let wasm = base64::engine::general_purpose::STANDARD.encode(&module.wasm);
+        let response = host
+            .request(json!({"op": "compile", "module": id, "wasm_b64": wasm}))
+            .with_context(|| format!("compiling {}", module.name))?;
+        let mut exports = Vec::new();
+        for e in response["exports"].as_array().into_iter().flatten() {
+            let abi = e["params"] == json!(["i32", "i32", "i32"]) && e["results"] == json!(["i64"]);
+            if let (Some(name), true) = (e["name"].as_str(), abi) {
+                exports.push(name.to_string());
+            }
+        }
+        Ok(Box::new(JsCompiled {
+            host: self.host.clone(),
+            id,
+            plan: module.memory,
+            exports,
+        }))
+    }
+}
+
+/// A module compiled in the engine (`new WebAssembly.Module`).
+struct JsCompiled {
+    host: Shared,
+    id: String,
+    plan: MemoryPlan,
+    /// Exports with the guest ABI's signature.
+    exports: Vec<String>,
+}
+
+impl Drop for JsCompiled {
+    fn drop(&mut self) {
+        let _ = lock(&self.host).request(json!({"op": "drop_module", "module": self.id}));
+    }
+}
+
+impl Compiled for JsCompiled {
+    fn instantiate_timed(&self) -> Result<(Box<dyn Instance>, Duration)> {
+        let mut host = lock(&self.host);
+        let id = host.fresh_id("i");
+        let memory = match self.plan.decl {
+            MemoryDecl::Imported => json!({
+                "initial": self.plan.initial,
+                "maximum": self.plan.maximum,
+                "shared": false,
+            }),
+            MemoryDecl::Defined => Value::Null,
+        };
+        let response = host.request(json!({
+            "op": "instantiate",
+            "module": self.id,
+            "instance": id,
+            "memory": memory,
+            "timed": true,
+        }))?;
+        let elapsed = nanos(&response["elapsed_ns"])?;
+        let pid = host.pid;
+        drop(host);
+        Ok((
+            Box::new(JsInstance {
+                host: self.host.clone(),
+                id,
+                maximum: self.plan.maximum,
+                exports: Vec::new(),
+                abi: self.exports.clone(),
+                pid,
+            }),
+            elapsed,
+        ))
+    }
+
+    fn timed_instantiation(&self) -> &'static str {
+        "new WebAssembly.Instance(module, imports), timed by the engine's clock (an imported \
+         WebAssembly.Memory is created before the clock starts)"
+    }
+
+    fn process(&self) -> Option<u32> {
+        Some(lock(&self.host).pid)
+    }
+}
+
+/// An instance in the engine, named by its id there.
+struct JsInstance {
+    host: Shared,
+    id: String,
+    maximum: Option<u64>,
+    /// Resolved exports: the name is the handle the engine looks up before its clock starts.
+    exports: Vec<(String, ())>,
+    /// Exports with the guest ABI's signature.
+    abi: Vec<String>,
+    pid: u32,
+}
+
+impl JsInstance {
+    fn call_request(
+        &mut self,
+        export: Export,
+        args: [u32; 3],
+        repeat: u64,
+    ) -> Result<(u64, Duration)> {
+        let (name, ()) = self
+            .exports
+            .get(export.index())
+            .context("an export handle from another instance")?;
+        let args: Vec<Value> = args
+            .iter()
+            .map(|&a| json!({"t": "i32", "v": (a as i32).to_string()}))
+            .collect();
+        let response = lock(&self.host)
+            .request(json!({
+                "op": "call",
+                "instance": self.id,
+                "export": name,
+                "args": args,
+                "repeat": repeat.max(1),
+            }))
+            .with_context(|| format!("calling `{name}`"))?;
+        let result = response["results"][0]["v"]
+            .as_str()
+            .context("a call without an i64 result")?;
+        let value: i64 = result
+            .parse()
+            .with_context(|| format!("i64 result {result:?}"))?;
+        Ok((value as u64, nanos(&response["elapsed_ns"])?))
+    }
+}
+
+impl Drop for JsInstance {
+    fn drop(&mut self) {
+        let _ = lock(&self.host).request(json!({"op": "drop", "instance": self.id}));
+    }
+}
+
+impl Instance for JsInstance {
+    fn export(&mut self, name: &str) -> Result<Export> {
+        let abi = &self.abi;
+        resolve_export(&mut self.exports, name, || {
+            ensure!(
+                abi.iter().any(|n| n == name),
+                "not exported with the guest ABI"
+            );
+            Ok(())
+        })
+    }
+
+    fn call_export(&mut self, export: Export, args: [u32; 3]) -> Result<u64> {
+        self.call_request(export, args, 1).map(|(value, _)| value)
+    }
+
+    fn call_timed(
+        &mut self,
+        export: Export,
+        args: [u32; 3],
+        repeat: u64,
+    ) -> Result<(u64, Duration)> {
+        self.call_request(export, args, repeat)
+    }
+
+    fn memory(&mut self) -> Result<MemoryInfo> {
+        let response = lock(&self.host).request(json!({"op": "memory", "instance": self.id}))?;
+        let size_bytes = response["byte_length"]
+            .as_u64()
+            .context("memory without byte_length")?;
+        Ok(MemoryInfo {
+            size_bytes,
+            maximum_pages: self.maximum,
+            base: 0,
+            heap_backed: false,
+            process: Some(self.pid),
+        })
+    }
+
+    fn grow(&mut self, delta_pages: u64) -> Result<u64> {
+        self.grow_timed(delta_pages).0
+    }
+
+    fn grow_timed(&mut self, delta_pages: u64) -> (Result<u64>, Duration) {
+        let response = lock(&self.host)
+            .request(json!({"op": "grow", "instance": self.id, "delta": delta_pages}));
+        match response {
+            Ok(r) => {
+                let elapsed = nanos(&r["elapsed_ns"]).unwrap_or_default();
+                let old = r["old_pages"].as_u64().context("grow without old_pages");
+                (old, elapsed)
+            }
+            Err(e) => {
+                let full = e.downcast_ref::<ErrorResponse>().map(|r| r.0.clone());
+                let elapsed = full
+                    .as_ref()
+                    .and_then(|r| nanos(&r["elapsed_ns"]).ok())
+                    .unwrap_or_default();
+                let current = full.as_ref().and_then(|r| r["pages"].as_u64()).unwrap_or(0);
+                (
+                    Err(e.context(grow_error(current, delta_pages, self.maximum))),
+                    elapsed,
+                )
+            }
+        }
+    }
+
+    fn into_memory(self: Box<Self>) -> Box<dyn KeptMemory> {
+        // The engine keeps the instance (and its memory) until told to drop it: this handle does.
+        Box::new(JsKept { instance: self })
+    }
+}
+
+/// A memory kept by holding its instance in the engine.
+struct JsKept {
+    instance: Box<JsInstance>,
+}
+
+impl KeptMemory for JsKept {
+    fn read(&mut self, offset: usize, len: usize) -> Result<Vec<u8>> {
+        let i = &self.instance;
+        let response = lock(&i.host).request(json!({
+            "op": "read", "instance": i.id, "offset": offset, "len": len,
+        }))?;
+        let hex = response["hex"].as_str().context("read without hex")?;
+        (0..hex.len())
+            .step_by(2)
+            .map(|k| u8::from_str_radix(&hex[k..k + 2], 16).context("hex from the engine"))
+            .collect()
+    }
+}

@@ -1,0 +1,152 @@
+//! The JavaScript engines (node, deno, bun) behind the runtime trait: what only they have, an
+//! engine process driven over a pipe. (The cross-runtime properties, the same results as native,
+//! traps, declared limits, refused signatures, run on them in `tests/contiguous.rs`.)
+//!
+//! An engine that is not installed is skipped with a note, unless `MEMBENCH_REQUIRE_JS=1` (CI).
+
+use std::time::Instant;
+
+use membench::case::GuestBuild;
+use membench::contiguous::{Kernel, MemoryVariant, Pattern, Touch, Width};
+use membench::grow::{self, GrowPattern};
+use membench::runtime::{Runtime, RuntimeSpec};
+use membench::runtimes::js;
+
+/// The engine × switch with this id and slug, built, or `None` when it is not installed.
+fn engine(id: &str, slug: &str) -> Option<(RuntimeSpec, Box<dyn Runtime>)> {
+    let spec = js::specs()
+        .into_iter()
+        .find(|s| s.id == id && s.slug == slug)
+        .unwrap_or_else(|| panic!("no {id} @{slug} in the matrix"));
+    let rt = spec
+        .build_optional()
+        .unwrap_or_else(|e| panic!("{id} @{slug}: {e:#}"))?;
+    Some((spec, rt))
+}
+
+/// Address space one fresh instance of a 16-page memory with an exact maximum adds to the engine
+/// process, bytes (`VmSize` of `/proc/<pid>/status`, around the instantiation).
+fn reservation(rt: &dyn Runtime) -> u64 {
+    let variant = MemoryVariant::ALL[1];
+    let p = grow::Prepared::new(rt, GrowPattern::GrowFail(16), variant).unwrap();
+    let (footprint, _instance) = p.footprint().unwrap();
+    footprint.reserved_virtual_bytes
+}
+
+const GIB: u64 = 1 << 30;
+
+/// Each memory switch changes the reservation a new memory gets, as the engine documents it: V8's
+/// trap handler reserves ~10 GiB per memory and without it a memory with a maximum reserves about
+/// its maximum; JSC's fast memory reserves ~4 GiB and without it nothing ahead; deno's V8 runs
+/// without the trap handler (`js-host/NOTES.md`).
+#[test]
+fn each_memory_switch_changes_the_reservation_it_claims_to() {
+    for (id, slug, at_least, below) in [
+        ("node-v8", "default", 8 * GIB, u64::MAX),
+        ("node-v8", "no-trap-handler", 0, GIB),
+        ("deno-v8", "default", 0, GIB),
+        ("bun-jsc", "default", 4 * GIB, u64::MAX),
+        ("bun-jsc", "no-fast-memory", 0, GIB),
+    ] {
+        let Some((_, rt)) = engine(id, slug) else {
+            continue;
+        };
+        let reserved = reservation(rt.as_ref());
+        assert!(
+            reserved >= at_least && reserved < below,
+            "{id} @{slug}: one 16-page memory reserved {reserved} bytes, expected [{at_least}, {below})"
+        );
+    }
+}
+
+/// Every switch is one the engine accepts (an unknown flag or JSC option makes the engine exit at
+/// start, which fails here) and runs the guest.
+#[test]
+fn every_switch_starts_its_engine_and_runs_the_guest() {
+    for spec in js::specs() {
+        let Some(rt) = spec
+            .build_optional()
+            .unwrap_or_else(|e| panic!("{} @{} does not start: {e:#}", spec.id, spec.slug))
+        else {
+            continue;
+        };
+        assert!(rt.version().contains("clock"), "{}", rt.version());
+        let p = grow::Prepared::new(rt.as_ref(), GrowPattern::Grow1At(16), MemoryVariant::ALL[1])
+            .unwrap();
+        let mut instance = p.fresh().unwrap();
+        p.run(instance.as_mut())
+            .unwrap_or_else(|e| panic!("{} @{}: {e:#}", spec.id, spec.slug));
+    }
+}
+
+/// The timed figure is the engine's own: shorter than the request as seen from here (which adds
+/// the pipe and the JSON), and longer for more calls.
+#[test]
+fn a_timed_call_is_timed_inside_the_engine() {
+    for id in ["node-v8", "deno-v8", "bun-jsc"] {
+        let Some((_, rt)) = engine(id, "default") else {
+            continue;
+        };
+        let pattern = Pattern {
+            kernel: Kernel::SeqRead,
+            width: Width::I64,
+            touch: Touch::Warm,
+        };
+        let mut p = membench::contiguous::Prepared::new(
+            rt.as_ref(),
+            pattern,
+            MemoryVariant::ALL[1],
+            1 << 20,
+            GuestBuild::Scalar,
+        )
+        .unwrap();
+        p.run_warm_timed(3).unwrap();
+        let start = Instant::now();
+        let one = p.run_warm_timed(1).unwrap();
+        let seen_from_here = start.elapsed();
+        assert!(one < seen_from_here, "{id}: {one:?} >= {seen_from_here:?}");
+        let many = p.run_warm_timed(50).unwrap();
+        assert!(many > one * 10, "{id}: 50 calls {many:?}, 1 call {one:?}");
+    }
+}
+
+/// A grow past the maximum from the host is JavaScript's `RangeError`, and the memory is unchanged
+/// and still grows within its maximum.
+#[test]
+fn a_grow_past_the_maximum_is_a_range_error_and_the_memory_survives() {
+    for id in ["node-v8", "deno-v8", "bun-jsc"] {
+        let Some((_, rt)) = engine(id, "default") else {
+            continue;
+        };
+        let plan = MemoryVariant::ALL[1].plan_pages(2, 4);
+        let guest = grow::guest(plan).unwrap();
+        let mut instance = rt.compile(&guest).unwrap().instantiate().unwrap();
+        let err = instance.grow(3).unwrap_err();
+        assert!(format!("{err:#}").contains("RangeError"), "{id}: {err:#}");
+        assert_eq!(instance.memory().unwrap().size_bytes, 2 * 65536, "{id}");
+        assert_eq!(instance.grow(2).unwrap(), 2, "{id}");
+        assert_eq!(instance.memory().unwrap().size_bytes, 4 * 65536, "{id}");
+    }
+}
+
+/// No engine outlives the runtime that started it.
+#[test]
+fn dropping_the_runtime_stops_its_engine() {
+    for id in ["node-v8", "deno-v8", "bun-jsc"] {
+        let Some((_, rt)) = engine(id, "default") else {
+            continue;
+        };
+        let plan = MemoryVariant::ALL[1].plan_pages(1, 1);
+        let compiled = rt.compile(&grow::guest(plan).unwrap()).unwrap();
+        let pid = compiled
+            .process()
+            .expect("an engine runs in a process of its own");
+        assert!(std::path::Path::new(&format!("/proc/{pid}")).exists());
+        drop(compiled);
+        drop(rt);
+        assert!(
+            !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+            "{id}: process {pid} is still there"
+        );
+    }
+}
