@@ -651,10 +651,14 @@ const ops = {
 
   gc() {
     if (!io.gc) throw new HostError("Unsupported", "no forced-GC function (node: --expose-gc, deno: --v8-flags=--expose-gc)");
+    // Twice: V8 frees an ArrayBuffer's backing store (a memory's reservation) only at the
+    // collection after the one that found it unreachable (node 20 and deno 2.9 both, measured
+    // with VmSize); a second full collection costs little and makes "collected" mean freed.
     const t0 = clock.now();
     io.gc.run();
+    io.gc.run();
     const t1 = clock.now();
-    return { gc: io.gc.name, elapsed_ns: clock.diffNs(t0, t1) };
+    return { gc: io.gc.name, runs: 2, elapsed_ns: clock.diffNs(t0, t1) };
   },
 
   many_memories(req) {

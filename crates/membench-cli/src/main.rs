@@ -210,6 +210,7 @@ fn run(command: Command) -> Result<()> {
                     cycles,
                     touch_bytes: u64::from(touch_mib) << 20,
                     spec: !no_spec,
+                    many_memories: membench::verify::MANY_MEMORIES,
                 },
                 runtime,
                 json,
@@ -275,7 +276,9 @@ fn verify(
     json: Option<PathBuf>,
 ) -> Result<()> {
     use membench::verify;
-    let specs = matrix::runtimes();
+    // Every configuration the benches know, the JavaScript engines' switches included (an engine
+    // that is not installed is a row saying how to install it).
+    let specs = matrix::bench_runtimes(matrix::Scope::Full);
     let filter = runtime_filter(runtime.as_deref(), specs.iter().map(|s| s.id))?;
     if let Some(path) = &json {
         // Refuse an unwritable destination before anything runs.

@@ -81,7 +81,16 @@ impl Mappings {
 
 /// Reads `/proc/self/maps`.
 pub fn mappings() -> Result<Mappings> {
-    let maps = std::fs::read_to_string("/proc/self/maps").context("reading /proc/self/maps")?;
+    mappings_of(None)
+}
+
+/// Reads `/proc/<pid>/maps`, or `/proc/self/maps` for `None`.
+pub fn mappings_of(pid: Option<u32>) -> Result<Mappings> {
+    let path = match pid {
+        Some(pid) => format!("/proc/{pid}/maps"),
+        None => "/proc/self/maps".to_string(),
+    };
+    let maps = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     parse_maps(&maps)
 }
 

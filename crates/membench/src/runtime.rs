@@ -84,6 +84,19 @@ pub trait Runtime: Send + Sync {
     fn version(&self) -> &'static str;
     /// Compiles (or, for interpreters, validates and translates) the module.
     fn compile(&self, module: &GuestModule) -> Result<Box<dyn Compiled>>;
+    /// Runs the engine's garbage collector to completion, where memory is garbage collected:
+    /// `Ok(true)` when it ran (the JavaScript engines: `gc()`, `Bun.gc(true)`), `Ok(false)` for a
+    /// runtime that frees a memory when its instance is dropped and has nothing to collect.
+    fn collect_garbage(&self) -> Result<bool> {
+        Ok(false)
+    }
+
+    /// The JavaScript engine behind this runtime, for the claims only the JS API can be asked
+    /// about (a detached `ArrayBuffer`, many live `WebAssembly.Memory` objects); `None` elsewhere.
+    fn js(&self) -> Option<&crate::runtimes::js::JsRuntime> {
+        None
+    }
+
     /// A new store for the spec's tests, whose functions take any value types and import from
     /// `spectest` and from each other (see [`crate::spec`]). The native baseline runs no wasm.
     fn spec_store(&self) -> Result<Box<dyn SpecStore>> {

@@ -150,3 +150,78 @@ fn dropping_the_runtime_stops_its_engine() {
         );
     }
 }
+
+/// The seed's claims, checked in the engines they were written about (`membench verify`'s checks,
+/// with fewer cycles): pages and limits, growth past the maximum (a `RangeError` from JS), the
+/// detached buffer, out-of-bounds accesses trapping at every width, fresh memory reading zero, and
+/// memory coming back once the collector runs. What a maximum does to the reservation is a
+/// finding; for node's default (V8's trap handler) it is a fixed reservation, for deno (no trap
+/// handler) it follows the declared maximum.
+#[test]
+fn the_seed_claims_are_checked_in_the_engines_they_were_written_about() {
+    use membench::verify::{self, CheckId, Outcome, Reservation};
+    for (id, expected) in [
+        ("node-v8", Some(Reservation::Fixed)),
+        ("deno-v8", Some(Reservation::DeclaredMaximum)),
+        ("bun-jsc", None),
+    ] {
+        let Some((spec, rt)) = engine(id, "default") else {
+            continue;
+        };
+        drop(rt);
+        let options = verify::Options {
+            cycles: 20,
+            touch_bytes: 16 << 20,
+            spec: false,
+            many_memories: 64,
+        };
+        let v = verify::verify(&spec, options);
+        let check = |c: CheckId| {
+            v.checks
+                .iter()
+                .find(|x| x.check == c)
+                .unwrap_or_else(|| panic!("{id}: no {c} in {:#?}", v.checks))
+        };
+        for c in [
+            CheckId::PagesAndLimits,
+            CheckId::GrowPastMaximum,
+            CheckId::DetachedOnGrow,
+            CheckId::Isolation,
+            CheckId::IsolationEdges,
+            CheckId::FreshMemoryIsZero,
+            CheckId::ReleasedOnDrop,
+            CheckId::ReleasedWithHandleKept,
+            CheckId::ManyMemories,
+        ] {
+            let found = check(c);
+            assert_eq!(found.outcome, Outcome::Held, "{id} {c}: {}", found.detail);
+        }
+        assert!(
+            check(CheckId::GrowPastMaximum)
+                .detail
+                .contains("RangeError"),
+            "{id}: {}",
+            check(CheckId::GrowPastMaximum).detail
+        );
+        assert!(
+            check(CheckId::ReleasedOnDrop)
+                .detail
+                .contains("forced full collection"),
+            "{id}: {}",
+            check(CheckId::ReleasedOnDrop).detail
+        );
+        if let Some(expected) = expected {
+            let found = v
+                .reserve_ahead
+                .as_ref()
+                .expect("reserve-ahead ran")
+                .reservation;
+            assert_eq!(
+                found,
+                expected,
+                "{id}: {}",
+                check(CheckId::ReserveAhead).detail
+            );
+        }
+    }
+}

@@ -331,6 +331,7 @@ fn verify_fake(faults: Faults) -> Verdict {
             cycles: 12,
             touch_bytes: 8 << 20,
             spec: false,
+            many_memories: 64,
         },
     )
 }

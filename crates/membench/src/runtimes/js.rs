@@ -21,11 +21,11 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use anyhow::{anyhow, bail, ensure, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use base64::Engine as _;
 use serde_json::{json, Value};
 
-use crate::module::{MemoryDecl, MemoryPlan};
+use crate::module::{MemoryDecl, MemoryPlan, PAGE};
 use crate::record::NotMeasured;
 use crate::runtime::{
     grow_error, resolve_export, Compiled, Export, GuestModule, Instance, KeptMemory, MemoryInfo,
@@ -266,7 +266,11 @@ impl Host {
                 message: message.to_string(),
             }));
         }
-        Err(anyhow!("{op}: {kind}: {message}")).context(ErrorResponse(response))
+        Err(anyhow::Error::new(EngineError {
+            message: format!("{op}: {kind}: {message}"),
+            kind: kind.to_string(),
+            response,
+        }))
     }
 
     fn fresh_id(&mut self, prefix: &str) -> String {
@@ -293,15 +297,15 @@ impl Host {
     }
 }
 
-/// The whole failed response, kept in the error's context for callers that need more than the
-/// message (a failed grow's elapsed time).
-#[derive(Debug)]
-struct ErrorResponse(Value);
-
-impl std::fmt::Display for ErrorResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "engine response {}", self.0)
-    }
+/// An error the engine answered with (other than a trap): its JS kind and message, and the whole
+/// response for callers that need more (a failed grow's elapsed time and size after it).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+struct EngineError {
+    message: String,
+    /// The JS constructor name: `RangeError`, `WebAssembly.CompileError`, ...
+    kind: String,
+    response: Value,
 }
 
 impl Drop for Host {
@@ -441,6 +445,137 @@ impl JsRuntime {
     }
 }
 
+/// What one batch of new memories added to the engine's address space.
+#[derive(Clone, Copy, Debug)]
+struct Batch {
+    /// Memories alive after it.
+    total: u64,
+    /// Address space added per memory in it, bytes.
+    per_memory: u64,
+}
+
+impl JsRuntime {
+    /// The seed's growth as the JS API shows it: `memory.grow(1)` from JS returns the old size in
+    /// pages and detaches the `ArrayBuffer` taken before it (`byteLength` 0; `memory.buffer` is a
+    /// new one), and a grow past the maximum throws `RangeError`, leaving the memory as it was.
+    pub fn detached_on_grow(&self) -> Result<(bool, String)> {
+        let plan = MemoryPlan {
+            decl: MemoryDecl::Imported,
+            initial: 1,
+            maximum: Some(2),
+        };
+        let guest = crate::grow::guest(plan)?;
+        let wasm = base64::engine::general_purpose::STANDARD.encode(&guest.wasm);
+        let mut host = lock(&self.host);
+        let module = host.fresh_id("m");
+        let id = host.fresh_id("i");
+        host.request(json!({"op": "compile", "module": module, "wasm_b64": wasm}))?;
+        host.request(json!({
+            "op": "instantiate", "module": module, "instance": id,
+            "memory": {"initial": 1, "maximum": 2, "shared": false},
+        }))?;
+        let grown = host.request(json!({"op": "grow", "instance": id, "delta": 1}))?;
+        let detached = grown["detached"] == json!(true);
+        let old = grown["old_pages"].as_u64();
+        let refused = host.request(json!({"op": "grow", "instance": id, "delta": 1}));
+        let kind = match &refused {
+            Ok(_) => "nothing (the grow past the maximum succeeded)".to_string(),
+            Err(e) => e
+                .downcast_ref::<EngineError>()
+                .map_or_else(|| format!("{e:#}"), |r| r.kind.clone()),
+        };
+        let after = host.request(json!({"op": "memory", "instance": id}))?;
+        let pages = after["pages"].as_u64();
+        host.request(json!({"op": "drop", "instance": id}))?;
+        host.request(json!({"op": "drop_module", "module": module}))?;
+        drop(host);
+        let held = detached && old == Some(1) && kind == "RangeError" && pages == Some(2);
+        Ok((
+            held,
+            format!(
+                "memory.grow(1) from JS returned {old:?} and the ArrayBuffer taken before it was \
+                 {}; growing past the maximum threw {kind}, and the memory stayed at {pages:?} pages",
+                if detached { "detached (byteLength 0)" } else { "not detached" }
+            ),
+        ))
+    }
+
+    /// Many live memories: creates `WebAssembly.Memory({initial: 1})` objects, kept alive, until
+    /// the engine refuses one, `limit` exist or `limit_ms` pass, and reports what each batch added
+    /// to the engine's address space, and where that changed (JSC gives fast memory to a limited
+    /// number of memories; V8 reserves guard regions per memory until the address space runs out).
+    /// Held when the engine kept creating memories to the limit.
+    pub fn many_memories(&self, limit: u64, limit_ms: u64) -> Result<(bool, String)> {
+        // From a collected heap: memories earlier checks dropped must not hold the engine's
+        // limited resources (JSC's fast memories) while this counts.
+        self.collect_garbage()?;
+        let started = std::time::Instant::now();
+        let pid = lock(&self.host).pid;
+        let mut batches: Vec<Batch> = Vec::new();
+        let mut failure = None;
+        let mut total = 0;
+        while total < limit && started.elapsed().as_millis() < u128::from(limit_ms) {
+            // One at a time at first, where JSC's switch to slow memories shows; then in batches.
+            let count = if total < 16 {
+                1
+            } else {
+                256.min(limit - total)
+            };
+            let before = crate::procfs::read_of(Some(pid))?.virtual_bytes;
+            let response = lock(&self.host).request(json!({
+                "op": "many_memories", "handle": "many", "count": count, "initial": 1,
+                "limit_ms": limit_ms,
+            }))?;
+            let after = crate::procfs::read_of(Some(pid))?.virtual_bytes;
+            let created = response["created"].as_u64().unwrap_or(0);
+            total += created;
+            if let Some(per_memory) = after.saturating_sub(before).checked_div(created) {
+                batches.push(Batch { total, per_memory });
+            }
+            if !response["failed_with"].is_null() {
+                failure = Some(format!(
+                    "{}: {}",
+                    response["failed_with"]["kind"].as_str().unwrap_or("?"),
+                    response["failed_with"]["message"].as_str().unwrap_or("")
+                ));
+                break;
+            }
+        }
+        let mut host = lock(&self.host);
+        host.request(json!({"op": "drop_many", "handle": "many"}))?;
+        host.request(json!({"op": "gc"}))?;
+        drop(host);
+        let first = batches.first().context("no memory could be created")?;
+        let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
+        // A change: more than twice or less than half the first memory's reservation, by more
+        // than a page (a few KiB of bookkeeping per memory is not a change of behaviour).
+        let change = batches.iter().find(|b| {
+            b.per_memory.abs_diff(first.per_memory) > PAGE
+                && (b.per_memory * 2 < first.per_memory || b.per_memory > first.per_memory * 2)
+        });
+        let shape = match change {
+            Some(b) => format!(
+                "the first memories reserved {:.3} GiB each; by memory {} it was {:.3} GiB each",
+                gib(first.per_memory),
+                b.total,
+                gib(b.per_memory)
+            ),
+            None => format!(
+                "every memory reserved about {:.3} GiB",
+                gib(first.per_memory)
+            ),
+        };
+        let end = match &failure {
+            Some(why) => format!("memory {} was refused ({why})", total + 1),
+            None => format!("{total} memories created, no refusal"),
+        };
+        Ok((
+            failure.is_none(),
+            format!("{end} in {:.1} s: {shape}", started.elapsed().as_secs_f64()),
+        ))
+    }
+}
+
 impl Runtime for JsRuntime {
     fn id(&self) -> &str {
         self.engine.id()
@@ -452,6 +587,17 @@ impl Runtime for JsRuntime {
 
     fn version(&self) -> &'static str {
         self.version
+    }
+
+    fn collect_garbage(&self) -> Result<bool> {
+        lock(&self.host)
+            .request(json!({"op": "gc"}))
+            .context("forcing a full garbage collection")?;
+        Ok(true)
+    }
+
+    fn js(&self) -> Option<&JsRuntime> {
+        Some(self)
     }
 
     fn compile(&self, module: &GuestModule) -> Result<Box<dyn Compiled>> {
@@ -642,7 +788,7 @@ impl Instance for JsInstance {
                 (old, elapsed)
             }
             Err(e) => {
-                let full = e.downcast_ref::<ErrorResponse>().map(|r| r.0.clone());
+                let full = e.downcast_ref::<EngineError>().map(|r| r.response.clone());
                 let elapsed = full
                     .as_ref()
                     .and_then(|r| nanos(&r["elapsed_ns"]).ok())
