@@ -43,6 +43,14 @@ pub struct ProcMemory {
     pub resident_bytes: u64,
 }
 
+/// `/proc/<pid>/<file>`, or `/proc/self/<file>` for `None`.
+fn proc_file(pid: Option<u32>, file: &str) -> String {
+    match pid {
+        Some(pid) => format!("/proc/{pid}/{file}"),
+        None => format!("/proc/self/{file}"),
+    }
+}
+
 /// Reads `/proc/self/status`.
 pub fn read() -> Result<ProcMemory> {
     read_of(None)
@@ -51,10 +59,7 @@ pub fn read() -> Result<ProcMemory> {
 /// Reads `/proc/<pid>/status`, or `/proc/self/status` for `None`: the process a runtime's memories
 /// live in ([`crate::runtime::Compiled::process`]).
 pub fn read_of(pid: Option<u32>) -> Result<ProcMemory> {
-    let path = match pid {
-        Some(pid) => format!("/proc/{pid}/status"),
-        None => "/proc/self/status".to_string(),
-    };
+    let path = proc_file(pid, "status");
     let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     Ok(ProcMemory {
         virtual_bytes: field_kib(&status, "VmSize:")? * 1024,
@@ -86,10 +91,7 @@ pub fn mappings() -> Result<Mappings> {
 
 /// Reads `/proc/<pid>/maps`, or `/proc/self/maps` for `None`.
 pub fn mappings_of(pid: Option<u32>) -> Result<Mappings> {
-    let path = match pid {
-        Some(pid) => format!("/proc/{pid}/maps"),
-        None => "/proc/self/maps".to_string(),
-    };
+    let path = proc_file(pid, "maps");
     let maps = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     parse_maps(&maps)
 }

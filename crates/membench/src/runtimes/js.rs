@@ -695,8 +695,29 @@ struct JsInstance {
     pid: u32,
 }
 
-impl JsInstance {
-    fn call_request(
+impl Drop for JsInstance {
+    fn drop(&mut self) {
+        let _ = lock(&self.host).request(json!({"op": "drop", "instance": self.id}));
+    }
+}
+
+impl Instance for JsInstance {
+    fn export(&mut self, name: &str) -> Result<Export> {
+        let abi = &self.abi;
+        resolve_export(&mut self.exports, name, || {
+            ensure!(
+                abi.iter().any(|n| n == name),
+                "not exported with the guest ABI"
+            );
+            Ok(())
+        })
+    }
+
+    fn call_export(&mut self, export: Export, args: [u32; 3]) -> Result<u64> {
+        self.call_timed(export, args, 1).map(|(value, _)| value)
+    }
+
+    fn call_timed(
         &mut self,
         export: Export,
         args: [u32; 3],
@@ -726,38 +747,6 @@ impl JsInstance {
             .parse()
             .with_context(|| format!("i64 result {result:?}"))?;
         Ok((value as u64, nanos(&response["elapsed_ns"])?))
-    }
-}
-
-impl Drop for JsInstance {
-    fn drop(&mut self) {
-        let _ = lock(&self.host).request(json!({"op": "drop", "instance": self.id}));
-    }
-}
-
-impl Instance for JsInstance {
-    fn export(&mut self, name: &str) -> Result<Export> {
-        let abi = &self.abi;
-        resolve_export(&mut self.exports, name, || {
-            ensure!(
-                abi.iter().any(|n| n == name),
-                "not exported with the guest ABI"
-            );
-            Ok(())
-        })
-    }
-
-    fn call_export(&mut self, export: Export, args: [u32; 3]) -> Result<u64> {
-        self.call_request(export, args, 1).map(|(value, _)| value)
-    }
-
-    fn call_timed(
-        &mut self,
-        export: Export,
-        args: [u32; 3],
-        repeat: u64,
-    ) -> Result<(u64, Duration)> {
-        self.call_request(export, args, repeat)
     }
 
     fn memory(&mut self) -> Result<MemoryInfo> {
