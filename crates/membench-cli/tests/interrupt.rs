@@ -24,14 +24,25 @@ fn sigint_keeps_every_record_already_written() {
     // Interrupt once right after the first record and once well into the run.
     for after in [1, 25] {
         let out = dir.join(format!("after-{after}.json"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_membench"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_membench"));
+        command
             .arg("measure")
             .arg("--out")
             .arg(&out)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("membench starts");
+            .stderr(Stdio::null());
+        // SIGINT at its default, whatever this test inherited: a shell runs a background job with
+        // SIGINT ignored, and an ignored signal stays ignored across exec, so `membench` would
+        // never see the interrupt under test.
+        // SAFETY: `signal` is async-signal-safe, called in the child between fork and exec.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            command.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().expect("membench starts");
         let start = Instant::now();
         let seen = loop {
             match records(&out) {

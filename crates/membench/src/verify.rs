@@ -841,6 +841,21 @@ fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, Stri
     ))
 }
 
+/// The verdict of an isolation check in which some accesses did not trap: what escaped, and what
+/// lay where (the canaries); `None` when nothing escaped.
+fn escaped(escapes: &[String], sites: &[String]) -> Option<(bool, String)> {
+    (!escapes.is_empty()).then(|| {
+        (
+            false,
+            format!(
+                "accesses outside the memory did not trap: {}; {}",
+                some_escapes(escapes),
+                sites.join("; ")
+            ),
+        )
+    })
+}
+
 /// The first few escapes, and how many more there were.
 fn some_escapes(escapes: &[String]) -> String {
     const SHOWN: usize = 6;
@@ -1221,15 +1236,8 @@ fn isolation(rt: &dyn Runtime) -> Result<(bool, String)> {
         other.call("sum_bytes", [0, 2 * 65536, 0])? == other_before,
         "the other instance's memory changed"
     );
-    if !escapes.is_empty() {
-        return Ok((
-            false,
-            format!(
-                "accesses outside the memory did not trap: {}; {}",
-                some_escapes(&escapes),
-                sites.join("; ")
-            ),
-        ));
+    if let Some(verdict) = escaped(&escapes, &sites) {
+        return Ok(verdict);
     }
     Ok((
         true,
@@ -1405,15 +1413,8 @@ fn isolation_edges(rt: &dyn Runtime) -> Result<(bool, String)> {
             }
         }
     }
-    if !escapes.is_empty() {
-        return Ok((
-            false,
-            format!(
-                "accesses outside the memory did not trap: {}; {}",
-                some_escapes(&escapes),
-                sites.join("; ")
-            ),
-        ));
+    if let Some(verdict) = escaped(&escapes, &sites) {
+        return Ok(verdict);
     }
     Ok((
         true,
