@@ -781,14 +781,8 @@ fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, Stri
     for _ in 0..3 {
         let (heap, _, wrong) = cycle(true)?;
         heap_backed = heap;
-        if !wrong.is_empty() {
-            return Ok((
-                false,
-                format!(
-                    "after the instance was dropped, the kept memory did not read back what it wrote: {}",
-                    wrong.join("; ")
-                ),
-            ));
+        if let Some(verdict) = lost(&wrong) {
+            return Ok(verdict);
         }
     }
     // A third of the cycles of `released-on-drop`: a leak of the kept memory (64 MiB a cycle)
@@ -800,14 +794,8 @@ fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, Stri
     for _ in 0..cycles {
         let (_, h, wrong) = cycle(false)?;
         held = held.min(h);
-        if !wrong.is_empty() {
-            return Ok((
-                false,
-                format!(
-                    "after the instance was dropped, the kept memory did not read back what it wrote: {}",
-                    wrong.join("; ")
-                ),
-            ));
+        if let Some(verdict) = lost(&wrong) {
+            return Ok(verdict);
         }
     }
     // Where memory is garbage collected, a dropped handle is freed by the next collection.
@@ -839,6 +827,20 @@ fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, Stri
             mib(tolerance)
         ),
     ))
+}
+
+/// The verdict of `released-with-handle-kept` when the kept memory did not read back what the
+/// dropped instance wrote; `None` when it did.
+fn lost(wrong: &[String]) -> Option<(bool, String)> {
+    (!wrong.is_empty()).then(|| {
+        (
+            false,
+            format!(
+                "after the instance was dropped, the kept memory did not read back what it wrote: {}",
+                wrong.join("; ")
+            ),
+        )
+    })
 }
 
 /// The verdict of an isolation check in which some accesses did not trap: what escaped, and what
