@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use membench::fragmentation::{self, FragRecord, Workload};
 use membench::matrix;
-use membench::record;
+use membench::record::{self, FailureKind, NotMeasured};
 use membench::runtime::GuestModule;
 use serde::Serialize;
 
@@ -166,7 +166,9 @@ pub fn run(o: Options) -> Result<()> {
     // Built-in guests are known to finish and run under the matrix's own strategies; a module from
     // a file may not, so it runs where a runaway call is stopped.
     let specs = if o.wasm.is_empty() {
-        matrix::runtimes()
+        // Every configuration the benches know, the JavaScript engines' switches included: their
+        // memory is found in the engine's process and read from `/proc/<pid>/` like any other.
+        matrix::bench_runtimes(matrix::Scope::Full)
     } else {
         matrix::guarded_runtimes(std::time::Duration::from_secs(o.deadline), o.fuel)
     };
@@ -223,15 +225,20 @@ pub fn run(o: Options) -> Result<()> {
             .expect("a valid template")
             .progress_chars("=> "),
     );
-    let mut built: Vec<Option<std::result::Result<Box<dyn membench::runtime::Runtime>, String>>> =
-        specs.iter().map(|_| None).collect();
+    // Each runtime is built once, at its first case; a build that failed says why, and of what
+    // kind (an engine that is not installed is not a failure of the run).
+    type Built = std::result::Result<Box<dyn membench::runtime::Runtime>, (FailureKind, String)>;
+    let mut built: Vec<Option<Built>> = specs.iter().map(|_| None).collect();
     let mut records: Vec<FragRecord> = Vec::new();
     let mut failed = 0;
+    let mut skipped = 0;
     for case in &cases {
         bar.set_message(case.id.clone());
         let spec = &specs[case.runtime];
-        let runtime =
-            built[case.runtime].get_or_insert_with(|| spec.build().map_err(|e| format!("{e:#}")));
+        let runtime = built[case.runtime].get_or_insert_with(|| {
+            spec.build()
+                .map_err(|e| (NotMeasured::of(&e), format!("{e:#}")))
+        });
         let outcome = match (&*runtime, &case.guest) {
             // A panic inside a runtime fails this case with its message; the run goes on.
             (Ok(rt), Ok(guest)) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -244,12 +251,18 @@ pub fn run(o: Options) -> Result<()> {
                 ))
             })
             .map_err(|e| format!("{e:#}")),
-            (Err(e), _) => Err(format!("building {}: {e}", spec.id)),
+            (Err((_, e)), _) => Err(format!("building {}: {e}", spec.id)),
             (_, Err(e)) => Err(e.clone()),
         };
-        if let Err(e) = &outcome {
-            failed += 1;
-            bar.println(format!("FAILED {}: {e}", case.id));
+        match (&outcome, &*runtime) {
+            // An optional engine (node, deno, bun) that is missing: its rows say how to install
+            // it, and the run is not failed for it.
+            (Err(_), Err((FailureKind::NotInstalled, _))) => skipped += 1,
+            (Err(e), _) => {
+                failed += 1;
+                bar.println(format!("FAILED {}: {e}", case.id));
+            }
+            (Ok(_), _) => {}
         }
         records.push(FragRecord {
             id: case.id.clone(),
@@ -277,7 +290,7 @@ pub fn run(o: Options) -> Result<()> {
         write_csv(path, &records)?;
     }
     eprintln!(
-        "measured {} cases ({failed} failed) into {}",
+        "measured {} cases ({failed} failed, {skipped} on engines not installed) into {}",
         records.len(),
         o.out.display()
     );

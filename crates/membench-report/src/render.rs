@@ -705,7 +705,7 @@ fn first_touch(ctx: &Ctx, md: &mut String) {
     let _ = writeln!(
         md,
         "Each first-touch call runs once over a fresh instance's working set, which was checked \
-         (`mincore`, outside the timing) to be non-resident before the call. Beside it, the warm \
+         (`/proc/<pid>/pagemap`, outside the timing) to be non-resident before the call. Beside it, the warm \
          figure of the same pattern, size, runtime, strategy, variant and build; the ratio is \
          first-touch throughput ÷ warm throughput.\n"
     );
@@ -1393,7 +1393,7 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
         md,
         "For each workload and allocator: the guest's own peak live bytes (dark square), the \
          linear memory after the workload (`memory.size` × 64 KiB, dot; the line between them is \
-         the waste) and what is resident (`mincore`, red tick), on a log axis. Reserved address \
+         the waste) and what is resident (`/proc/<pid>/pagemap`, red tick), on a log axis. Reserved address \
          space is in the table. Memory never shrinks, so the end size is the peak size.\n"
     );
     let footer = match (

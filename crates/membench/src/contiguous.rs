@@ -263,13 +263,13 @@ pub struct Fresh {
 }
 
 impl Fresh {
-    /// Bytes of the working set resident now (`mincore` over its host range).
+    /// Bytes of the working set resident now (`/proc/<pid>/pagemap` over its range in the process
+    /// holding the memory).
     pub fn resident_working_set(&mut self) -> Result<u64> {
         let info = self.instance.memory()?;
-        info.in_this_process("first touch (the working set's residency before the call)")?;
-        let base = info.base;
+        let memory = info.range("first touch (the working set's residency before the call)")?;
         let (addr, len) = self.working_set;
-        crate::procfs::resident_in(base + addr as usize, len as usize)
+        crate::procfs::resident_in(memory.sub(addr as usize, len as usize))
     }
 }
 
@@ -351,7 +351,7 @@ impl Prepared {
         Ok(prepared)
     }
 
-    /// A new instance for a first-touch sample, with its export resolved. Checks (with `mincore`,
+    /// A new instance for a first-touch sample, with its export resolved. Checks (from `/proc/<pid>/pagemap`,
     /// outside any timing) that none of the working set is resident yet: if some is, the runtime
     /// handed out memory already touched, the timed call would not pay the first touch, and the
     /// case is [`NotMeasured`] (a finding: the runtime's first-touch cost is paid before, at
@@ -412,9 +412,19 @@ impl Prepared {
             .map(|(_, elapsed)| elapsed)
     }
 
-    /// The timed call on a fresh instance (first touch).
+    /// The call on a fresh instance (first touch), untimed.
     pub fn run_fresh(&self, fresh: &mut Fresh) -> Result<u64> {
         fresh.instance.call_export(fresh.export, self.args)
+    }
+
+    /// The timed call on a fresh instance (first touch), timed by the runtime
+    /// ([`Instance::call_timed`]: in-process, the call; an engine in another process, with its
+    /// own clock, so the pipe stays outside).
+    pub fn run_fresh_timed(&self, fresh: &mut Fresh) -> Result<Duration> {
+        fresh
+            .instance
+            .call_timed(fresh.export, self.args, 1)
+            .map(|(_, elapsed)| elapsed)
     }
 
     /// The warm instance, for checks that read its memory afterwards (tests).

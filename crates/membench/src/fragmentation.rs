@@ -121,10 +121,10 @@ pub const METHODS: [(&str, &str); 9] = [
     ("linear_peak_bytes", "equal to linear_bytes: a wasm memory never shrinks"),
     ("peak_live_bytes", "the guest's own counter (a wrapper around its global allocator), at its maximum"),
     ("live_bytes_end", "the same counter after the workload"),
-    ("resident_bytes", "mincore(2) over the memory's host range [base, base + linear_bytes)"),
-    ("reserved_virtual_bytes", "growth of VmSize in /proc/self/status from before instantiation to after the workload, at least linear_bytes; for a heap-backed memory (wasmi), which maps nothing of its own, linear_bytes: a lower bound (see reserved_basis)"),
+    ("resident_bytes", "present pages in /proc/<pid>/pagemap over the memory's range [base, base + linear_bytes) in the process holding it"),
+    ("reserved_virtual_bytes", "growth of VmSize in /proc/<pid>/status of the process holding the memory from before instantiation to after the workload, at least linear_bytes; for a heap-backed memory (wasmi), which maps nothing of its own, linear_bytes: a lower bound (see reserved_basis)"),
     ("reserved_basis", "mappings: reserved_virtual_bytes is the VmSize growth; heap-buffer-at-least-linear: the memory is a heap buffer whose capacity is not exposed, and reserved_virtual_bytes is its linear size, a lower bound; reserved-before-at-least-linear: VmSize grew by less than the memory (it lives in address space reserved before instantiation, e.g. a pool), and reserved_virtual_bytes is its linear size, a lower bound"),
-    ("rss_delta_bytes", "growth of VmRSS in /proc/self/status across the workload (process-wide cross-check)"),
+    ("rss_delta_bytes", "growth of VmRSS in /proc/<pid>/status across the workload (process-wide cross-check)"),
     ("waste_bytes", "linear_bytes - peak_live_bytes"),
 ];
 
@@ -175,9 +175,11 @@ pub fn measure_with<T>(
     inspect: impl FnOnce(&MemoryInfo) -> T,
 ) -> Result<(Figures, T)> {
     let compiled = runtime.compile(guest)?;
-    let before = procfs::read()?;
+    // Process-wide figures of the process holding the memory (an engine's, for the JS engines).
+    let process = compiled.process();
+    let before = procfs::read_of(process)?;
     let mut instance = compiled.instantiate()?;
-    let after_instantiate = procfs::read()?;
+    let after_instantiate = procfs::read_of(process)?;
     let allocations = instance
         .call("run", [workload.index, workload.scale, SEED])
         .with_context(|| format!("running workload {}", workload.id))?;
@@ -188,7 +190,7 @@ pub fn measure_with<T>(
             workload.index
         );
     }
-    let after_run = procfs::read()?;
+    let after_run = procfs::read_of(process)?;
     let info = instance.memory()?;
     let optional =
         |instance: &mut dyn crate::runtime::Instance, name: &str| -> Result<Option<u64>> {
@@ -200,8 +202,7 @@ pub fn measure_with<T>(
         };
     let peak_live = optional(instance.as_mut(), "peak_live_bytes")?;
     let live_end = optional(instance.as_mut(), "live_bytes")?;
-    info.in_this_process("the memory's resident pages")?;
-    let resident = procfs::resident_in(info.base, info.size_bytes as usize)?;
+    let resident = procfs::resident_in(info.range("the memory's resident pages")?)?;
     ensure!(info.size_bytes > 0, "the memory reports size 0");
     let (reserved, reserved_basis) = if info.heap_backed {
         // A heap buffer maps nothing of its own: VmSize may not move at all (freed heap is

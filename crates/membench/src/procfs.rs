@@ -154,8 +154,91 @@ impl std::fmt::Display for Mapping {
 
 /// Every mapping of this process, in address order.
 pub fn maps() -> Result<Vec<Mapping>> {
-    let maps = std::fs::read_to_string("/proc/self/maps").context("reading /proc/self/maps")?;
+    maps_of(None)
+}
+
+/// Every mapping of process `pid` (this one for `None`), in address order.
+pub fn maps_of(pid: Option<u32>) -> Result<Vec<Mapping>> {
+    let path = proc_file(pid, "maps");
+    let maps = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     parse_map_lines(&maps)
+}
+
+/// Where a memory's bytes are: the process holding them (this one for `None`), their address
+/// there, and how many. The same for every adapter, so residency is read by the same code whether
+/// the memory is in this process or in an engine's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    /// The process (`None`: this one).
+    pub process: Option<u32>,
+    /// The address of the first byte in that process.
+    pub base: usize,
+    /// Bytes.
+    pub len: usize,
+}
+
+impl Range {
+    /// The part `[offset, offset + len)` of this range.
+    pub fn sub(&self, offset: usize, len: usize) -> Range {
+        Range {
+            process: self.process,
+            base: self.base + offset,
+            len,
+        }
+    }
+}
+
+/// The address of a memory of `len` bytes that appeared between two readings of a process's
+/// mappings. An engine that reserves address space and opens its first pages with `mprotect`
+/// shows a new accessible mapping that ends where the rest of the reservation (inaccessible)
+/// begins, since growing opens the pages after the memory: the memory is the last `len` bytes
+/// (rounded up to a page) of that mapping. V8's mapping is exactly the memory; JSC's fast memory
+/// has one more page in front of it. A mapping counts as new when no accessible mapping started
+/// there before (a heap that only grew keeps its start; a reservation whose first pages were
+/// opened had an inaccessible mapping there), and may be at most [`APPEARED_SLACK`] longer than
+/// the memory. `Err` says why none can be named: no such mapping (a heap buffer maps nothing of
+/// its own; the kernel may merge a mapping with an accessible neighbour), or more than one.
+pub fn appeared(before: &[Mapping], after: &[Mapping], len: usize) -> Result<usize, String> {
+    if len == 0 {
+        return Err("an empty memory has no accessible page to find".into());
+    }
+    let rounded = len.div_ceil(page_size()) * page_size();
+    let candidates: Vec<usize> = after
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.accessible())
+        .filter(|(_, m)| !before.iter().any(|b| b.accessible() && b.start == m.start))
+        .filter_map(|(i, m)| {
+            let extra = (m.end - m.start).checked_sub(rounded)?;
+            let reserved_after = after
+                .get(i + 1)
+                .is_some_and(|n| n.start == m.end && !n.accessible());
+            (extra == 0 || (extra <= APPEARED_SLACK && reserved_after)).then_some(m.end - rounded)
+        })
+        .collect();
+    match candidates.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(format!(
+            "no accessible mapping holding the memory's {rounded} bytes appeared when it was \
+             created (a heap buffer maps nothing of its own)"
+        )),
+        many => Err(format!(
+            "{} new accessible mappings could hold the memory's {rounded} bytes; which one does \
+             is not known",
+            many.len()
+        )),
+    }
+}
+
+/// How much longer than the memory the mapping [`appeared`] finds may be (JSC's fast memory
+/// keeps one page in front of the memory).
+pub const APPEARED_SLACK: usize = 64 << 10;
+
+/// Whether `[base, base + len)` is still one accessible mapping in `maps`: a memory found by
+/// [`appeared`] that grew in place (its mapping extends) still holds; one that moved does not.
+pub fn holds(maps: &[Mapping], base: usize, len: usize) -> bool {
+    maps.iter()
+        .any(|m| m.accessible() && m.contains(base) && base + len <= m.end)
 }
 
 fn parse_map_lines(maps: &str) -> Result<Vec<Mapping>> {
@@ -257,13 +340,14 @@ pub fn page_size() -> usize {
     unsafe { libc::sysconf(libc::_SC_PAGESIZE) as usize }
 }
 
-/// The sum of `Rss` in `/proc/self/smaps` over the mappings that overlap `[base, base + len)`: an
+/// The sum of `Rss` in `/proc/<pid>/smaps` over the mappings that overlap `range`: an
 /// upper bound of the bytes of that range backed by RAM, read from the kernel's per-mapping
-/// accounting rather than with `mincore(2)` (the mappings may extend past the range, so it can
+/// accounting rather than page by page (the mappings may extend past the range, so it can
 /// exceed what the range itself holds).
-pub fn rss_of_mappings_overlapping(base: usize, len: usize) -> Result<u64> {
-    let smaps = std::fs::read_to_string("/proc/self/smaps").context("reading /proc/self/smaps")?;
-    rss_overlapping_in(&smaps, base, len)
+pub fn rss_of_mappings_overlapping(range: Range) -> Result<u64> {
+    let path = proc_file(range.process, "smaps");
+    let smaps = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+    rss_overlapping_in(&smaps, range.base, range.len)
 }
 
 fn rss_overlapping_in(smaps: &str, base: usize, len: usize) -> Result<u64> {
@@ -287,25 +371,30 @@ fn rss_overlapping_in(smaps: &str, base: usize, len: usize) -> Result<u64> {
     Ok(rss)
 }
 
-/// Bytes of `[base, base + len)` backed by RAM now, by `mincore(2)` over the pages that range
-/// covers; a page the range covers only in part counts for the part it covers.
-pub fn resident_in(base: usize, len: usize) -> Result<u64> {
+/// Bytes of `range` backed by RAM now, from `/proc/<pid>/pagemap` (the present bit of each
+/// page's entry): the same reading for a memory in this process and in an engine's, and one that
+/// touches nothing (reading another process's pages would fault them in). A page the range covers
+/// only in part counts for the part it covers.
+pub fn resident_in(range: Range) -> Result<u64> {
+    use std::os::unix::fs::FileExt;
+    let Range { process, base, len } = range;
     if len == 0 {
         return Ok(0);
     }
     let page = page_size();
-    let start = base & !(page - 1);
-    let end = (base + len).div_ceil(page) * page;
-    let mut vec = vec![0u8; (end - start) / page];
-    // SAFETY: `vec` has one byte per page of the range; mincore only reads the page tables.
-    let rc = unsafe { libc::mincore(start as *mut libc::c_void, end - start, vec.as_mut_ptr()) };
-    if rc != 0 {
-        anyhow::bail!("mincore: {}", std::io::Error::last_os_error());
-    }
+    let first = base / page;
+    let pages = (base + len).div_ceil(page) - first;
+    let path = proc_file(process, "pagemap");
+    let file = std::fs::File::open(&path).with_context(|| format!("opening {path}"))?;
+    let mut entries = vec![0u8; pages * 8];
+    file.read_exact_at(&mut entries, (first * 8) as u64)
+        .with_context(|| format!("reading {path} for {pages} pages at {base:#x}"))?;
+    const PRESENT: u64 = 1 << 63;
     let mut resident = 0u64;
-    for (i, flags) in vec.iter().enumerate() {
-        if flags & 1 == 1 {
-            let p = start + i * page;
+    for (i, entry) in entries.chunks_exact(8).enumerate() {
+        let entry = u64::from_ne_bytes(entry.try_into().expect("8 bytes"));
+        if entry & PRESENT != 0 {
+            let p = (first + i) * page;
             resident += ((p + page).min(base + len) - p.max(base)) as u64;
         }
     }
@@ -408,12 +497,20 @@ mod tests {
         assert_eq!(rss(0x7f0000000000, 0), 0);
         // This process: a buffer written to is counted.
         let buffer = vec![1u8; 8 << 20];
-        let here = rss_of_mappings_overlapping(buffer.as_ptr() as usize, buffer.len()).unwrap();
+        let range = Range {
+            process: None,
+            base: buffer.as_ptr() as usize,
+            len: buffer.len(),
+        };
+        let here = rss_of_mappings_overlapping(range).unwrap();
         assert!(here >= 8 << 20, "{here}");
-        assert_eq!(
-            resident_in(buffer.as_ptr() as usize, buffer.len()).unwrap(),
-            8 << 20
-        );
+        assert_eq!(resident_in(range).unwrap(), 8 << 20);
+        // The same pages read through this process's pid, as an engine's are read.
+        let by_pid = Range {
+            process: Some(std::process::id()),
+            ..range
+        };
+        assert_eq!(resident_in(by_pid).unwrap(), 8 << 20);
     }
 
     #[test]
@@ -441,5 +538,101 @@ mod tests {
         assert!(touched.resident_bytes >= reserved.resident_bytes + TOUCH as u64 - (4 << 20));
         // SAFETY: unmaps the mapping made above.
         unsafe { libc::munmap(base, RESERVE) };
+    }
+
+    /// The mapping a new memory opened is found among the others that changed; a moved memory
+    /// no longer holds.
+    #[test]
+    fn a_new_memory_is_the_one_new_accessible_mapping_of_its_size() {
+        let before = maps_of_text(
+            "7f0000000000-7f0100000000 ---p 00000000 00:00 0\n\
+             7f0200000000-7f0200010000 rw-p 00000000 00:00 0\n",
+        );
+        // A 1 MiB memory opened at the start of a new 8 GiB reservation, a heap mapping that
+        // grew to 1 MiB (its start is old), and a new 64 KiB code page.
+        let after = maps_of_text(
+            "7efe00000000-7efe00100000 rw-p 00000000 00:00 0\n\
+             7efe00100000-7f0000000000 ---p 00000000 00:00 0\n\
+             7f0000000000-7f0100000000 ---p 00000000 00:00 0\n\
+             7f0200000000-7f0200100000 rw-p 00000000 00:00 0\n\
+             7f0300000000-7f0300010000 r-xp 00000000 00:00 0\n",
+        );
+        assert_eq!(appeared(&before, &after, 1 << 20), Ok(0x7efe00000000));
+        // JSC's fast memory: a page in front of the memory, then the reservation.
+        let jsc = maps_of_text(
+            "7fc0ff400000-7fc0ff501000 rw-p 00000000 00:00 0\n\
+             7fc0ff501000-7fc1ffc01000 ---p 00000000 00:00 0\n\
+             7fc1ffc01000-7fc200000000 rw-p 00000000 00:00 0\n",
+        );
+        assert_eq!(appeared(&[], &jsc, 1 << 20), Ok(0x7fc0ff401000));
+        // A longer mapping with nothing reserved after it is not a memory.
+        assert!(appeared(&[], &jsc[..1], 1 << 20).is_err());
+        // Sizes are rounded up to a page.
+        assert_eq!(
+            appeared(&before, &after, (1 << 20) - 100),
+            Ok(0x7efe00000000)
+        );
+        // Not the new 64 KiB code mapping for a 64 KiB memory when there is none.
+        assert!(appeared(&before, &after, 2 << 20).is_err());
+        assert!(appeared(&before, &after, 0).is_err());
+        // Two candidates: not guessed.
+        let twice = maps_of_text(
+            "7efe00000000-7efe00100000 rw-p 00000000 00:00 0\n\
+             7eff00000000-7eff00100000 rw-p 00000000 00:00 0\n",
+        );
+        assert!(appeared(&[], &twice, 1 << 20)
+            .unwrap_err()
+            .contains("2 new"));
+        // It grew in place: still held; its mapping went away or shrank: not.
+        assert!(holds(&after, 0x7efe00000000, 1 << 20));
+        assert!(!holds(&after, 0x7efe00000000, 2 << 20));
+        assert!(!holds(&before, 0x7efe00000000, 1 << 20));
+    }
+
+    fn maps_of_text(text: &str) -> Vec<Mapping> {
+        parse_map_lines(text).unwrap()
+    }
+
+    /// pagemap counts exactly the pages written, not the ones only mapped.
+    #[test]
+    fn pagemap_counts_the_pages_touched() {
+        const LEN: usize = 16 << 20;
+        // SAFETY: a fresh private anonymous mapping, unmapped at the end of the test.
+        let base = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                LEN,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        assert_ne!(base, libc::MAP_FAILED);
+        // 4 KiB pages even where transparent huge pages are "always": one write must not fault
+        // in 2 MiB.
+        // SAFETY: advice on the mapping made above.
+        unsafe { libc::madvise(base, LEN, libc::MADV_NOHUGEPAGE) };
+        let range = Range {
+            process: None,
+            base: base as usize,
+            len: LEN,
+        };
+        assert_eq!(resident_in(range).unwrap(), 0);
+        let page = page_size();
+        // Every other page of the first quarter.
+        for k in (0..LEN / 4).step_by(2 * page) {
+            // SAFETY: inside the mapping.
+            unsafe { base.cast::<u8>().add(k).write_volatile(1) };
+        }
+        assert_eq!(resident_in(range).unwrap(), (LEN / 8) as u64);
+        assert_eq!(resident_in(range.sub(LEN / 4, LEN / 4)).unwrap(), 0);
+        // Half of one written page.
+        assert_eq!(
+            resident_in(range.sub(page / 2, page)).unwrap(),
+            (page / 2) as u64
+        );
+        // SAFETY: unmaps the mapping made above.
+        unsafe { libc::munmap(base, LEN) };
     }
 }

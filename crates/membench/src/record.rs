@@ -71,8 +71,8 @@ impl CaseRecord {
     }
 }
 
-/// What a first-touch case found about its working set before each timed call (read with
-/// `mincore`, outside the timing).
+/// What a first-touch case found about its working set before each timed call (read from
+/// `/proc/<pid>/pagemap`, outside the timing).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirstTouch {
     /// The working set, bytes.

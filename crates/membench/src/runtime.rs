@@ -301,32 +301,57 @@ pub struct MemoryInfo {
     pub size_bytes: u64,
     /// The maximum in pages the runtime holds for the memory, if any.
     pub maximum_pages: Option<u64>,
-    /// The host address of the memory's first byte now (it may move on grow), for reading which
-    /// of its pages are resident.
-    pub base: usize,
+    /// The address of the memory's first byte now, in the process that holds it (`process`; it
+    /// may move on grow), for reading which of its pages are resident. `None` where that process
+    /// does not show it: an engine's memory is found as the mapping that appeared when it was
+    /// created ([`crate::procfs::appeared`]), and a heap buffer there maps nothing of its own.
+    pub base: Option<usize>,
     /// True when the memory is a heap buffer (a `Vec`) rather than a mapping of its own: then no
     /// mapping shows its reservation (`VmSize` may not move at all), and the allocator may hand it
     /// out already touched.
     pub heap_backed: bool,
-    /// The engine process holding the memory, when it is not this one; `base` is then 0: the
-    /// engine does not say where the memory lives, and nothing here reads its pages.
+    /// The engine process holding the memory, when it is not this one.
     pub process: Option<u32>,
 }
 
 impl MemoryInfo {
-    /// `Ok` when the memory lives in this process (its pages can be read at `base`); else the
-    /// typed *unsupported* error naming `what` could not be read, for the case's record.
-    pub fn in_this_process(&self, what: &str) -> Result<()> {
-        match self.process {
-            None => Ok(()),
-            Some(pid) => Err(anyhow::Error::new(crate::record::NotMeasured::unsupported(
-                format!(
-                "{what}: the memory lives in engine process {pid}, which does not say where in \
-                 its address space (the JS API gives no address)"
-            ),
+    /// The memory's address when it lives in this process (its pages can be read or mapped
+    /// beside at it); else the typed *unsupported* error naming `what` could not be done, for the
+    /// case's record.
+    pub fn in_this_process(&self, what: &str) -> Result<usize> {
+        match (self.process, self.base) {
+            (None, Some(base)) => Ok(base),
+            (Some(pid), _) => Err(unsupported(format!(
+                "{what}: the memory lives in engine process {pid}, not in this one"
             ))),
+            (None, None) => Err(unsupported(format!("{what}: the runtime gave no address"))),
         }
     }
+
+    /// Where the memory's bytes are, in whichever process holds them, for reading their
+    /// residency from `/proc/<pid>/pagemap` by the same code for every adapter; the typed
+    /// *unsupported* error naming `what` when that process does not show where.
+    pub fn range(&self, what: &str) -> Result<crate::procfs::Range> {
+        match self.base {
+            Some(base) => Ok(crate::procfs::Range {
+                process: self.process,
+                base,
+                len: self.size_bytes as usize,
+            }),
+            None => Err(unsupported(match self.process {
+                Some(pid) => format!(
+                    "{what}: engine process {pid} shows no mapping of its own for the memory (no \
+                     accessible mapping of its size appeared when it was created, or it has \
+                     moved since)"
+                ),
+                None => format!("{what}: the runtime gave no address"),
+            })),
+        }
+    }
+}
+
+fn unsupported(why: String) -> anyhow::Error {
+    anyhow::Error::new(crate::record::NotMeasured::unsupported(why))
 }
 
 /// A wasm trap raised by a guest, carried inside the `anyhow::Error` an adapter returns, so callers

@@ -1,4 +1,5 @@
-//! Known answers for the fragmentation family on every wasm runtime-engine: a bump allocator's
+//! Known answers for the fragmentation family on every wasm runtime-engine (the JavaScript
+//! engines' memories read from their process): a bump allocator's
 //! waste is exactly its computed value; the resident figure agrees with figures read another way
 //! (the kernel's Rss of the mappings holding the memory above it, the process's RSS growth below
 //! it) and counts the touched pages of a mostly untouched memory, no more; the reserved figure is
@@ -14,11 +15,13 @@ use membench::runtime::{GuestModule, MemoryInfo, Runtime};
 /// Address-space and resident figures are process-wide: tests that read them run one at a time.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Every wasm runtime-engine under its default strategy, the JavaScript engines included (their
+/// memory is found in the engine's process and read from `/proc/<pid>/`), those installed.
 fn wasm_runtimes() -> Vec<Box<dyn Runtime>> {
-    matrix::runtimes()
+    matrix::bench_runtimes(matrix::Scope::Default)
         .into_iter()
         .filter(|s| s.is_default() && !s.native)
-        .map(|s| s.build().unwrap())
+        .filter_map(|s| s.build_optional().unwrap())
         .collect()
 }
 
@@ -42,29 +45,29 @@ fn a_bump_allocator_wastes_exactly_the_static_pages() {
 const SLACK: u64 = 2 << 20;
 
 /// What `measure_with` reads beside the figures: the kernel's own count (`Rss` in
-/// `/proc/self/smaps`) of the mappings holding the memory, and whether it is a heap buffer.
+/// `/proc/<pid>/smaps`) of the mappings holding the memory, and whether it is a heap buffer.
 fn independently(info: &MemoryInfo) -> (u64, bool) {
-    let rss = procfs::rss_of_mappings_overlapping(info.base, info.size_bytes as usize).unwrap();
+    let rss = procfs::rss_of_mappings_overlapping(info.range("smaps").unwrap()).unwrap();
     (rss, info.heap_backed)
 }
 
-/// Checks `f`'s resident and reserved figures against figures read another way: resident (mincore
+/// Checks `f`'s resident and reserved figures against figures read another way: resident (pagemap
 /// over the memory's range) must not exceed the kernel's Rss of the mappings holding that range
-/// (so pages mincore does not see as resident, or a range past the memory, would show), and, for a
+/// (so pages pagemap does not see as resident, or a range past the memory, would show), and, for a
 /// memory of its own mapping, must cover what the workload made resident in the whole process (so
-/// a range that misses part of the memory, or a mincore that counts too little, would show).
+/// a range that misses part of the memory, or a pagemap that counts too little, would show).
 fn assert_figures_hold(name: &str, f: &Figures, smaps_rss: u64, heap_backed: bool) {
     assert!(f.resident_bytes <= f.linear_bytes, "{name}: {f:?}");
     assert!(
         f.resident_bytes <= smaps_rss + SLACK,
-        "{name}: mincore counts {} resident, more than the Rss of the mappings holding the memory ({smaps_rss}): {f:?}",
+        "{name}: pagemap counts {} resident, more than the Rss of the mappings holding the memory ({smaps_rss}): {f:?}",
         f.resident_bytes
     );
     if !heap_backed {
         // A heap buffer may be handed out already resident, so the process RSS need not grow.
         assert!(
             f.resident_bytes + SLACK >= f.rss_delta_bytes.max(0) as u64,
-            "{name}: the workload made {} bytes resident in the process, mincore counts only {} in the memory: {f:?}",
+            "{name}: the workload made {} bytes resident in the process, pagemap counts only {} in the memory: {f:?}",
             f.rss_delta_bytes,
             f.resident_bytes
         );
@@ -147,7 +150,7 @@ fn resident_counts_the_touched_pages_of_a_mostly_untouched_memory() {
         assert_figures_hold(&name, &f, smaps_rss, heap);
         assert!(
             f.resident_bytes >= touched * os_page,
-            "{name}: {touched} pages were written, mincore counts {} bytes resident: {f:?}",
+            "{name}: {touched} pages were written, pagemap counts {} bytes resident: {f:?}",
             f.resident_bytes
         );
         if !heap {
@@ -155,7 +158,7 @@ fn resident_counts_the_touched_pages_of_a_mostly_untouched_memory() {
             // needs to be resident in a fresh mapping: counting the untouched 15 MiB would show.
             assert!(
                 f.resident_bytes <= (touched + 1) * PAGE,
-                "{name}: only {touched} of 256 pages were written, mincore counts {} bytes resident (smaps Rss {smaps_rss}): {f:?}",
+                "{name}: only {touched} of 256 pages were written, pagemap counts {} bytes resident (smaps Rss {smaps_rss}): {f:?}",
                 f.resident_bytes
             );
         }

@@ -225,3 +225,91 @@ fn the_seed_claims_are_checked_in_the_engines_they_were_written_about() {
         }
     }
 }
+
+/// Reads `len` bytes at `addr` in process `pid` (root, or a parent, may), as a check from outside
+/// that an address found for a memory really is that memory.
+fn read_in(pid: u32, addr: usize, len: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; len];
+    let local = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: len,
+    };
+    let remote = libc::iovec {
+        iov_base: addr as *mut libc::c_void,
+        iov_len: len,
+    };
+    // SAFETY: `local` is our buffer of `len` bytes; the remote side is only read by the kernel.
+    let n = unsafe { libc::process_vm_readv(pid as libc::pid_t, &local, 1, &remote, 1, 0) };
+    assert_eq!(
+        n,
+        len as isize,
+        "process_vm_readv at {addr:#x} in {pid}: {}",
+        std::io::Error::last_os_error()
+    );
+    buf
+}
+
+/// The address found for a JS engine's memory (the mapping that appeared when it was created) is
+/// that memory: bytes the guest stores read back there from outside the engine, before and after
+/// a grow, its pages read as resident once written and not before, and it is found wherever the
+/// engine gives the memory a mapping of its own (everywhere but JSC without fast memory, whose
+/// memories are heap buffers: there the figures are typed unsupported, never guessed).
+#[test]
+fn a_js_memory_is_found_where_the_engine_put_it() {
+    use membench::contiguous::MaxDecl;
+    use membench::module::{MemoryDecl, PAGE};
+    for spec in js::specs() {
+        let Some(rt) = spec.build_optional().unwrap() else {
+            continue;
+        };
+        let name = format!("{} @{}", spec.id, spec.slug);
+        for decl in [MemoryDecl::Defined, MemoryDecl::Imported] {
+            let plan = MemoryVariant::new(decl, MaxDecl::Large).plan_pages(16, 64);
+            let compiled = rt.compile(&grow::guest(plan).unwrap()).unwrap();
+            let mut i = compiled.instantiate().unwrap();
+            let info = i.memory().unwrap();
+            let pid = info.process.expect("an engine process");
+            let Some(base) = info.base else {
+                assert_eq!(
+                    spec.slug, "no-fast-memory",
+                    "{name} {decl:?}: the memory was not found"
+                );
+                let err = info.range("residency").unwrap_err();
+                assert!(
+                    format!("{err:#}").contains("no mapping of its own"),
+                    "{err:#}"
+                );
+                continue;
+            };
+            let range = info.range("residency").unwrap();
+            assert_eq!((range.process, range.len), (Some(pid), 16 * PAGE as usize));
+            // Untouched memory is not resident; the pages the guest writes are.
+            assert_eq!(
+                membench::procfs::resident_in(range).unwrap(),
+                0,
+                "{name} {decl:?}"
+            );
+            for (page, value) in [(3u32, 0xA5u32), (15, 0x5A)] {
+                let addr = page * PAGE as u32 + 8;
+                i.call("store_n", [addr, 8, value]).unwrap();
+                assert_eq!(
+                    read_in(pid, base + addr as usize, 8),
+                    vec![value as u8; 8],
+                    "{name} {decl:?}: page {page}"
+                );
+            }
+            let resident = membench::procfs::resident_in(range).unwrap();
+            assert!(
+                (2 * 4096..=4 * PAGE).contains(&resident),
+                "{name} {decl:?}: {resident} bytes resident after writing 2 pages"
+            );
+            // Grown in place: still found, and the new pages are there.
+            i.grow(16).unwrap();
+            let grown = i.memory().unwrap();
+            assert_eq!(grown.base, Some(base), "{name} {decl:?}: moved on grow");
+            let addr = 31 * PAGE as u32;
+            i.call("store_n", [addr, 8, 0x77]).unwrap();
+            assert_eq!(read_in(pid, base + addr as usize, 8), vec![0x77; 8]);
+        }
+    }
+}

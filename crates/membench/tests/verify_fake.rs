@@ -256,7 +256,7 @@ impl Instance for FakeInstance {
         Ok(MemoryInfo {
             size_bytes: self.memory.len as u64,
             maximum_pages: self.maximum,
-            base: self.memory.base,
+            base: Some(self.memory.base),
             heap_backed: false,
             process: None,
         })

@@ -292,7 +292,7 @@ impl runtime::Instance for Instance {
         Ok(MemoryInfo {
             size_bytes: self.memory.len() as u64,
             maximum_pages: self.declared_maximum,
-            base: self.memory.base() as usize,
+            base: Some(self.memory.base() as usize),
             heap_backed: matches!(self.memory, Memory::Vec(_)),
             process: None,
         })

@@ -450,7 +450,7 @@ impl runtime::Instance for Instance {
         Ok(MemoryInfo {
             size_bytes: self.memory.view(&self.store).data_size(),
             maximum_pages: ty.maximum.map(|p| u64::from(p.0)),
-            base: self.memory.view(&self.store).data_ptr() as usize,
+            base: Some(self.memory.view(&self.store).data_ptr() as usize),
             heap_backed: false,
             process: None,
         })

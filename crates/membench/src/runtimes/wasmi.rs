@@ -333,7 +333,7 @@ impl runtime::Instance for Instance {
         Ok(MemoryInfo {
             size_bytes: self.memory.data_size(&self.store) as u64,
             maximum_pages: self.memory.ty(&self.store).maximum(),
-            base: self.memory.data_ptr(&self.store) as usize,
+            base: Some(self.memory.data_ptr(&self.store) as usize),
             // wasmi keeps linear memory in a `Vec<u8>` on the heap (no mapping of its own).
             heap_backed: true,
             process: None,

@@ -501,7 +501,7 @@ impl runtime::Instance for Instance {
         Ok(MemoryInfo {
             size_bytes: self.memory.data_size(&self.store) as u64,
             maximum_pages: self.memory.ty(&self.store).maximum(),
-            base: self.memory.data_ptr(&self.store) as usize,
+            base: Some(self.memory.data_ptr(&self.store) as usize),
             heap_backed: false,
             process: None,
         })
