@@ -177,6 +177,9 @@ pub fn measure_with<T>(
     let compiled = runtime.compile(guest)?;
     // Process-wide figures of the process holding the memory (an engine's, for the JS engines).
     let process = compiled.process();
+    // From a collected heap where memory is garbage collected: a memory dropped earlier and freed
+    // meanwhile would show as a smaller reservation of this one.
+    runtime.collect_garbage()?;
     let before = procfs::read_of(process)?;
     let mut instance = compiled.instantiate()?;
     let after_instantiate = procfs::read_of(process)?;

@@ -190,55 +190,101 @@ impl Range {
 
 /// The address of a memory of `len` bytes that appeared between two readings of a process's
 /// mappings. An engine that reserves address space and opens its first pages with `mprotect`
-/// shows a new accessible mapping that ends where the rest of the reservation (inaccessible)
-/// begins, since growing opens the pages after the memory: the memory is the last `len` bytes
-/// (rounded up to a page) of that mapping. V8's mapping is exactly the memory; JSC's fast memory
-/// has one more page in front of it. A mapping counts as new when no accessible mapping started
-/// there before (a heap that only grew keeps its start; a reservation whose first pages were
-/// opened had an inaccessible mapping there), and may be at most [`APPEARED_SLACK`] longer than
-/// the memory. `Err` says why none can be named: no such mapping (a heap buffer maps nothing of
-/// its own; the kernel may merge a mapping with an accessible neighbour), or more than one.
+/// makes a run of addresses accessible that was not before, which ends where the rest of the
+/// reservation (inaccessible) begins, since growing opens the pages after the memory: the memory
+/// is the last `len` bytes (rounded up to a page) of that run. The runs are address ranges, not
+/// mappings, because the kernel merges a new mapping with an accessible neighbour of the same
+/// kind. V8's run is exactly the memory; JSC's fast memory has one more page in front of it. A
+/// run may be at most [`APPEARED_SLACK`] longer than the memory, and then must end at an
+/// inaccessible mapping that is new too; runs that end at one come first. `Err` says why none can be named: no such run (a heap buffer maps
+/// nothing of its own), or more than one.
 pub fn appeared(before: &[Mapping], after: &[Mapping], len: usize) -> Result<usize, String> {
     if len == 0 {
         return Err("an empty memory has no accessible page to find".into());
     }
     let rounded = len.div_ceil(page_size()) * page_size();
-    let candidates: Vec<usize> = after
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.accessible())
-        .filter(|(_, m)| !before.iter().any(|b| b.accessible() && b.start == m.start))
-        .filter_map(|(i, m)| {
-            let extra = (m.end - m.start).checked_sub(rounded)?;
-            let reserved_after = after
-                .get(i + 1)
-                .is_some_and(|n| n.start == m.end && !n.accessible());
-            (extra == 0 || (extra <= APPEARED_SLACK && reserved_after)).then_some(m.end - rounded)
+    let was = accessible_runs(before);
+    // (base, whether the run ends at a reservation) of every run that could hold the memory.
+    let runs: Vec<(usize, bool)> = accessible_runs(after)
+        .into_iter()
+        .flat_map(|run| subtract(run, &was))
+        .filter_map(|(start, end)| {
+            let extra = (end - start).checked_sub(rounded)?;
+            // Followed by the rest of a reservation made with it: an inaccessible mapping that
+            // was not there before (a guard page that was is not one).
+            let reserved_after = after.iter().any(|m| {
+                m.start == end
+                    && !m.accessible()
+                    && !before.iter().any(|b| (b.start, b.end) == (m.start, m.end))
+            });
+            (extra == 0 || (extra <= APPEARED_SLACK && reserved_after))
+                .then_some((end - rounded, reserved_after))
         })
         .collect();
+    // A run that ends at a reservation is a memory's; a bare run of the same size may be a heap
+    // that grew by as much (JSC's allocator does, beside its fast memories), so it counts only
+    // when no run ends at a reservation (a memory reserved exactly, as V8 without its trap
+    // handler reserves one with an exact maximum).
+    let reserved: Vec<usize> = runs.iter().filter(|r| r.1).map(|r| r.0).collect();
+    let candidates = if reserved.is_empty() {
+        runs.iter().map(|r| r.0).collect()
+    } else {
+        reserved
+    };
     match candidates.as_slice() {
         [one] => Ok(*one),
         [] => Err(format!(
-            "no accessible mapping holding the memory's {rounded} bytes appeared when it was \
-             created (a heap buffer maps nothing of its own)"
+            "no run of {rounded} bytes became accessible when it was created (a heap buffer \
+             maps nothing of its own)"
         )),
         many => Err(format!(
-            "{} new accessible mappings could hold the memory's {rounded} bytes; which one does \
-             is not known",
+            "{} runs of addresses that became accessible could hold the memory's {rounded} \
+             bytes; which one does is not known",
             many.len()
         )),
     }
 }
 
-/// How much longer than the memory the mapping [`appeared`] finds may be (JSC's fast memory
-/// keeps one page in front of the memory).
+/// How much longer than the memory the run [`appeared`] finds may be (JSC's fast memory keeps
+/// one page in front of the memory).
 pub const APPEARED_SLACK: usize = 64 << 10;
 
-/// Whether `[base, base + len)` is still one accessible mapping in `maps`: a memory found by
-/// [`appeared`] that grew in place (its mapping extends) still holds; one that moved does not.
+/// Whether `[base, base + len)` is still accessible in `maps`: a memory found by [`appeared`]
+/// that grew in place (its run extends) still holds; one that moved away does not.
 pub fn holds(maps: &[Mapping], base: usize, len: usize) -> bool {
-    maps.iter()
-        .any(|m| m.accessible() && m.contains(base) && base + len <= m.end)
+    accessible_runs(maps)
+        .iter()
+        .any(|&(start, end)| start <= base && base + len <= end)
+}
+
+/// The accessible mappings of `maps` (in address order) as maximal runs of addresses.
+fn accessible_runs(maps: &[Mapping]) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for m in maps.iter().filter(|m| m.accessible()) {
+        match runs.last_mut() {
+            Some(last) if last.1 == m.start => last.1 = m.end,
+            _ => runs.push((m.start, m.end)),
+        }
+    }
+    runs
+}
+
+/// The parts of `run` that none of `runs` (sorted, disjoint) covers.
+fn subtract((mut start, end): (usize, usize), runs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for &(s, e) in runs {
+        if e <= start || s >= end {
+            continue;
+        }
+        if s > start {
+            out.push((start, s));
+        }
+        start = start.max(e);
+    }
+    if start < end {
+        out.push((start, end));
+    }
+    out
 }
 
 fn parse_map_lines(maps: &str) -> Result<Vec<Mapping>> {
@@ -567,6 +613,18 @@ mod tests {
         assert_eq!(appeared(&[], &jsc, 1 << 20), Ok(0x7fc0ff401000));
         // A longer mapping with nothing reserved after it is not a memory.
         assert!(appeared(&[], &jsc[..1], 1 << 20).is_err());
+        // An exact-size memory (V8 without its trap handler, an exact maximum) that the kernel
+        // merged with the accessible mapping right above it.
+        let neighbour = maps_of_text("7f0000100000-7f0000200000 rw-p 00000000 00:00 0\n");
+        let merged = maps_of_text("7f0000000000-7f0000200000 rw-p 00000000 00:00 0\n");
+        assert_eq!(appeared(&neighbour, &merged, 1 << 20), Ok(0x7f0000000000));
+        assert!(holds(&merged, 0x7f0000000000, 2 << 20));
+        // Two adjacent mappings of the run hold it together.
+        let split = maps_of_text(
+            "7f0000000000-7f0000100000 rw-p 00000000 00:00 0\n\
+             7f0000100000-7f0000200000 rw-p 00000000 00:00 0\n",
+        );
+        assert!(holds(&split, 0x7f0000080000, 1 << 20));
         // Sizes are rounded up to a page.
         assert_eq!(
             appeared(&before, &after, (1 << 20) - 100),
@@ -582,7 +640,25 @@ mod tests {
         );
         assert!(appeared(&[], &twice, 1 << 20)
             .unwrap_err()
-            .contains("2 new"));
+            .contains("2 runs"));
+        // A heap that grew by exactly the memory's size beside a memory that ends at its
+        // reservation (JSC's allocator beside a fast memory of 64 KiB).
+        let beside = maps_of_text(
+            "7f3bff400000-7f3bff411000 rw-p 00000000 00:00 0\n\
+             7f3bff411000-7f3cffc01000 ---p 00000000 00:00 0\n\
+             7f3e8de08000-7f3e8de38000 rw-p 00000000 00:00 0\n",
+        );
+        let heap = maps_of_text("7f3e8de18000-7f3e8de38000 rw-p 00000000 00:00 0\n");
+        assert_eq!(appeared(&heap, &beside, 1 << 16), Ok(0x7f3bff401000));
+        // ... also when the heap's new run ends at a guard page that was already there.
+        let guarded = maps_of_text(
+            "7f3bff400000-7f3bff411000 rw-p 00000000 00:00 0\n\
+             7f3bff411000-7f3cffc01000 ---p 00000000 00:00 0\n\
+             7f3e8de14000-7f3e8de24000 rw-p 00000000 00:00 0\n\
+             7f3e8de24000-7f3e8de25000 ---p 00000000 00:00 0\n",
+        );
+        let guard = maps_of_text("7f3e8de24000-7f3e8de25000 ---p 00000000 00:00 0\n");
+        assert_eq!(appeared(&guard, &guarded, 1 << 16), Ok(0x7f3bff401000));
         // It grew in place: still held; its mapping went away or shrank: not.
         assert!(holds(&after, 0x7efe00000000, 1 << 20));
         assert!(!holds(&after, 0x7efe00000000, 2 << 20));

@@ -313,3 +313,26 @@ fn a_js_memory_is_found_where_the_engine_put_it() {
         }
     }
 }
+
+/// A benchmark makes a fresh instance per sample and drops it; JSC gives fast memory to 8 live
+/// memories and dropped ones hold theirs until collected. The adapter collects every few
+/// instantiations, so the 40th fresh instance in a row still gets what the first got: a fast
+/// memory (a mapping of its own), not the heap buffer past the cap.
+#[test]
+fn fresh_instances_in_a_row_keep_getting_fresh_process_memory() {
+    for (id, slug) in [("bun-jsc", "default"), ("node-v8", "default")] {
+        let Some((_, rt)) = engine(id, slug) else {
+            continue;
+        };
+        let p = grow::Prepared::new(rt.as_ref(), GrowPattern::Grow1At(16), MemoryVariant::ALL[1])
+            .unwrap();
+        for k in 0..40 {
+            let mut instance = p.fresh().unwrap();
+            let info = instance.memory().unwrap();
+            assert!(
+                info.base.is_some(),
+                "{id} @{slug}: fresh instance {k} has no mapping of its own"
+            );
+        }
+    }
+}
