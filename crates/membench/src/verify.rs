@@ -47,18 +47,7 @@ pub enum CheckId {
     PagesAndLimits,
     /// Claim 2: growing past the maximum fails and leaves the memory usable.
     GrowPastMaximum,
-    /// How many instances `reserve-ahead` measures per maximum; it keeps the median.
-const RESERVE_SAMPLES: usize = 3;
-
-/// The sample with the median total. The figures are differences of the whole process's mappings,
-/// so anything else the process maps or unmaps meanwhile (an allocator trimming its heap, a thread
-/// exiting) lands in one sample; the median of three leaves a single such event out.
-fn median_reserved(mut samples: Vec<Reserved>) -> Reserved {
-    samples.sort_by_key(Reserved::total);
-    samples[samples.len() / 2]
-}
-
-/// Claim 3, a finding: what a declared maximum does to the reservation ([`Reservation`]).
+    /// Claim 3, a finding: what a declared maximum does to the reservation ([`Reservation`]).
     ReserveAhead,
     /// Claim 4: memory is released when its instance goes away.
     ReleasedOnDrop,
@@ -408,16 +397,9 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
             );
             if options.spec && spec.native {
                 push(CheckId::SpecConformance, no_wasm());
-            } else if options.spec && spec.out_of_process {
-                push(
-                    CheckId::SpecConformance,
-                    (
-                        Outcome::NotApplicable,
-                        "not run: the spec runner does not drive an engine in another process"
-                            .to_string(),
-                    ),
-                );
             } else if options.spec {
+                // In-process runtimes and the JavaScript engines alike: the JS adapter's spec
+                // store drives the engine over its pipe.
                 let (outcome, detail, r) = spec_conformance(rt, spec);
                 push(CheckId::SpecConformance, (outcome, detail));
                 runs = r;
@@ -557,6 +539,17 @@ fn grow_past_maximum(rt: &dyn Runtime, spec: &RuntimeSpec) -> Result<(bool, Stri
         })
         .unwrap_or_default();
     Ok((true, format!("guest -1, host error \"{err:#}\"{limit}")))
+}
+
+/// How many instances `reserve-ahead` measures per maximum; it keeps the median.
+const RESERVE_SAMPLES: usize = 3;
+
+/// The sample with the median total. The figures are differences of the whole process's mappings,
+/// so anything else the process maps or unmaps meanwhile (an allocator trimming its heap, a thread
+/// exiting) lands in one sample; the median of three leaves a single such event out.
+fn median_reserved(mut samples: Vec<Reserved>) -> Reserved {
+    samples.sort_by_key(Reserved::total);
+    samples[samples.len() / 2]
 }
 
 /// Claim 3, a finding: does declaring a maximum make the engine reserve more address space up
