@@ -264,6 +264,11 @@ function toJsUnchecked(t, v) {
     case "f64":
       scratch.setBigUint64(0, BigInt.asUintN(64, BigInt(v)));
       return scratch.getFloat64(0);
+    case "v128":
+      // No JS value converts to a v128: the JS API throws a TypeError when a function with a v128
+      // parameter or result is called from JS (before it looks at the arguments). The argument
+      // stays undefined so the engine itself answers with that TypeError.
+      return undefined;
     case "externref":
     case "funcref":
       if (v !== null) throw new HostError("Unsupported", `${t} arguments other than null cannot cross the pipe`);
@@ -333,7 +338,28 @@ function parseSignatures(bytes) {
 
   const types = []; // by type index: {params, results} or null for non-function types
   const funcTypes = []; // by function index: type index
+  const globalTypes = []; // by global index: {type, mutable} (type "unknown" when the section did not parse)
   const exports = [];
+  // Skips a constant expression (a global's initialiser) up to and including its `end`.
+  const constExpr = () => {
+    for (;;) {
+      const op = u8();
+      if (op === 0x0b) return;
+      if (op === 0x41 || op === 0x42 || op === 0x23 || op === 0xd0 || op === 0xd2) leb(); // *.const, global.get, ref.null, ref.func
+      else if (op === 0x43) p += 4; // f32.const
+      else if (op === 0x44) p += 8; // f64.const
+      else if ([0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e].includes(op)) { /* extended-const arithmetic */ }
+      else if (op === 0xfd) { // SIMD prefix: only v128.const is constant
+        if (leb() !== 12) throw new Error("non-constant SIMD op in a constant expression");
+        p += 16;
+      } else if (op === 0xfb) { // GC prefix
+        const sub = leb();
+        if ([0, 1, 6, 7].includes(sub)) leb();
+        else if (sub === 8) { leb(); leb(); }
+        else if (![26, 27, 28].includes(sub)) throw new Error(`GC op ${sub} in a constant expression`);
+      } else throw new Error(`op 0x${op.toString(16)} in a constant expression`);
+    }
+  };
   const compType = () => {
     const form = u8();
     if (form === 0x60) {
@@ -377,18 +403,31 @@ function parseSignatures(bytes) {
         if (kind === 0) funcTypes.push(leb());
         else if (kind === 1) { valtype(); limits(); }
         else if (kind === 2) limits();
-        else if (kind === 3) { valtype(); u8(); }
+        else if (kind === 3) { globalTypes.push({ type: valtype(), mutable: u8() === 1 }); }
         else if (kind === 4) { u8(); leb(); }
         else throw new Error(`import kind ${kind}`);
       }
     } else if (id === 3) {
       for (let n = leb(); n > 0; n--) funcTypes.push(leb());
+    } else if (id === 6) {
+      // A global the parser cannot skip leaves the types of this and later globals unknown;
+      // function signatures do not depend on it.
+      const count = leb();
+      try {
+        for (let n = count; n > 0; n--) {
+          globalTypes.push({ type: valtype(), mutable: u8() === 1 });
+          constExpr();
+        }
+      } catch {
+        while (globalTypes.length < count) globalTypes.push({ type: "unknown", mutable: false });
+      }
     } else if (id === 7) {
       for (let n = leb(); n > 0; n--) {
         const nm = name();
         const kind = u8();
         const index = leb();
         if (kind === 0) exports.push([nm, types[funcTypes[index]] ?? null]);
+        if (kind === 3) exports.push([nm, { global: globalTypes[index]?.type ?? "unknown", mutable: globalTypes[index]?.mutable ?? false }]);
       }
     }
     p = end;
@@ -464,12 +503,11 @@ function memoryDescriptor(m) {
   return d;
 }
 
-// The imports the spec-test harness expects (wast "spectest" module).
-let spectest = null;
-function spectestImports() {
-  if (spectest) return spectest;
+// The imports the spec-test harness expects (wast "spectest" module): a new set each call, so
+// stores that must not share state (a grown spectest memory) do not.
+function newSpectest() {
   const noop = () => {};
-  spectest = {
+  return {
     print: noop, print_i32: noop, print_i64: noop, print_f32: noop, print_f64: noop,
     print_i32_f32: noop, print_f64_f64: noop,
     global_i32: new WebAssembly.Global({ value: "i32" }, 666),
@@ -479,8 +517,10 @@ function spectestImports() {
     table: new WebAssembly.Table({ initial: 10, maximum: 20, element: "anyfunc" }),
     memory: new WebAssembly.Memory({ initial: 1, maximum: 2 }),
   };
-  return spectest;
 }
+// The set a module gets when it imports from spectest and the request links none.
+let spectest = null;
+const spectestImports = () => (spectest ??= newSpectest());
 
 // A loop specialised on the argument count, so the timed region is only the
 // calls: no argument spreading or lookups per iteration.
@@ -494,6 +534,171 @@ function makeRunner(f, args) {
     case 4: return (n) => { let r; for (let i = 0; i < n; i++) r = f(a, b, c, d); return r; };
     default: return (n) => { let r; for (let i = 0; i < n; i++) r = f(...args); return r; };
   }
+}
+
+// --- bit-exact values: a wasm wrapper between JS and the export --------------
+//
+// A JS Number cannot carry every f32/f64 bit pattern (the JS API lets an engine pick any NaN when
+// a float crosses: ToJSValue / ToWebAssemblyValue), and no JS value is a v128 (a function with a
+// v128 in its signature throws TypeError when called from JS). So, as the spec's own JS test
+// harness does (interpreter/script/js.ml: exports whose types are not JS-safe are called through a
+// wrapper module), a `call`/`global` with `bits_exact` goes through a small generated module that
+// imports the export and carries f32 as i32 bits, f64 as i64 bits and v128 as two i64 lanes
+// (low first): the float never becomes a JS Number, and the call from the wrapper to the export
+// is a wasm-to-wasm call.
+
+const VALTYPE_CODE = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
+// The JS-safe types a value travels as through the wrapper.
+const carriedAs = (t) => (t === "f32" ? ["i32"] : t === "f64" ? ["i64"] : t === "v128" ? ["i64", "i64"] : [t]);
+const needsWrapper = (types) => types.some((t) => t === "f32" || t === "f64" || t === "v128");
+
+const u32leb = (n) => {
+  const out = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+};
+const wasmVec = (items) => [...u32leb(items.length), ...items.flat()];
+const wasmSection = (id, body) => [id, ...u32leb(body.length), ...body];
+const wasmName = (str) => wasmVec([...new TextEncoder().encode(str)].map((b) => [b]));
+const funcType = (params, results) => [0x60, ...wasmVec(params.map((t) => [VALTYPE_CODE[t]])), ...wasmVec(results.map((t) => [VALTYPE_CODE[t]]))];
+const SIMD = (op, ...imm) => [0xfd, ...u32leb(op), ...imm];
+// Pushes the value of type `t` from its carried form at local `k` (and k+1 for v128).
+const fromCarried = (t, k) =>
+  t === "f32" ? [0x20, ...u32leb(k), 0xbe] // f32.reinterpret_i32
+  : t === "f64" ? [0x20, ...u32leb(k), 0xbf] // f64.reinterpret_i64
+  : t === "v128" ? [0x20, ...u32leb(k), ...SIMD(18), 0x20, ...u32leb(k + 1), ...SIMD(30, 1)] // i64x2.splat, replace_lane 1
+  : [0x20, ...u32leb(k)];
+// Pushes the carried form of the value of type `t` in local `k`.
+const toCarried = (t, k) =>
+  t === "f32" ? [0x20, ...u32leb(k), 0xbc] // i32.reinterpret_f32
+  : t === "f64" ? [0x20, ...u32leb(k), 0xbd] // i64.reinterpret_f64
+  : t === "v128" ? [0x20, ...u32leb(k), ...SIMD(29, 0), 0x20, ...u32leb(k), ...SIMD(29, 1)] // i64x2.extract_lane 0, 1
+  : [0x20, ...u32leb(k)];
+const MAGIC = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+function checkNumeric(types) {
+  const bad = types.find((t) => !(t in VALTYPE_CODE));
+  if (bad) throw new HostError("Unsupported", `a ${bad} value cannot be carried bit-exactly`);
+}
+
+// Module: imports t.f : [params] -> [results]; exports run : [carried params] -> [carried results].
+function callWrapperBytes({ params, results }) {
+  checkNumeric([...params, ...results]);
+  const runParams = params.flatMap(carriedAs);
+  const runResults = results.flatMap(carriedAs);
+  const body = [];
+  let k = 0;
+  for (const t of params) {
+    body.push(...fromCarried(t, k));
+    k += carriedAs(t).length;
+  }
+  body.push(0x10, 0x00); // call the import
+  const first = runParams.length; // results go to locals first..first+n-1
+  for (let j = results.length - 1; j >= 0; j--) body.push(0x21, ...u32leb(first + j));
+  results.forEach((t, j) => body.push(...toCarried(t, first + j)));
+  body.push(0x0b);
+  const locals = wasmVec(results.map((t) => [1, VALTYPE_CODE[t]]));
+  const code = [...locals, ...body];
+  return new Uint8Array([
+    ...MAGIC,
+    ...wasmSection(1, wasmVec([funcType(params, results), funcType(runParams, runResults)])),
+    ...wasmSection(2, wasmVec([[...wasmName("t"), ...wasmName("f"), 0x00, 0x00]])),
+    ...wasmSection(3, wasmVec([[0x01]])),
+    ...wasmSection(7, wasmVec([[...wasmName("run"), 0x00, 0x01]])),
+    ...wasmSection(10, wasmVec([[...u32leb(code.length), ...code]])),
+  ]);
+}
+
+// Module: imports global t.g of type `type` (mutability as declared); exports run : [] -> [carried].
+function globalWrapperBytes(type, mutable) {
+  checkNumeric([type]);
+  // One local of the global's type; global.get 0, local.set 0, then its carried form.
+  const code = [0x01, 0x01, VALTYPE_CODE[type], 0x23, 0x00, 0x21, 0x00, ...toCarried(type, 0), 0x0b];
+  return new Uint8Array([
+    ...MAGIC,
+    ...wasmSection(1, wasmVec([funcType([], carriedAs(type))])),
+    ...wasmSection(2, wasmVec([[...wasmName("t"), ...wasmName("g"), 0x03, VALTYPE_CODE[type], mutable ? 0x01 : 0x00]])),
+    ...wasmSection(3, wasmVec([[0x00]])),
+    ...wasmSection(7, wasmVec([[...wasmName("run"), 0x00, 0x00]])),
+    ...wasmSection(10, wasmVec([[...u32leb(code.length), ...code]])),
+  ]);
+}
+
+const wrapperModules = new Map(); // signature key -> WebAssembly.Module (the same for every instance)
+function wrapperModule(key, bytes) {
+  let m = wrapperModules.get(key);
+  if (!m) {
+    m = new WebAssembly.Module(bytes());
+    wrapperModules.set(key, m);
+  }
+  return m;
+}
+
+// The carried JS values of one {t, v} argument.
+function carriedArgs(val) {
+  if (val === null || typeof val !== "object") throw new HostError("ProtocolError", "value must be {t, v}");
+  try {
+    const n = BigInt(val.v);
+    switch (val.t) {
+      case "i32": return [Number(BigInt.asIntN(32, n))];
+      case "i64": return [BigInt.asIntN(64, n)];
+      case "f32": return [Number(BigInt.asIntN(32, n))];
+      case "f64": return [BigInt.asIntN(64, n)];
+      case "v128": return [BigInt.asIntN(64, n), BigInt.asIntN(64, n >> 64n)];
+    }
+  } catch (e) {
+    throw new HostError("ProtocolError", `bad ${val.t} value ${JSON.stringify(val.v)}: ${errorMessage(e)}`);
+  }
+  throw new HostError("ProtocolError", `unknown value type ${JSON.stringify(val.t)}`);
+}
+
+// {t, v} results from the wrapper's carried values (consumed from the front of `values`).
+function fromCarriedValues(types, values) {
+  return types.map((t) => {
+    switch (t) {
+      case "i32": return { t, v: String(values.shift() | 0) };
+      case "i64": return { t, v: BigInt.asIntN(64, values.shift()).toString() };
+      case "f32": return { t, v: String(values.shift() >>> 0) };
+      case "f64": return { t, v: BigInt.asUintN(64, values.shift()).toString() };
+      case "v128": {
+        const lo = BigInt.asUintN(64, values.shift());
+        const hi = BigInt.asUintN(64, values.shift());
+        return { t, v: ((hi << 64n) | lo).toString() };
+      }
+    }
+    throw new HostError("Unsupported", `a ${t} result cannot be carried bit-exactly`);
+  });
+}
+
+// Runs the wrapper instance's `run` with carried arguments and spreads its results into a list.
+function runWrapper(instance, args) {
+  const r = instance.exports.run(...args);
+  return r === undefined ? [] : Array.isArray(r) ? [...r] : typeof r === "object" && r !== null ? Array.from(r) : [r];
+}
+
+function callBitsExact(inst, name, f, sig, args) {
+  const key = `call ${sig.params.join(",")}->${sig.results.join(",")}`;
+  inst.wrappers ??= new Map();
+  let w = inst.wrappers.get(name);
+  if (!w) {
+    w = new WebAssembly.Instance(wrapperModule(key, () => callWrapperBytes(sig)), { t: { f } });
+    inst.wrappers.set(name, w);
+  }
+  if (args.length !== sig.params.length) throw new HostError("ProtocolError", `${name} takes ${sig.params.length} arguments, got ${args.length}`);
+  args.forEach((a, i) => {
+    if (a?.t !== sig.params[i]) throw new HostError("ProtocolError", `argument ${i} of ${name} is a ${sig.params[i]}, got ${a?.t}`);
+  });
+  return fromCarriedValues(sig.results, runWrapper(w, args.flatMap(carriedArgs)));
+}
+
+function globalBitsExact(g, type, mutable) {
+  const w = new WebAssembly.Instance(wrapperModule(`global ${type} ${mutable}`, () => globalWrapperBytes(type, mutable)), { t: { g } });
+  return fromCarriedValues([type], runWrapper(w, []))[0];
 }
 
 // --- ops -----------------------------------------------------------------
@@ -532,7 +737,9 @@ const ops = {
       imports: WebAssembly.Module.imports(module),
       exports: WebAssembly.Module.exports(module).map((e) => {
         const sig = signatures.get(e.name);
-        return sig && e.kind === "function" ? { ...e, params: sig.params, results: sig.results } : e;
+        if (sig && e.kind === "function") return { ...e, params: sig.params, results: sig.results };
+        if (sig && e.kind === "global") return { ...e, type: sig.global, mutable: sig.mutable };
+        return e;
       }),
     };
   },
@@ -576,6 +783,9 @@ const ops = {
     const f = inst.instance.exports[name];
     if (typeof f !== "function") throw new HostError("NotFound", `no exported function ${JSON.stringify(name)}`);
     const sig = inst.signatures.get(name);
+    if (req.bits_exact && sig && needsWrapper([...sig.params, ...sig.results])) {
+      return { results: callBitsExact(inst, name, f, sig, req.args ?? []), via: "wrapper" };
+    }
     const args = (req.args ?? []).map(toJs);
     const repeat = req.repeat ?? 1;
     if (!Number.isSafeInteger(repeat) || repeat < 1) throw new HostError("ProtocolError", "repeat must be a positive integer");
@@ -594,6 +804,29 @@ const ops = {
       results = values.map((x) => fromJs(typeof x === "bigint" ? "i64" : "f64", x));
     }
     return { results, elapsed_ns: clock.diffNs(t0, t1) };
+  },
+
+  // An exported global's value, typed by the module's global types, floats as their bits.
+  global(req) {
+    const inst = lookup(instances, need(req, "instance", "string"), "instance");
+    const name = need(req, "export", "string");
+    const g = inst.instance.exports[name];
+    if (!(g instanceof WebAssembly.Global)) throw new HostError("NotFound", `no exported global ${JSON.stringify(name)}`);
+    const sig = inst.signatures.get(name);
+    const t = sig?.global;
+    if (t === undefined || t === "unknown") throw new HostError("Unsupported", `the type of global ${JSON.stringify(name)} could not be read from the module`);
+    if (req.bits_exact && needsWrapper([t])) return { value: globalBitsExact(g, t, sig.mutable), via: "wrapper" };
+    // `value` throws TypeError for a v128 global, as the JS API says (no JS value is a v128), and
+    // may hand a float NaN over with another payload.
+    return { value: fromJs(t, g.value) };
+  },
+
+  // A fresh spectest module under an instance id, for `link` (so each store has its own).
+  spectest(req) {
+    const id = need(req, "instance", "string");
+    const exports = newSpectest();
+    instances.set(id, { instance: { exports }, memory: exports.memory, signatures: new Map() });
+    return {};
   },
 
   grow(req) {

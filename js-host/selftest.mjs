@@ -2,7 +2,8 @@
 //   node  (from PATH)                 node --expose-gc js-host/host.mjs
 //   deno  (node_modules/.bin/deno)    deno run --v8-flags=--expose-gc js-host/host.mjs
 //   bun   (node_modules/.bin/bun)     bun js-host/host.mjs
-// Run with `node js-host/selftest.mjs [node|deno|bun ...]`. Drives each host
+// Run with `node js-host/selftest.mjs [node|deno|bun ...]` (or `bun js-host/selftest.mjs`,
+// `deno run -A js-host/selftest.mjs`: it only uses node: modules). Drives each host
 // through every op over a real pipe with small wasm modules assembled below,
 // prints a table per engine and a closing "N passed, N failed" line; exits
 // non-zero if any check failed or a requested engine is missing.
@@ -50,19 +51,22 @@ const sleb = (v) => {
 const str = (s) => [...uleb(s.length), ...Buffer.from(s)];
 const vec = (items) => [...uleb(items.length), ...items.flat()];
 const section = (id, body) => [id, ...uleb(body.length), ...body];
-const T = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+const T = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
-// funcs: [{name, params, results, body: [opcodes]}]; memory: {import:true,min,max} | {min,max,export:true}
-function assemble({ memory, funcs }) {
+// funcs: [{name, params, results, body: [opcodes]}]; memory: {import:true,min,max,from?} | {min,max,export:true};
+// globals: [{name, type, init: [opcodes]}], each exported (immutable).
+function assemble({ memory, funcs, globals = [] }) {
   const types = funcs.map((f) => [0x60, ...vec(f.params.map((t) => [T[t]])), ...vec(f.results.map((t) => [T[t]]))]);
   // Limits flags: bit 0 = has maximum, bit 1 = shared.
   const limits = (m) => [(m.max === undefined ? 0 : 1) | (m.shared ? 2 : 0), ...uleb(m.min), ...(m.max === undefined ? [] : uleb(m.max))];
   const bytes = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   bytes.push(...section(1, vec(types)));
-  if (memory.import) bytes.push(...section(2, vec([[...str("env"), ...str("memory"), 0x02, ...limits(memory)]])));
+  if (memory.import) bytes.push(...section(2, vec([[...str(memory.from ?? "env"), ...str("memory"), 0x02, ...limits(memory)]])));
   bytes.push(...section(3, vec(funcs.map((_, i) => uleb(i)))));
   if (!memory.import) bytes.push(...section(5, vec([limits(memory)])));
+  if (globals.length) bytes.push(...section(6, vec(globals.map((g) => [T[g.type], 0x00, ...g.init, 0x0b]))));
   const exports = funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]);
+  globals.forEach((g, i) => exports.push([...str(g.name), 0x03, ...uleb(i)]));
   if (memory.export) exports.push([...str("memory"), 0x02, 0x00]);
   bytes.push(...section(7, vec(exports)));
   const bodies = funcs.map((f) => {
@@ -119,15 +123,56 @@ const MODULE_SHARED = assemble({ memory: { import: true, min: 1, max: 4, shared:
 // Imports env.memory without a maximum (for the 64 MiB fill).
 const MODULE_NOMAX = assemble({ memory: { import: true, min: 1 }, funcs: COMMON_FUNCS });
 
+// Imports spectest.memory (1..2, as the spec harness defines it); exports typed globals, one of
+// them an f64 NaN with a payload, and a function with a v128 parameter.
+const f64Bytes = (hex) => Buffer.from(hex, "hex").reverse(); // big-endian hex -> little-endian bytes
+const MODULE_SPEC = assemble({
+  memory: { import: true, from: "spectest", min: 1, max: 2 },
+  funcs: [
+    { name: "size", params: [], results: ["i32"], body: OP.mem_size },
+    { name: "grow", params: ["i32"], results: ["i32"], body: [...get(0), ...OP.mem_grow] },
+    { name: "takes_v128", params: ["v128"], results: ["i32"], body: OP.i32_const(1) },
+  ],
+  globals: [
+    { name: "g_i32", type: "i32", init: OP.i32_const(-7) },
+    { name: "g_i64", type: "i64", init: OP.i64_const("-9223372036854775808") },
+    { name: "g_f32", type: "f32", init: [0x43, ...Buffer.from([0x01, 0x00, 0xc0, 0x7f])] }, // 0x7fc00001
+    { name: "g_f64", type: "f64", init: [0x44, ...f64Bytes("7ff8000000000001")] },
+    { name: "g_v128", type: "v128", init: [0xfd, 12, ...new Array(16).fill(0)] },
+  ],
+});
+
+// Identity functions of every numeric type, and one that reverses four mixed values.
+const MODULE_IDENTITY = assemble({
+  memory: { min: 0 },
+  funcs: [
+    ...["i32", "i64", "f32", "f64", "v128"].map((t) => ({ name: `id_${t}`, params: [t], results: [t], body: get(0) })),
+    { name: "mixed", params: ["i32", "f64", "i64", "f32"], results: ["f32", "i64", "f64", "i32"], body: [...get(3), ...get(2), ...get(1), ...get(0)] },
+  ],
+});
+
 // Checks an engine cannot pass whatever the host does: JavaScriptCore
 // NaN-boxes JS values, so every NaN that becomes a JS Number is canonicalised
 // (0x7fc00000 / 0x7ff8000000000000). Reported as "known" when exactly that
 // canonical NaN comes back; anything else still fails.
+// V8 hands a global's float NaN to JS as its canonical NaN too (WebAssembly.Global.prototype.value
+// goes through v8::Number::New, which canonicalises NaNs), while calls keep quiet payloads.
+const V8_GLOBAL_NAN = {
+  "global f32 quiet NaN payload 0x7fc00001": String(0x7fc00000),
+  "global f64 quiet NaN payload 0x7ff8000000000001": "9221120237041090560",
+};
 const KNOWN = {
+  node: V8_GLOBAL_NAN,
+  deno: V8_GLOBAL_NAN,
   bun: {
     "f32 quiet NaN payload 0x7fc00001 (wasm -> JS)": String(0x7fc00000),
     "f32 quiet NaN payload (JS -> wasm)": String(0x7fc00000),
     "f64 quiet NaN payload (JS -> wasm)": "9221120237041090560",
+    "global f32 quiet NaN payload 0x7fc00001": String(0x7fc00000),
+    "global f64 quiet NaN payload 0x7ff8000000000001": "9221120237041090560",
+    // JSC throws a RuntimeError where the JS API says TypeError (Source/JavaScriptCore/wasm/
+    // WasmGlobal.cpp, Global::get: "Cannot get value of v128 global").
+    "global v128 -> TypeError": "WebAssembly.RuntimeError",
   },
 };
 
@@ -207,7 +252,7 @@ async function testEngine(engine) {
   // For the checks in KNOWN: pass, or "known" if the engine gave its documented answer.
   const checkValue = (name, got, want, detail) => {
     const known = KNOWN[engine]?.[name];
-    if (got !== want && known !== undefined && got === known) rows.push({ name, status: "known", detail: `${detail} (JSC canonical NaN)` });
+    if (got !== want && known !== undefined && got === known) rows.push({ name, status: "known", detail: `${detail} (listed in KNOWN)` });
     else check(name, got === want, detail);
   };
   const info = (name, detail) => rows.push({ name, status: "info", detail });
@@ -340,6 +385,57 @@ async function testEngine(engine) {
     check("drop / drop_module", d.existed === true && dmod.existed === true && kind(gone) === "NotFound");
     const gc = await h.req("gc");
     check("gc", ok(gc), `${gc.gc}: ${gc.elapsed_ns} ns`);
+
+    // What the spec runner needs: a spectest per store, linked by instance id; typed globals;
+    // the JS API's TypeError for a v128 signature.
+    await h.req("compile", { module: "P", wasm_b64: MODULE_SPEC });
+    const sp1 = await h.req("spectest", { instance: "st1" });
+    const sp2 = await h.req("spectest", { instance: "st2" });
+    const p1 = await h.req("instantiate", { module: "P", instance: "p1", link: { spectest: "st1" } });
+    const p2 = await h.req("instantiate", { module: "P", instance: "p2", link: { spectest: "st2" } });
+    const pg = await h.req("call", { instance: "p1", export: "grow", args: [i32(1)] });
+    const ps1 = await h.req("call", { instance: "p1", export: "size" });
+    const ps2 = await h.req("call", { instance: "p2", export: "size" });
+    check("spectest per store: linked memory, not shared", ok(sp1) && ok(sp2) && ok(p1) && ok(p2) && v(pg) === "1" && v(ps1) === "2" && v(ps2) === "1",
+      `grow ${v(pg)}, sizes ${v(ps1)} / ${v(ps2)}`);
+    const glob = async (name) => (await h.req("global", { instance: "p1", export: name })).value?.v;
+    check("global i32", (await glob("g_i32")) === "-7");
+    check("global i64 -2^63", (await glob("g_i64")) === "-9223372036854775808");
+    const gf32 = await glob("g_f32");
+    checkValue("global f32 quiet NaN payload 0x7fc00001", gf32, String(0x7fc00001), `0x${Number(gf32).toString(16)}`);
+    const gf64 = await glob("g_f64");
+    checkValue("global f64 quiet NaN payload 0x7ff8000000000001", gf64, "9221120237041090561", `0x${BigInt(gf64 ?? 0).toString(16)}`);
+    const gv = await h.req("global", { instance: "p1", export: "g_v128" });
+    checkValue("global v128 -> TypeError", kind(gv), "TypeError", `${kind(gv)}: ${gv.error?.message}`);
+    const gNone = await h.req("global", { instance: "p1", export: "size" });
+    check("global on a function -> NotFound", kind(gNone) === "NotFound", kind(gNone));
+    const cv = await h.req("call", { instance: "p1", export: "takes_v128", args: [{ t: "v128", v: "0" }] });
+    check("call with a v128 parameter -> TypeError", kind(cv) === "TypeError", `${kind(cv)}: ${cv.error?.message}`);
+    // bits_exact: through a wasm wrapper, no float becomes a JS Number and v128 works.
+    const xg = async (name) => (await h.req("global", { instance: "p1", export: name, bits_exact: true })).value?.v;
+    check("bits_exact global f32 NaN payload", (await xg("g_f32")) === String(0x7fc00001));
+    check("bits_exact global f64 NaN payload", (await xg("g_f64")) === "9221120237041090561");
+    check("bits_exact global v128", (await xg("g_v128")) === "0");
+    check("bits_exact global i64", (await xg("g_i64")) === "-9223372036854775808");
+    const xc = await h.req("call", { instance: "p1", export: "takes_v128", args: [{ t: "v128", v: (2n ** 127n + 5n).toString() }], bits_exact: true });
+    check("bits_exact call with a v128 parameter", ok(xc) && v(xc) === "1" && xc.via === "wrapper", JSON.stringify(xc.results ?? xc.error));
+    // Signalling and negative NaNs with payloads: they too must come back as sent.
+    const ids = [["f32", 0x7fa00001], ["f32", 0xffc00123], ["f64", "9218868437227405313"], ["f64", "18444492273895866368"]].map(([t, b]) => [t, String(b)]);
+    await h.req("compile", { module: "ID", wasm_b64: MODULE_IDENTITY });
+    await h.req("instantiate", { module: "ID", instance: "id", link: { spectest: "st1" } });
+    for (const [t, bits] of ids) {
+      const r = await h.req("call", { instance: "id", export: `id_${t}`, args: [{ t, v: bits }], bits_exact: true });
+      check(`bits_exact identity ${t} ${bits}`, v(r) === bits, `${v(r)} ${r.error?.message ?? ""}`);
+    }
+    const v128bits = ((0x7ff4000000000001n << 64n) | 0x7fa00001n).toString();
+    const rv = await h.req("call", { instance: "id", export: "id_v128", args: [{ t: "v128", v: v128bits }], bits_exact: true });
+    check("bits_exact identity v128", v(rv) === v128bits, `${v(rv)} ${rv.error?.message ?? ""}`);
+    const rm = await h.req("call", { instance: "id", export: "mixed", args: [i32(-1), { t: "f64", v: "9218868437227405313" }, i64(-2), { t: "f32", v: String(0x7fa00001) }], bits_exact: true });
+    check("bits_exact multi-value mixed", JSON.stringify(rm.results) === JSON.stringify([{ t: "f32", v: String(0x7fa00001) }, i64(-2), { t: "f64", v: "9218868437227405313" }, i32(-1)]), JSON.stringify(rm.results ?? rm.error));
+    await h.req("drop", { instance: "id" });
+    await h.req("drop_module", { module: "ID" });
+    for (const id of ["p1", "p2", "st1", "st2"]) await h.req("drop", { instance: id });
+    await h.req("drop_module", { module: "P" });
 
     const pid = h.proc.pid;
     const ex = await h.req("exit");

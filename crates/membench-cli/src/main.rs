@@ -83,8 +83,9 @@ enum Command {
         no_spec: bool,
     },
     /// Run the WebAssembly spec's memory tests (wasm-v2 `memory*.wast`, `address`, `align`,
-    /// `memory_copy`, `memory_fill`, `memory_init`) on every wasm runtime × strategy × maximum
-    /// variant, and print the counts per file.
+    /// `memory_copy`, `memory_fill`, `memory_init`) on every wasm runtime × strategy and every
+    /// installed JavaScript engine × switch, under both maximum variants, and print the counts
+    /// per file.
     Spec {
         /// Only runtime ids (`<runtime>-<engine>`) matching this regular expression.
         #[arg(long)]
@@ -353,7 +354,8 @@ struct SpecReport {
 
 fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
     use membench::spec::{self, MaxVariant};
-    let specs: Vec<_> = matrix::runtimes()
+    // Every wasm runtime and every JavaScript engine × switch (driven over its pipe).
+    let specs: Vec<_> = matrix::bench_runtimes(matrix::Scope::Full)
         .into_iter()
         .filter(|s| !s.native)
         .collect();
@@ -382,8 +384,11 @@ fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
         if filter.as_ref().is_some_and(|f| !f.is_match(rs.id)) {
             continue;
         }
-        let rt = match rs.build() {
-            Ok(rt) => rt,
+        // An optional engine that is not installed is skipped with a note (an error with
+        // MEMBENCH_REQUIRE_JS=1).
+        let rt = match rs.build_optional() {
+            Ok(Some(rt)) => rt,
+            Ok(None) => continue,
             Err(e) => {
                 eprintln!(
                     "{} ({}): the engine does not build: {e:#}",

@@ -27,9 +27,9 @@ pub fn runtimes() -> Vec<RuntimeSpec> {
 
 /// [`runtimes`] and the JavaScript engines (node, deno, bun; [`crate::runtimes::js`]): what the
 /// bench families run. The default scope has each engine under its default strategy; the engines'
-/// switches run in the full matrix. The engines run out of this process, so the checks that read
-/// a memory's pages where it lives (`verify`, `measure`'s figures, the spec runner) stay with
-/// [`runtimes`].
+/// switches run in the full matrix. The engines run out of this process, so the figures that read
+/// a memory's pages where it lives (`measure`'s per-page figures, `verify`'s canaries) are
+/// recorded as unsupported on them; the spec runner drives them over their pipe.
 pub fn bench_runtimes(scope: Scope) -> Vec<RuntimeSpec> {
     let mut all = runtimes();
     all.extend(

