@@ -212,7 +212,10 @@ fn the_seed_claims_are_checked_in_the_engines_they_were_written_about() {
         );
         // A shared memory's reservation is measured in every engine (the JS API has them).
         let reserve = v.reserve_ahead.as_ref().expect("reserve-ahead ran");
-        eprintln!("{id} reserve-ahead: {}", check(CheckId::ReserveAhead).detail);
+        eprintln!(
+            "{id} reserve-ahead: {}",
+            check(CheckId::ReserveAhead).detail
+        );
         match &reserve.shared {
             Some(verify::SharedReserve::Measured {
                 exact_maximum,
