@@ -45,8 +45,7 @@ fn grow_family(criterion: &mut Criterion, runner: &mut Runner) {
                 let (footprint, _instance) = check(p.footprint());
                 let mut record = CaseRecord::new(
                     key.clone(),
-                    "the guest call making the grows (export resolved before the clock starts), \
-                     on a fresh instance made outside the timing; divided by the grows",
+                    pattern.timed(),
                     p.plan,
                     "grow",
                     pattern.bytes_per_grow(),

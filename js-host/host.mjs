@@ -832,23 +832,29 @@ const ops = {
   grow(req) {
     const memory = memoryOf(req);
     const delta = need(req, "delta", "number");
+    const repeat = req.repeat ?? 1;
+    if (!Number.isSafeInteger(repeat) || repeat < 1) throw new HostError("ProtocolError", "repeat must be a positive integer");
     const before = memory.buffer;
     let old;
-    // The clock brackets memory.grow alone, whether it returns or throws: the
-    // cost of a grow (or of a refused one) as the engine sees it.
+    let done = 0;
+    // The clock brackets the loop of memory.grow alone (`repeat` grows, 1 by
+    // default), whether it returns or throws: the cost of the grows (or of a
+    // refused one) as the engine sees it.
     const t0 = clock.now();
     try {
-      old = memory.grow(delta);
+      for (; done < repeat; done++) old = memory.grow(delta);
     } catch (e) {
       const t1 = clock.now();
       // Report the failure, plus the state after it so the caller sees
-      // whether the memory is still intact.
-      e.extra = { ...memoryFacts(memory), elapsed_ns: clock.diffNs(t0, t1) };
+      // whether the memory is still intact, and how many grows succeeded.
+      e.extra = { ...memoryFacts(memory), grown: done, elapsed_ns: clock.diffNs(t0, t1) };
       throw e;
     }
     const t1 = clock.now();
     const n = memory.buffer.byteLength;
-    return { old_pages: old, pages: n / PAGE, byte_length: n, detached: before.byteLength === 0, elapsed_ns: clock.diffNs(t0, t1) };
+    // old_pages: what the last grow returned. A SharedArrayBuffer is never
+    // detached: a shared memory's buffer keeps its length and a new one is longer.
+    return { old_pages: old, grown: done, pages: n / PAGE, byte_length: n, shared: isShared(memory.buffer), detached: before.byteLength === 0, elapsed_ns: clock.diffNs(t0, t1) };
   },
 
   memory(req) {

@@ -358,6 +358,11 @@ async function testEngine(engine) {
     const gs = await h.req("grow", { instance: "s", delta: 1 });
     const ms = await h.req("memory", { instance: "s" });
     check("shared memory: grow not detached", ok(sh) && ok(gs) && gs.detached === false && ms.shared === true, JSON.stringify(gs));
+    // `repeat`: the engine times a loop of grows; old_pages is the last grow's.
+    const gr = await h.req("grow", { instance: "s", delta: 1, repeat: 2 });
+    check("grow op repeat=2: last old_pages, grown, timed", ok(gr) && gr.old_pages === 3 && gr.grown === 2 && gr.pages === 4 && gr.shared === true && Number(gr.elapsed_ns) >= 0, JSON.stringify(gr));
+    const grBad = await h.req("grow", { instance: "s", delta: 1, repeat: 2 });
+    check("grow op repeat past maximum -> RangeError, grown 0", kind(grBad) === "RangeError" && grBad.grown === 0 && grBad.pages === 4, JSON.stringify(grBad));
 
     // Module with its own memory; 64 MiB touched from JS on a big imported one.
     await h.req("compile", { module: "B", wasm_b64: MODULE_OWN });

@@ -76,6 +76,20 @@ fn grow1_at() -> &'static str {
     GrowPattern::Grow1At(0).name()
 }
 
+fn host_grow1_at() -> &'static str {
+    GrowPattern::HostGrow1At(0).name()
+}
+
+/// `imported-max`: the unshared twin of [`imported_shared_max`].
+fn imported_max() -> String {
+    MemoryVariant::new(MemoryDecl::Imported, MaxDecl::Exact).id()
+}
+
+/// `imported-shared-max`: `new WebAssembly.Memory({initial, maximum, shared: true})`, imported.
+fn imported_shared_max() -> String {
+    MemoryVariant::imported_shared(MaxDecl::Exact).id()
+}
+
 /// How comparisons are taken.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Measure {
@@ -927,6 +941,7 @@ fn grow(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
             cell(4096, &nomax()),
         );
     }
+    host_and_shared_grows(ctx, &rows, md);
     let _ = writeln!(md, "\n### Every grow case\n\nTime is per grow; a capped case ran at a smaller size than listed because the strategy moves memory on every grow.\n");
     let _ = writeln!(
         md,
@@ -961,6 +976,120 @@ fn grow(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
     }
     let _ = writeln!(md);
     Ok(())
+}
+
+/// A cell of the host/shared tables: the figure, or why there is none (an unsupported case with
+/// the engine's refusal).
+fn grow_or_why(found: Option<(&CaseKey, &Row)>) -> String {
+    match found {
+        None => "missing".into(),
+        Some((k, r)) => match (&r.failure, r.estimate) {
+            (Some(f), _) if f.kind == FailureKind::Unsupported => {
+                format!("unsupported ({})", f.cause.replace('|', "/"))
+            }
+            _ => grow_cell(k, r),
+        },
+    }
+}
+
+/// `grow(1)` from the host next to `grow(1)` from the guest (the same 8 grows, through the
+/// runtime's `Memory::grow` or JavaScript's `memory.grow(1)`), and on a shared memory next to the
+/// same imported memory unshared, at 4096 pages (and 1 page for host against guest).
+fn host_and_shared_grows(ctx: &Ctx, rows: &[(&CaseKey, &Row)], md: &mut String) {
+    let find = |c: &CaseKey, pattern: &str, pages: u64, variant: &str| {
+        rows.iter()
+            .find(|(k, _)| {
+                k.runtime == c.runtime
+                    && k.strategy == c.strategy
+                    && k.pattern == pattern
+                    && k.size_bytes == pages * PAGE
+                    && k.variant == variant
+            })
+            .copied()
+    };
+    let ratio = |a: Option<(&CaseKey, &Row)>, b: Option<(&CaseKey, &Row)>| match (a, b) {
+        (Some((_, a)), Some((_, b))) => ctx
+            .compare(a, b, Measure::Time)
+            .map_or("–".into(), |c| format!("{}, {}", c.label(), c.verdict)),
+        _ => "–".into(),
+    };
+    let host_configs: Vec<&CaseKey> = configurations(
+        rows.iter()
+            .filter(|(k, _)| k.pattern == host_grow1_at())
+            .map(|(k, _)| *k),
+    );
+    if !host_configs.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n### `grow(1)` from the host next to `grow(1)` from the guest\n\n\
+             The same {} grows of one page from the same size, made by the guest (`grow1-at`: \
+             `memory.grow` in its loop) and by the host (`host-grow1-at`: the runtime's \
+             `Memory::grow`, or `memory.grow(1)` from JavaScript, the loop timed by the engine's \
+             own clock); time per grow, memory declared with an exact maximum. A ratio below 1 \
+             means the host's grow is cheaper.\n",
+            membench::grow::AT_GROWS
+        );
+        let _ = writeln!(
+            md,
+            "| runtime @ strategy | guest, at 1 page | host, at 1 page | guest, at 4096 pages | host, at 4096 pages | host ÷ guest at 4096 pages [95 % interval] |\n|---|---|---|---|---|---|"
+        );
+        for c in &host_configs {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} |",
+                c.runtime_label(),
+                grow_or_why(find(c, grow1_at(), 1, &max())),
+                grow_or_why(find(c, host_grow1_at(), 1, &max())),
+                grow_or_why(find(c, grow1_at(), 4096, &max())),
+                grow_or_why(find(c, host_grow1_at(), 4096, &max())),
+                ratio(
+                    find(c, host_grow1_at(), 4096, &max()),
+                    find(c, grow1_at(), 4096, &max())
+                ),
+            );
+        }
+    }
+    let shared = imported_shared_max();
+    let shared_configs: Vec<&CaseKey> = configurations(
+        rows.iter()
+            .filter(|(k, _)| k.variant == shared)
+            .map(|(k, _)| *k),
+    );
+    if !shared_configs.is_empty() {
+        let unshared = imported_max();
+        let _ = writeln!(
+            md,
+            "\n### `grow(1)` on a shared memory\n\n\
+             A memory the host creates and the guest imports, with an exact maximum, unshared \
+             (`{unshared}`) and shared (`{shared}`: `new WebAssembly.Memory({{initial, maximum, \
+             shared: true}})`), at 4096 pages; time per grow. A shared memory is never moved, and \
+             V8 does not count it as external memory that may start a garbage collection when it \
+             grows. A runtime that refuses shared memories shows its refusal.\n"
+        );
+        let _ = writeln!(
+            md,
+            "| runtime @ strategy | guest, unshared | guest, shared | shared ÷ unshared (guest) [95 % interval] | host, unshared | host, shared | shared ÷ unshared (host) [95 % interval] |\n|---|---|---|---|---|---|---|"
+        );
+        for c in &shared_configs {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                c.runtime_label(),
+                grow_or_why(find(c, grow1_at(), 4096, &unshared)),
+                grow_or_why(find(c, grow1_at(), 4096, &shared)),
+                ratio(
+                    find(c, grow1_at(), 4096, &shared),
+                    find(c, grow1_at(), 4096, &unshared)
+                ),
+                grow_or_why(find(c, host_grow1_at(), 4096, &unshared)),
+                grow_or_why(find(c, host_grow1_at(), 4096, &shared)),
+                ratio(
+                    find(c, host_grow1_at(), 4096, &shared),
+                    find(c, host_grow1_at(), 4096, &unshared)
+                ),
+            );
+        }
+    }
 }
 
 /// The grow-cost chart's lines: one per runtime @ strategy × variant, each point at the size the
@@ -1690,6 +1819,7 @@ fn seed_claims(ctx: &Ctx, md: &mut String) {
             };
             let _ = writeln!(md, "| {}{strategy} | {} |", v.runtime, cells.join(" | "));
         }
+        reserve_ahead_shared(results, md);
     }
     let _ = writeln!(
         md,
@@ -1698,6 +1828,59 @@ fn seed_claims(ctx: &Ctx, md: &mut String) {
          cost, that the verdict is \"faster\": the 95 % bootstrap interval of the ratio of mean \
          times (with ÷ without a maximum) lies wholly below 1.\n"
     );
+}
+
+/// `reserve-ahead`'s figures with a shared memory beside the unshared ones: what one 16-page
+/// memory added with an exact and a 4 GiB maximum, or the runtime's refusal.
+fn reserve_ahead_shared(results: &Results, md: &mut String) {
+    use membench::verify::SharedReserve;
+    let measured: Vec<_> = results
+        .verify
+        .iter()
+        .filter_map(|v| Some((v, v.reserve_ahead.as_ref()?)))
+        .collect();
+    if measured.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "\n### What a memory reserves, unshared and shared (`reserve-ahead`)\n\n\
+         Address space one 16-page memory added (new mappings of the process holding it, the \
+         median of three instances): defined unshared, and imported shared (`shared: true`, which \
+         requires a maximum). The seed's claim (\"held\") is judged on the unshared memory; the \
+         shared columns are a finding.\n"
+    );
+    let _ = writeln!(
+        md,
+        "| runtime @ strategy | unshared: classified | exact maximum | 4 GiB maximum | shared: classified | exact maximum | 4 GiB maximum |\n|---|---|---|---|---|---|---|"
+    );
+    for (v, r) in measured {
+        let strategy = if v.strategy == "default" {
+            String::new()
+        } else {
+            format!(" @`{}`", v.strategy)
+        };
+        let shared = match &r.shared {
+            None => "not measured | – | –".to_string(),
+            Some(SharedReserve::Refused { error }) => {
+                format!("refused: {} | – | –", error.replace('|', "/"))
+            }
+            Some(SharedReserve::Measured {
+                reservation,
+                exact_maximum,
+                maximum_4g,
+                ..
+            }) => format!("{} | {exact_maximum} | {maximum_4g}", reservation.label()),
+        };
+        let _ = writeln!(
+            md,
+            "| {}{strategy} | {} | {} | {} | {shared} |",
+            v.runtime,
+            r.reservation.label(),
+            r.exact_maximum,
+            r.maximum_4g
+        );
+    }
 }
 
 /// The spec's memory tests per runtime × strategy × maximum variant, and every deviation seen.

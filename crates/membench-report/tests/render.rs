@@ -556,3 +556,112 @@ fn rendering_twice_gives_the_same_bytes() {
     std::fs::remove_dir_all(a).unwrap();
     std::fs::remove_dir_all(b).unwrap();
 }
+
+/// `host-grow1-at` sits next to `grow1-at` (with the ratio of the two), the shared memory next to
+/// the unshared one (a refusing runtime shows the engine's error), and `reserve-ahead`'s shared
+/// figures or refusal are tabled beside the unshared ones.
+#[test]
+fn host_grows_shared_grows_and_shared_reservations_are_rendered() {
+    use membench::verify::{Check, CheckId, Outcome, Reservation, ReserveAhead, Reserved};
+    use membench::verify::{SharedReserve, Verdict};
+    let mut results = fixture(100_000.0);
+    let grow = |pattern: &str, runtime: &str, variant: &str| {
+        key(
+            Family::Grow,
+            pattern,
+            4096 * PAGE,
+            runtime,
+            "default",
+            variant,
+            GuestBuild::Scalar,
+        )
+    };
+    results.rows.extend([
+        row(grow("grow1-at", "node-v8", "defined-max"), Some(4_000.0), 65536),
+        row(grow("host-grow1-at", "node-v8", "defined-max"), Some(2_000.0), 65536),
+        row(grow("grow1-at", "node-v8", "imported-max"), Some(4_000.0), 65536),
+        row(
+            grow("grow1-at", "node-v8", "imported-shared-max"),
+            Some(1_000.0),
+            65536,
+        ),
+        not_measured(
+            grow("grow1-at", WASMTIME, "imported-shared-max"),
+            FailureKind::Unsupported,
+            "wasmtime-cranelift refuses a shared memory: threads must be enabled for shared memories",
+        ),
+    ]);
+    let mib = |m: i64| Reserved {
+        inaccessible_bytes: (m - 1) << 20,
+        accessible_bytes: 1 << 20,
+    };
+    let verdict = |runtime: &str, shared: SharedReserve| Verdict {
+        runtime: runtime.into(),
+        strategy: "default".into(),
+        checks: vec![Check {
+            check: CheckId::ReserveAhead,
+            outcome: Outcome::DidNotHold,
+            detail: "fixture".into(),
+        }],
+        spec: Vec::new(),
+        reserve_ahead: Some(ReserveAhead {
+            reservation: Reservation::Fixed,
+            used_bytes: 16 * PAGE,
+            no_maximum: mib(10240),
+            exact_maximum: mib(10240),
+            maximum_4g: mib(10240),
+            basis: membench::procfs::ReservedBasis::Mappings,
+            new_mappings: [mib(10240); 3],
+            shared: Some(shared),
+        }),
+    };
+    results.verify = vec![
+        verdict(
+            "node-v8",
+            SharedReserve::Measured {
+                reservation: Reservation::Fixed,
+                exact_maximum: mib(10240),
+                maximum_4g: mib(10240),
+                basis: membench::procfs::ReservedBasis::Mappings,
+            },
+        ),
+        verdict(
+            WASMTIME,
+            SharedReserve::Refused {
+                error: "threads must be enabled for shared memories".into(),
+            },
+        ),
+    ];
+    let (md, _) = render_md(&results, "host-shared");
+    let host = &md[md.find("### `grow(1)` from the host").expect("host table")..];
+    let line = host.lines().find(|l| l.starts_with("| node-v8 |")).unwrap();
+    assert!(line.contains("2 µs [") && line.contains("4 µs ["), "{line}");
+    assert!(line.contains("0.5"), "host ÷ guest: {line}");
+    let shared = &md[md
+        .find("### `grow(1)` on a shared memory")
+        .expect("shared table")..];
+    let line = shared
+        .lines()
+        .find(|l| l.starts_with("| node-v8 |"))
+        .unwrap();
+    assert!(line.contains("1 µs [") && line.contains("0.25"), "{line}");
+    let line = shared
+        .lines()
+        .find(|l| l.starts_with("| wasmtime-cranelift |"))
+        .unwrap();
+    assert!(
+        line.contains("unsupported (wasmtime-cranelift refuses a shared memory: threads must"),
+        "{line}"
+    );
+    let reserve = &md[md
+        .find("unshared and shared (`reserve-ahead`)")
+        .expect("reserve table")..];
+    assert!(
+        reserve.contains("| node-v8 | fixed reservation whatever the maximum | 10240.0 MiB (10239.0 MiB inaccessible + 1.0 MiB accessible) | 10240.0 MiB (10239.0 MiB inaccessible + 1.0 MiB accessible) | fixed reservation whatever the maximum | 10240.0 MiB"),
+        "{reserve}"
+    );
+    assert!(
+        reserve.contains("| refused: threads must be enabled for shared memories | – | – |"),
+        "{reserve}"
+    );
+}

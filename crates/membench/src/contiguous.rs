@@ -182,6 +182,10 @@ pub struct MemoryVariant {
     pub decl: MemoryDecl,
     /// The declared maximum.
     pub maximum: MaxDecl,
+    /// A shared memory (`new WebAssembly.Memory({initial, maximum, shared: true})`), imported,
+    /// with a maximum: see [`MemoryVariant::imported_shared`].
+    #[serde(default)]
+    pub shared: bool,
 }
 
 impl MemoryVariant {
@@ -193,16 +197,34 @@ impl MemoryVariant {
         MemoryVariant::new(MemoryDecl::Imported, MaxDecl::Exact),
     ];
 
-    /// A variant.
+    /// A variant (unshared).
     pub const fn new(decl: MemoryDecl, maximum: MaxDecl) -> Self {
-        Self { decl, maximum }
+        Self {
+            decl,
+            maximum,
+            shared: false,
+        }
     }
 
-    /// `defined-nomax`, `defined-max`, `defined-max4g`, `imported-...`.
+    /// A shared memory the host creates and the guest imports (`imported-shared-max`,
+    /// `imported-shared-max4g`). A shared memory must declare a maximum: `maximum` is
+    /// [`MaxDecl::Exact`] or [`MaxDecl::Large`] (with [`MaxDecl::None`] its plan is refused when
+    /// the module is rewritten).
+    pub const fn imported_shared(maximum: MaxDecl) -> Self {
+        Self {
+            decl: MemoryDecl::Imported,
+            maximum,
+            shared: true,
+        }
+    }
+
+    /// `defined-nomax`, `defined-max`, `defined-max4g`, `imported-...`, `imported-shared-max`.
     pub fn id(&self) -> String {
-        let decl = match self.decl {
-            MemoryDecl::Defined => "defined",
-            MemoryDecl::Imported => "imported",
+        let decl = match (self.decl, self.shared) {
+            (MemoryDecl::Defined, false) => "defined",
+            (MemoryDecl::Imported, false) => "imported",
+            (MemoryDecl::Defined, true) => "defined-shared",
+            (MemoryDecl::Imported, true) => "imported-shared",
         };
         let max = match self.maximum {
             MaxDecl::None => "nomax",
@@ -222,6 +244,7 @@ impl MemoryVariant {
                 MaxDecl::Exact => Some(needed.max(initial)),
                 MaxDecl::Large => Some(LARGE_MAX_PAGES),
             },
+            shared: self.shared,
         }
     }
 

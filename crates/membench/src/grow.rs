@@ -1,6 +1,7 @@
 //! The grow-heavy family: `memory.grow` in the guest's own loop (many small grows, one big grow,
-//! grow-then-touch, the cost of a grow against the current size, failing grows), and a host-side
-//! grow past the maximum.
+//! grow-then-touch, the cost of a grow against the current size, failing grows), the same
+//! `grow(1)` against size made by the host (`Memory::grow`; `memory.grow(1)` from JavaScript),
+//! and a host-side grow past the maximum.
 //!
 //! A grow cannot be undone, so every timed call gets a fresh instance, created outside the timing.
 //! Criterion's time for a grow case is the time **per grow** (the call's time divided by the grows
@@ -39,6 +40,10 @@ pub enum GrowPattern {
     Grow1At(u64),
     /// [`AT_GROWS`] × `grow(16)` starting at this many pages.
     Grow16At(u64),
+    /// [`AT_GROWS`] × `grow(1)` starting at this many pages, made by the host
+    /// ([`Instance::grow_repeat_timed`]: the runtime's `Memory::grow`, or `memory.grow(1)` from
+    /// JavaScript timed by the engine's clock): [`GrowPattern::Grow1At`] from the other side.
+    HostGrow1At(u64),
     /// [`FAIL_GROWS`] × `memory.grow` past the maximum in the guest (each returns -1), at this size.
     GrowFail(u64),
     /// One host-side `Memory::grow` past the maximum (an error value), at this size.
@@ -54,6 +59,7 @@ impl GrowPattern {
             GrowPattern::GrowTouch(_) => "grow-touch",
             GrowPattern::Grow1At(_) => "grow1-at",
             GrowPattern::Grow16At(_) => "grow16-at",
+            GrowPattern::HostGrow1At(_) => "host-grow1-at",
             GrowPattern::GrowFail(_) => "grow-fail",
             GrowPattern::HostGrowFail(_) => "host-grow-fail",
         }
@@ -67,6 +73,7 @@ impl GrowPattern {
             | GrowPattern::GrowTouch(p)
             | GrowPattern::Grow1At(p)
             | GrowPattern::Grow16At(p)
+            | GrowPattern::HostGrow1At(p)
             | GrowPattern::GrowFail(p)
             | GrowPattern::HostGrowFail(p) => p,
         }
@@ -80,6 +87,7 @@ impl GrowPattern {
             GrowPattern::GrowTouch(_) => GrowPattern::GrowTouch(pages),
             GrowPattern::Grow1At(_) => GrowPattern::Grow1At(pages),
             GrowPattern::Grow16At(_) => GrowPattern::Grow16At(pages),
+            GrowPattern::HostGrow1At(_) => GrowPattern::HostGrow1At(pages),
             GrowPattern::GrowFail(_) => GrowPattern::GrowFail(pages),
             GrowPattern::HostGrowFail(_) => GrowPattern::HostGrowFail(pages),
         }
@@ -91,6 +99,7 @@ impl GrowPattern {
             GrowPattern::Grow1(_) | GrowPattern::GrowBig(_) | GrowPattern::GrowTouch(_) => 1,
             GrowPattern::Grow1At(p)
             | GrowPattern::Grow16At(p)
+            | GrowPattern::HostGrow1At(p)
             | GrowPattern::GrowFail(p)
             | GrowPattern::HostGrowFail(p) => p,
         }
@@ -100,7 +109,7 @@ impl GrowPattern {
     pub fn final_pages(self) -> u64 {
         match self {
             GrowPattern::Grow1(p) | GrowPattern::GrowBig(p) | GrowPattern::GrowTouch(p) => p,
-            GrowPattern::Grow1At(p) => p + u64::from(AT_GROWS),
+            GrowPattern::Grow1At(p) | GrowPattern::HostGrow1At(p) => p + u64::from(AT_GROWS),
             GrowPattern::Grow16At(p) => p + 16 * u64::from(AT_GROWS),
             GrowPattern::GrowFail(p) | GrowPattern::HostGrowFail(p) => p,
         }
@@ -111,8 +120,29 @@ impl GrowPattern {
         match self {
             GrowPattern::Grow1(p) | GrowPattern::GrowTouch(p) => p - 1,
             GrowPattern::GrowBig(_) | GrowPattern::HostGrowFail(_) => 1,
-            GrowPattern::Grow1At(_) | GrowPattern::Grow16At(_) => u64::from(AT_GROWS),
+            GrowPattern::Grow1At(_) | GrowPattern::Grow16At(_) | GrowPattern::HostGrow1At(_) => {
+                u64::from(AT_GROWS)
+            }
             GrowPattern::GrowFail(_) => u64::from(FAIL_GROWS),
+        }
+    }
+
+    /// What a case of this pattern times, for its record.
+    pub fn timed(self) -> &'static str {
+        match self {
+            GrowPattern::HostGrow1At(_) => {
+                "the host's loop of grows alone (Instance::grow_repeat_timed: the runtime's \
+                 Memory::grow, or memory.grow(1) from JavaScript timed by the engine's clock), on \
+                 a fresh instance made outside the timing; divided by the grows"
+            }
+            GrowPattern::HostGrowFail(_) => {
+                "one host-side grow past the maximum (Instance::grow_timed), on a fresh instance \
+                 made outside the timing"
+            }
+            _ => {
+                "the guest call making the grows (export resolved before the clock starts), on a \
+                 fresh instance made outside the timing; divided by the grows"
+            }
         }
     }
 
@@ -187,6 +217,40 @@ pub fn guest(plan: MemoryPlan) -> Result<GuestModule> {
     )
 }
 
+/// Compiles the grow guest for `plan` on `runtime`. For a shared memory, also instantiates it
+/// once (an engine may refuse it when creating it rather than when compiling); when that fails
+/// while the same memory unshared compiles and instantiates, the runtime refuses shared memories:
+/// a typed *unsupported* error carrying the engine's own error
+/// ([`crate::runtime::shared_memory_refused`]), never a failure. Any other error stays an error.
+pub fn compile(runtime: &dyn Runtime, plan: MemoryPlan) -> Result<Box<dyn Compiled>> {
+    let attempt = || -> Result<Box<dyn Compiled>> {
+        let compiled = runtime.compile(&guest(plan)?)?;
+        if plan.shared {
+            drop(compiled.instantiate()?);
+        }
+        Ok(compiled)
+    };
+    match attempt() {
+        Err(e)
+            if plan.shared
+                && crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Failed =>
+        {
+            let unshared = MemoryPlan {
+                shared: false,
+                ..plan
+            };
+            drop(
+                runtime
+                    .compile(&guest(unshared)?)?
+                    .instantiate()
+                    .context("the same memory unshared does not instantiate either")?,
+            );
+            Err(crate::runtime::shared_memory_refused(runtime.id(), &e))
+        }
+        other => other,
+    }
+}
+
 impl Prepared {
     /// Compiles the grow guest for `runtime` with `variant`'s maximum sized for `pattern`.
     pub fn new(
@@ -195,7 +259,7 @@ impl Prepared {
         variant: MemoryVariant,
     ) -> Result<Self> {
         let plan = variant.plan_pages(pattern.initial(), pattern.final_pages());
-        let compiled = runtime.compile(&guest(plan)?)?;
+        let compiled = compile(runtime, plan)?;
         Ok(Self {
             compiled,
             pattern,
@@ -238,6 +302,20 @@ impl Prepared {
             GrowPattern::GrowFail(_) => {
                 let delta = GrowPattern::failing_delta(&self.plan) as u32;
                 ("grow_fail", [delta, FAIL_GROWS, 0], u64::from(FAIL_GROWS))
+            }
+            GrowPattern::HostGrow1At(p) => {
+                // The host's loop of grows alone is timed (by the engine, for one in another
+                // process); the outcome is checked after the clock stops.
+                let (last_old, elapsed) = instance.grow_repeat_timed(1, u64::from(AT_GROWS))?;
+                let expect = p + u64::from(AT_GROWS) - 1;
+                ensure!(
+                    last_old == expect,
+                    "{}: the last of {AT_GROWS} host grow(1)s returned old size {last_old}, \
+                     expected {expect} (memory plan {:?})",
+                    self.pattern,
+                    self.plan
+                );
+                return Ok(elapsed);
             }
             GrowPattern::HostGrowFail(_) => {
                 let delta = GrowPattern::failing_delta(&self.plan);
@@ -345,6 +423,7 @@ mod tests {
             decl: crate::module::MemoryDecl::Defined,
             initial: 16,
             maximum,
+            shared: false,
         };
         assert_eq!(GrowPattern::failing_delta(&plan(Some(16))), 1);
         assert_eq!(

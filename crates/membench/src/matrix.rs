@@ -314,7 +314,8 @@ pub struct GrowCase {
     pub pattern: GrowPattern,
     /// Index into [`runtimes`].
     pub runtime: usize,
-    /// The memory declaration: defined, with no / exact / 4 GiB maximum.
+    /// The memory declaration: defined, with no / exact / 4 GiB maximum; for the grow-against-size
+    /// patterns also imported, unshared or shared, with an exact maximum ([`SHARED_VARIANTS`]).
     pub variant: MemoryVariant,
 }
 
@@ -347,11 +348,26 @@ pub const GROW_TO: [u64; 3] = [256, 4096, 16384];
 /// Starting sizes of the grow-cost-against-size cases, pages.
 pub const GROW_AT: [u64; 5] = [1, 16, 256, 4096, 16384];
 
+/// The memory variants `grow1-at` and `host-grow1-at` also run with, beside
+/// [`STRATEGY_VARIANTS`]: a memory the host creates and the guest imports, with an exact maximum,
+/// unshared and shared (`new WebAssembly.Memory({initial, maximum, shared: true})`). A shared
+/// memory cannot move, and V8 does not account it as external memory that may start a garbage
+/// collection on growth: the pair isolates what sharing changes in a grow. A runtime that refuses
+/// shared memories records its shared cases as *unsupported*, with the engine's error.
+pub const SHARED_VARIANTS: [MemoryVariant; 2] = [
+    MemoryVariant::new(MemoryDecl::Imported, MaxDecl::Exact),
+    MemoryVariant::imported_shared(MaxDecl::Exact),
+];
+
 /// The grow cases of `scope`: every runtime-engine × strategy × maximum variant (none, exact,
-/// 4 GiB) runs each pattern. `Full` runs `grow-1`, `grow-big`, `grow-touch` to 256, 4096 and 16384
-/// pages, `grow1-at` and `grow16-at` at 1, 16, 256, 4096 and 16384 pages, and the failing grows;
-/// `Default` keeps `grow-1` to 256 and 4096, `grow-big` and `grow-touch` to 4096, `grow1-at` at 1,
-/// 256 and 4096, `grow16-at` at 4096, and the failing grows.
+/// 4 GiB) runs each pattern, and `grow1-at` and `host-grow1-at` also run with an imported memory,
+/// unshared and shared ([`SHARED_VARIANTS`]). `Full` runs `grow-1`, `grow-big`, `grow-touch` to
+/// 256, 4096 and 16384 pages, `grow1-at`, `host-grow1-at` and `grow16-at` at 1, 16, 256, 4096 and
+/// 16384 pages, and the failing grows; `Default` keeps `grow-1` to 256 and 4096, `grow-big` and
+/// `grow-touch` to 4096, `grow1-at` at 1, 256 and 4096, `grow16-at` at 4096, and the failing
+/// grows, and on each runtime's default strategy only, `host-grow1-at` at 1, 256 and 4096 (with an
+/// exact maximum) and the imported (unshared and shared) variants of `grow1-at` and
+/// `host-grow1-at` there.
 pub fn grow(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<GrowCase> {
     let mut patterns = Vec::new();
     for to in GROW_TO {
@@ -362,7 +378,11 @@ pub fn grow(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<GrowCase> {
         ]);
     }
     for at in GROW_AT {
-        patterns.extend([GrowPattern::Grow1At(at), GrowPattern::Grow16At(at)]);
+        patterns.extend([
+            GrowPattern::Grow1At(at),
+            GrowPattern::HostGrow1At(at),
+            GrowPattern::Grow16At(at),
+        ]);
     }
     patterns.extend([
         GrowPattern::GrowFail(grow::FAIL_AT),
@@ -371,13 +391,14 @@ pub fn grow(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<GrowCase> {
     let default = |p: &GrowPattern| match *p {
         GrowPattern::Grow1(to) => to <= 4096,
         GrowPattern::GrowBig(to) | GrowPattern::GrowTouch(to) => to == 4096,
-        GrowPattern::Grow1At(at) => matches!(at, 1 | 256 | 4096),
+        GrowPattern::Grow1At(at) | GrowPattern::HostGrow1At(at) => matches!(at, 1 | 256 | 4096),
         GrowPattern::Grow16At(at) => at == 4096,
         GrowPattern::GrowFail(_) | GrowPattern::HostGrowFail(_) => true,
     };
     // Under a non-default strategy the default scope keeps what a strategy changes: many grows,
     // one big grow, growth with touching, and a grow's cost against the size it starts at.
-    // Failing grows and the 16-page steps run on each runtime's default strategy (and in full).
+    // Failing grows, the 16-page steps and the host's grows run on each runtime's default
+    // strategy (and in full).
     let for_strategies = |p: &GrowPattern| {
         matches!(
             p,
@@ -396,7 +417,21 @@ pub fn grow(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<GrowCase> {
             if scope == Scope::Default && !spec.is_default() && !for_strategies(pattern) {
                 continue;
             }
-            for variant in STRATEGY_VARIANTS {
+            let imported: &[MemoryVariant] = match pattern {
+                GrowPattern::Grow1At(_) | GrowPattern::HostGrow1At(_)
+                    if scope == Scope::Full || spec.is_default() =>
+                {
+                    &SHARED_VARIANTS
+                }
+                _ => &[],
+            };
+            // The host's grows in the default scope: with an exact maximum only (what the report
+            // sets beside the guest's grows), to keep the default run within its time.
+            let defined: &[MemoryVariant] = match pattern {
+                GrowPattern::HostGrow1At(_) if scope == Scope::Default => &STRATEGY_VARIANTS[1..2],
+                _ => &STRATEGY_VARIANTS,
+            };
+            for &variant in defined.iter().chain(imported) {
                 cases.push(GrowCase {
                     pattern: *pattern,
                     runtime,
@@ -506,7 +541,7 @@ pub fn fragmentation(runtimes: &[RuntimeSpec]) -> Vec<FragCase> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
+    use std::collections::{BTreeSet, HashSet};
 
     #[test]
     fn ids_are_unique_and_follow_the_documented_shape() {
@@ -680,6 +715,77 @@ mod tests {
         }
         assert!(ids.contains("grow/grow-1/4096/wasmtime-cranelift/defined-nomax"));
         assert!(grow(Scope::Full, &rts).len() > cases.len());
+        // `host-grow1-at` runs at grow1-at's default sizes on every default strategy only, and
+        // the imported (unshared, shared) variants only with grow1-at and host-grow1-at there.
+        for (r, spec) in rts.iter().enumerate() {
+            let host: BTreeSet<u64> = cases
+                .iter()
+                .filter(|c| c.runtime == r)
+                .filter_map(|c| match c.pattern {
+                    GrowPattern::HostGrow1At(at) => Some(at),
+                    _ => None,
+                })
+                .collect();
+            let expected: BTreeSet<u64> = if spec.is_default() {
+                [1, 256, 4096].into()
+            } else {
+                BTreeSet::new()
+            };
+            assert_eq!(host, expected, "{} {}", spec.id, spec.strategy);
+            // Of the defined maxima, the host's grows keep the exact one in the default scope.
+            let host_variants: BTreeSet<String> = cases
+                .iter()
+                .filter(|c| c.runtime == r && matches!(c.pattern, GrowPattern::HostGrow1At(_)))
+                .map(|c| c.variant.id())
+                .collect();
+            if spec.is_default() {
+                assert_eq!(
+                    host_variants,
+                    ["defined-max", "imported-max", "imported-shared-max"]
+                        .map(String::from)
+                        .into(),
+                    "{}",
+                    spec.id
+                );
+            }
+            for variant in SHARED_VARIANTS {
+                let with: BTreeSet<String> = cases
+                    .iter()
+                    .filter(|c| c.runtime == r && c.variant == variant)
+                    .map(|c| c.pattern.to_string())
+                    .collect();
+                let expected: BTreeSet<String> = if spec.is_default() {
+                    [1, 256, 4096]
+                        .into_iter()
+                        .flat_map(|at| {
+                            [GrowPattern::Grow1At(at), GrowPattern::HostGrow1At(at)]
+                                .map(|p| p.to_string())
+                        })
+                        .collect()
+                } else {
+                    BTreeSet::new()
+                };
+                assert_eq!(with, expected, "{} {} {variant:?}", spec.id, spec.strategy);
+            }
+        }
+        assert!(ids.contains("grow/host-grow1-at/4096/wasmtime-cranelift/defined-max"));
+        assert!(ids.contains("grow/grow1-at/4096/wasmer-cranelift/imported-shared-max"));
+        // The full matrix has host grows and shared memories under every strategy and size.
+        let full = grow(Scope::Full, &rts);
+        for (r, spec) in rts.iter().enumerate() {
+            for at in GROW_AT {
+                for variant in STRATEGY_VARIANTS.iter().chain(&SHARED_VARIANTS) {
+                    assert!(
+                        full.iter().any(|c| c.runtime == r
+                            && c.variant == *variant
+                            && c.pattern == GrowPattern::HostGrow1At(at)),
+                        "{} {} {at} {variant:?}",
+                        spec.id,
+                        spec.strategy
+                    );
+                }
+            }
+        }
         // Failing grows run on every runtime's default strategy, not under the others.
         for (r, spec) in rts.iter().enumerate() {
             let fails = cases

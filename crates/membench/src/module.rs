@@ -38,6 +38,11 @@ pub struct MemoryPlan {
     pub initial: u64,
     /// `maximum`, in 64 KiB pages; `None` declares no maximum.
     pub maximum: Option<u64>,
+    /// A shared memory (the threads proposal; limits flag `0x03`): what
+    /// `new WebAssembly.Memory({initial, maximum, shared: true})` creates. It must declare a
+    /// maximum. Absent from records written before it existed: unshared.
+    #[serde(default)]
+    pub shared: bool,
 }
 
 impl MemoryPlan {
@@ -53,13 +58,13 @@ impl MemoryPlan {
         ))
     }
 
-    /// The wasm type of this memory (32-bit, unshared, 64 KiB pages).
+    /// The wasm type of this memory (32-bit, 64 KiB pages, shared as the plan says).
     pub fn memory_type(&self) -> wasm_encoder::MemoryType {
         wasm_encoder::MemoryType {
             minimum: self.initial,
             maximum: self.maximum,
             memory64: false,
-            shared: false,
+            shared: self.shared,
             page_size_log2: None,
         }
     }
@@ -93,6 +98,7 @@ pub fn declared_memory(wasm: &[u8]) -> Result<MemoryPlan> {
             decl: *decl,
             initial: m.initial,
             maximum: m.maximum,
+            shared: m.shared,
         }),
         [] => bail!("the module declares no memory; a guest must define or import exactly one"),
         more => bail!(
@@ -375,6 +381,9 @@ pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
             );
         }
     }
+    if plan.shared && plan.maximum.is_none() {
+        bail!("a shared memory must declare a maximum (the threads proposal requires one)");
+    }
     let mut out = wasm_encoder::Module::new();
     let mut import_written = false;
     let write_imports = |out: &mut wasm_encoder::Module,
@@ -479,6 +488,7 @@ mod tests {
                     decl,
                     initial: 3,
                     maximum,
+                    shared: false,
                 };
                 let out = with_memory(&wasm, &plan).unwrap();
                 // The runtimes' own validator (wasmparser, as wasmtime uses it) accepts the result.
@@ -486,6 +496,55 @@ mod tests {
                 assert_eq!(declared_memory(&out).unwrap(), plan);
             }
         }
+    }
+
+    /// A shared plan imports `env.memory` with limits flag `0x03` (shared, with a maximum): the
+    /// module validates with the threads proposal on, is refused with it off (what an engine
+    /// without threads says), and reads back as the plan.
+    #[test]
+    fn a_shared_plan_imports_a_shared_memory_that_validates() {
+        let wasm = wat::parse_str(GUEST).unwrap();
+        for (initial, maximum) in [(16, 16), (16, 65536)] {
+            let plan = MemoryPlan {
+                decl: MemoryDecl::Imported,
+                initial,
+                maximum: Some(maximum),
+                shared: true,
+            };
+            let out = with_memory(&wasm, &plan).unwrap();
+            let mut features = wasmparser::WasmFeatures::default();
+            features.insert(wasmparser::WasmFeatures::THREADS);
+            wasmparser::Validator::new_with_features(features)
+                .validate_all(&out)
+                .unwrap();
+            features.remove(wasmparser::WasmFeatures::THREADS);
+            let refused = wasmparser::Validator::new_with_features(features)
+                .validate_all(&out)
+                .err()
+                .expect("a shared memory validated without the threads proposal")
+                .to_string();
+            assert!(refused.contains("threads"), "{refused}");
+            assert_eq!(declared_memory(&out).unwrap(), plan);
+            // The import entry, byte for byte: "env" "memory", kind 0x02 (memory), flags 0x03.
+            let mut entry = vec![3];
+            entry.extend(b"env");
+            entry.push(6);
+            entry.extend(b"memory");
+            entry.extend([0x02, 0x03]);
+            assert!(
+                out.windows(entry.len()).any(|w| w == entry),
+                "no shared memory import with limits flag 0x03 in {out:?}"
+            );
+        }
+        // Unshared, the same import carries flag 0x01 (a maximum, not shared).
+        let unshared = MemoryPlan {
+            decl: MemoryDecl::Imported,
+            initial: 16,
+            maximum: Some(16),
+            shared: false,
+        };
+        let out = with_memory(&wasm, &unshared).unwrap();
+        assert!(out.windows(3).any(|w| w == [b'y', 0x02, 0x01]));
     }
 
     #[test]
@@ -582,8 +641,21 @@ mod tests {
             decl: MemoryDecl::Defined,
             initial: 4,
             maximum: Some(2),
+            shared: false,
         };
         assert!(with_memory(&wasm, &plan).is_err());
+        // A shared memory without a maximum is not valid WebAssembly: refused before encoding.
+        let unbounded = MemoryPlan {
+            decl: MemoryDecl::Imported,
+            initial: 1,
+            maximum: None,
+            shared: true,
+        };
+        let err = with_memory(&wasm, &unbounded).unwrap_err().to_string();
+        assert!(
+            err.contains("shared memory must declare a maximum"),
+            "{err}"
+        );
         let none = wat::parse_str("(module)").unwrap();
         let err = declared_memory(&none).unwrap_err().to_string();
         assert!(err.contains("no memory"), "{err}");

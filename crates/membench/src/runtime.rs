@@ -196,6 +196,27 @@ pub trait Instance {
         (result, start.elapsed())
     }
 
+    /// `count` host-side grows of `delta_pages` each (at least one), timed as one region that
+    /// holds the grows alone: the old size the last grow returned, and the time of the loop. The
+    /// first failing grow ends the loop with its error, saying how many grows succeeded before.
+    ///
+    /// This default calls [`Instance::grow`], whose error context is built only on failure;
+    /// adapters whose `grow` looks anything up before growing (the memory's type, its size)
+    /// override it with a loop of the runtime's own `Memory::grow`. An engine in another process
+    /// times its loop of `memory.grow` with its own clock, so the pipe is never inside the figure.
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+        let count = count.max(1);
+        let start = std::time::Instant::now();
+        let mut last = 0;
+        for done in 0..count {
+            match self.grow(delta_pages) {
+                Ok(old) => last = std::hint::black_box(old),
+                Err(e) => return Err(grow_loop_error(e, done, count, delta_pages)),
+            }
+        }
+        Ok((last, start.elapsed()))
+    }
+
     /// Resolves and calls export `name`: for calls outside timed regions.
     fn call(&mut self, name: &str, args: [u32; 3]) -> Result<u64> {
         let export = self.export(name)?;
@@ -380,6 +401,27 @@ pub fn export_error(name: &str) -> String {
     format!("the module has no export `{name}` with the guest signature {EXPORT_SIGNATURE}")
 }
 
+/// The typed *unsupported* error of a runtime that refuses a shared memory (the threads
+/// proposal's `shared` limits flag), carrying the engine's own error.
+pub fn shared_memory_refused(runtime: &str, engine_error: &anyhow::Error) -> anyhow::Error {
+    anyhow::Error::new(crate::record::NotMeasured::unsupported(format!(
+        "{runtime} refuses a shared memory: {engine_error:#}"
+    )))
+}
+
+/// The error for `count` host grows that stopped at grow `done + 1` (0-based `done` succeeded).
+pub fn grow_loop_error(
+    err: anyhow::Error,
+    done: u64,
+    count: u64,
+    delta_pages: u64,
+) -> anyhow::Error {
+    err.context(format!(
+        "host grow {} of {count} by {delta_pages} pages failed",
+        done + 1
+    ))
+}
+
 /// The context of a failed host-side grow: current size, the request, and the limit it hit.
 pub fn grow_error(current_pages: u64, delta_pages: u64, maximum: Option<u64>) -> String {
     let limit = match maximum {
@@ -422,4 +464,69 @@ pub trait SpecStore {
     fn invoke(&mut self, instance: usize, name: &str, args: &[Val]) -> Result<Vec<Val>>;
     /// Reads exported global `name`.
     fn global(&mut self, instance: usize, name: &str) -> Result<Val>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// An instance whose grows take a known time and count themselves, and whose every other
+    /// method panics: what the default `grow_repeat_timed` times is the grows and nothing else.
+    struct Counting {
+        pages: u64,
+        maximum: u64,
+        grows: u64,
+    }
+
+    const GROW_TAKES: Duration = Duration::from_millis(2);
+
+    impl Instance for Counting {
+        fn export(&mut self, _: &str) -> Result<Export> {
+            unreachable!("no export is resolved")
+        }
+        fn call_export(&mut self, _: Export, _: [u32; 3]) -> Result<u64> {
+            unreachable!("no guest call")
+        }
+        fn memory(&mut self) -> Result<MemoryInfo> {
+            unreachable!("no memory lookup")
+        }
+        fn grow(&mut self, delta_pages: u64) -> Result<u64> {
+            self.grows += 1;
+            std::thread::sleep(GROW_TAKES);
+            anyhow::ensure!(
+                self.pages + delta_pages <= self.maximum,
+                grow_error(self.pages, delta_pages, Some(self.maximum))
+            );
+            self.pages += delta_pages;
+            Ok(self.pages - delta_pages)
+        }
+        fn into_memory(self: Box<Self>) -> Box<dyn KeptMemory> {
+            unreachable!()
+        }
+    }
+
+    #[test]
+    fn repeated_host_grows_return_the_last_old_size_and_time_the_grows_alone() {
+        let mut i = Counting {
+            pages: 16,
+            maximum: 24,
+            grows: 0,
+        };
+        let (old, elapsed) = i.grow_repeat_timed(1, 8).unwrap();
+        assert_eq!((old, i.pages, i.grows), (23, 24, 8));
+        assert!(elapsed >= GROW_TAKES * 8, "{elapsed:?}");
+        // At the maximum: the first grow fails, the error says which one and the limit.
+        let err = i.grow_repeat_timed(1, 2).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(
+            text.starts_with("host grow 1 of 2 by 1 pages failed"),
+            "{text}"
+        );
+        assert!(text.contains("declared maximum 24 pages"), "{text}");
+        assert_eq!((i.pages, i.grows), (24, 9));
+        // A count of 0 still grows once, as `call_timed`'s repeat.
+        i.maximum = 25;
+        assert_eq!(i.grow_repeat_timed(1, 0).unwrap().0, 24);
+    }
 }

@@ -258,6 +258,56 @@ pub struct ReserveAhead {
     /// New mappings as `/proc/self/maps` showed them even when `basis` is the heap buffer (then
     /// they are the host allocator's, not the memory's), for no maximum, exact, 4 GiB.
     pub new_mappings: [Reserved; 3],
+    /// The same question for a shared memory (imported, `shared: true`, so with an exact or a
+    /// 4 GiB maximum): its figures, or the runtime's refusal with the engine's error. `None` in
+    /// records written before it was measured. A finding beside the unshared figures: the
+    /// check's outcome does not depend on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared: Option<SharedReserve>,
+}
+
+/// What `reserve-ahead` found for a 16-page shared memory the host creates and the guest imports
+/// (`new WebAssembly.Memory({initial, maximum, shared: true})` in JavaScript).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "outcome")]
+pub enum SharedReserve {
+    /// The runtime created it: the address space one instance added.
+    Measured {
+        /// Classified as the unshared figures are, the exact maximum standing in for "no
+        /// maximum" (a shared memory must declare one): [`Reservation::DeclaredMaximum`] when
+        /// the 4 GiB maximum reserves about 4 GiB more than the exact one.
+        reservation: Reservation,
+        /// Added with an exact maximum (16 pages).
+        exact_maximum: Reserved,
+        /// Added with a 4 GiB maximum.
+        maximum_4g: Reserved,
+        /// Where the figures come from (as [`ReserveAhead::basis`]).
+        basis: procfs::ReservedBasis,
+    },
+    /// The runtime refuses shared memories (a typed *unsupported*): the engine's own error.
+    Refused {
+        /// The error, with the engine's message.
+        error: String,
+    },
+}
+
+impl SharedReserve {
+    /// One clause for the check's detail and the report.
+    pub fn describe(&self) -> String {
+        match self {
+            SharedReserve::Measured {
+                reservation,
+                exact_maximum,
+                maximum_4g,
+                ..
+            } => format!(
+                "a shared memory (imported, shared: true): {}: {exact_maximum} with an exact \
+                 maximum (16 pages), {maximum_4g} with 4 GiB",
+                reservation.label()
+            ),
+            SharedReserve::Refused { error } => format!("a shared memory: refused ({error})"),
+        }
+    }
 }
 
 fn mib(bytes: i64) -> String {
@@ -423,6 +473,7 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
                     push(CheckId::ManyMemories, js_only());
                 }
             }
+            add_shared_reserve(rt, &mut checks, reserve.as_mut());
         }
     }
     Verdict {
@@ -464,6 +515,7 @@ fn pages_and_limits(rt: &dyn Runtime) -> Result<(bool, String)> {
                 decl,
                 initial: 3,
                 maximum,
+                shared: false,
             };
             let mut i = compile(rt, plan)?.instantiate()?;
             let info = i.memory()?;
@@ -557,50 +609,25 @@ fn median_reserved(mut samples: Vec<Reserved>) -> Reserved {
 /// one and a 4 GiB one (the median of [`RESERVE_SAMPLES`] instances after an unmeasured one),
 /// split into inaccessible (reserved, guard) and accessible mappings, and classifies it ([`Reservation`]). "Held" means the seed's claim holds: the reservation follows
 /// the declared maximum. A heap-backed memory maps nothing of its own (its figures would read 0):
-/// it is classified from where it lives, a heap buffer of at least its size.
+/// it is classified from where it lives, a heap buffer of at least its size. The same is
+/// measured for a shared memory (imported, with an exact and a 4 GiB maximum), or its refusal
+/// recorded ([`SharedReserve`]): a finding in the figures and the detail, not in "held".
 fn reserve_ahead(rt: &dyn Runtime) -> Result<(bool, String, ReserveAhead)> {
-    const PAGES: u64 = 16;
-    let used = PAGES * PAGE;
+    let used = RESERVE_PAGES * PAGE;
     let mut heap_backed = Vec::new();
-    let mut added = |maximum: MaxDecl| -> Result<Reserved> {
-        let plan = MemoryVariant::new(MemoryDecl::Defined, maximum).plan_pages(PAGES, PAGES);
-        let compiled = compile(rt, plan)?;
-        // One instance first, dropped unmeasured: what a first instantiation sets up once (a
-        // thread's allocator arena, a lazily mapped table) is not this memory's reservation.
-        drop(compiled.instantiate()?);
-        let mut samples = Vec::with_capacity(RESERVE_SAMPLES);
-        for _ in 0..RESERVE_SAMPLES {
-            // Where memory is garbage collected, what earlier instances left must be gone
-            // first, or its release shows as a negative reservation of this one.
-            rt.collect_garbage()?;
-            let before = procfs::mappings_of(compiled.process())?;
-            let mut instance = compiled.instantiate()?;
-            let after = procfs::mappings_of(compiled.process())?;
-            let info = instance.memory()?;
-            ensure!(
-                info.size_bytes == used,
-                "the memory has {} bytes, expected {used}",
-                info.size_bytes
-            );
-            heap_backed.push(info.heap_backed);
-            samples.push(Reserved {
-                inaccessible_bytes: after.inaccessible_bytes as i64
-                    - before.inaccessible_bytes as i64,
-                accessible_bytes: after.accessible_bytes as i64 - before.accessible_bytes as i64,
-            });
-        }
-        Ok(median_reserved(samples))
+    let mut added = |maximum: MaxDecl| {
+        reserved_by(
+            rt,
+            MemoryVariant::new(MemoryDecl::Defined, maximum),
+            &mut heap_backed,
+        )
     };
     let new_mappings = [
         added(MaxDecl::None)?,
         added(MaxDecl::Exact)?,
         added(MaxDecl::Large)?,
     ];
-    let heap = heap_backed.iter().all(|h| *h);
-    ensure!(
-        heap || heap_backed.iter().all(|h| !h),
-        "the memory was heap-backed under some maxima and not others: {heap_backed:?}"
-    );
+    let heap = all_or_none_heap(&heap_backed)?;
     let (basis, figures) = if heap {
         let buffer = Reserved {
             inaccessible_bytes: 0,
@@ -653,6 +680,8 @@ fn reserve_ahead(rt: &dyn Runtime) -> Result<(bool, String, ReserveAhead)> {
             maximum_4g: large,
             basis,
             new_mappings,
+            // Measured after every other check ([`add_shared_reserve`]).
+            shared: None,
         },
     ))
 }
@@ -671,6 +700,130 @@ impl Drop for AutoCollectOff<'_> {
     fn drop(&mut self) {
         self.0.set_auto_collect(true);
     }
+}
+
+/// Adds the shared memory's figures (or its refusal) to `reserve-ahead`'s, and to its detail.
+/// Measured after every other check: creating shared memories changes what an engine process
+/// holds afterwards (in deno, 66 MiB of address space appeared during `released-on-drop`'s later
+/// cycles and stayed after a forced collection, only when shared memories had been created
+/// before), and no other check's figures may depend on it. A finding beside the seed's claim,
+/// which is about a maximum on a memory the engine may move: the outcome stays the unshared
+/// figures' verdict, unless measuring the shared memory failed (other than by a refusal).
+fn add_shared_reserve(rt: &dyn Runtime, checks: &mut [Check], figures: Option<&mut ReserveAhead>) {
+    let Some(figures) = figures else {
+        return;
+    };
+    let Some(check) = checks.iter_mut().find(|c| c.check == CheckId::ReserveAhead) else {
+        return;
+    };
+    match shared_reserve(rt) {
+        Ok(shared) => {
+            check.detail = format!("{}; {}", check.detail, shared.describe());
+            figures.shared = Some(shared);
+        }
+        Err(e) => {
+            check.outcome = Outcome::Error;
+            check.detail = format!("{}; a shared memory: {e:#}", check.detail);
+        }
+    }
+}
+
+/// The memory size `reserve-ahead` instantiates, in pages.
+const RESERVE_PAGES: u64 = 16;
+
+/// What one instance of a 16-page memory declared as `variant` adds to the mappings of the
+/// process holding it: the median of [`RESERVE_SAMPLES`] instances after an unmeasured one.
+/// Whether each sample's memory was heap-backed is appended to `heap_backed`.
+fn reserved_by(
+    rt: &dyn Runtime,
+    variant: MemoryVariant,
+    heap_backed: &mut Vec<bool>,
+) -> Result<Reserved> {
+    let used = RESERVE_PAGES * PAGE;
+    let plan = variant.plan_pages(RESERVE_PAGES, RESERVE_PAGES);
+    // A runtime that refuses a shared memory says so as a typed *unsupported* error.
+    let compiled = grow::compile(rt, plan)?;
+    // One instance first, dropped unmeasured: what a first instantiation sets up once (a
+    // thread's allocator arena, a lazily mapped table) is not this memory's reservation.
+    drop(compiled.instantiate()?);
+    let mut samples = Vec::with_capacity(RESERVE_SAMPLES);
+    for _ in 0..RESERVE_SAMPLES {
+        // Where memory is garbage collected, what earlier instances left must be gone
+        // first, or its release shows as a negative reservation of this one.
+        rt.collect_garbage()?;
+        let before = procfs::mappings_of(compiled.process())?;
+        let mut instance = compiled.instantiate()?;
+        let after = procfs::mappings_of(compiled.process())?;
+        let info = instance.memory()?;
+        ensure!(
+            info.size_bytes == used,
+            "the memory has {} bytes, expected {used}",
+            info.size_bytes
+        );
+        heap_backed.push(info.heap_backed);
+        samples.push(Reserved {
+            inaccessible_bytes: after.inaccessible_bytes as i64 - before.inaccessible_bytes as i64,
+            accessible_bytes: after.accessible_bytes as i64 - before.accessible_bytes as i64,
+        });
+    }
+    Ok(median_reserved(samples))
+}
+
+/// Whether every sample's memory was heap-backed; an error when some were and some not.
+fn all_or_none_heap(heap_backed: &[bool]) -> Result<bool> {
+    let heap = heap_backed.iter().all(|h| *h);
+    ensure!(
+        heap || heap_backed.iter().all(|h| !h),
+        "the memory was heap-backed under some maxima and not others: {heap_backed:?}"
+    );
+    Ok(heap)
+}
+
+/// `reserve-ahead` for a shared memory: imported with `shared: true` and an exact or a 4 GiB
+/// maximum. A runtime's refusal (a typed *unsupported* error, with the engine's message) is a
+/// result; any other error is the check's error.
+fn shared_reserve(rt: &dyn Runtime) -> Result<SharedReserve> {
+    let used = RESERVE_PAGES * PAGE;
+    let mut heap_backed = Vec::new();
+    let mut added = |maximum: MaxDecl| {
+        reserved_by(
+            rt,
+            MemoryVariant::imported_shared(maximum),
+            &mut heap_backed,
+        )
+    };
+    let figures = added(MaxDecl::Exact).and_then(|exact| Ok((exact, added(MaxDecl::Large)?)));
+    let (exact, large) = match figures {
+        Ok(figures) => figures,
+        Err(e) if crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Unsupported => {
+            return Ok(SharedReserve::Refused {
+                error: format!("{e:#}"),
+            })
+        }
+        Err(e) => return Err(e.context("measuring what a shared memory reserves")),
+    };
+    let (basis, [exact, large]) = if all_or_none_heap(&heap_backed)? {
+        let buffer = Reserved {
+            inaccessible_bytes: 0,
+            accessible_bytes: used as i64,
+        };
+        (procfs::ReservedBasis::HeapBufferAtLeastLinear, [buffer; 2])
+    } else {
+        (procfs::ReservedBasis::Mappings, [exact, large])
+    };
+    // No "no maximum" for a shared memory: the exact maximum stands in for it.
+    let reservation = Reservation::classify(
+        used,
+        used,
+        65536 * PAGE,
+        [exact.total(), exact.total(), large.total()],
+    );
+    Ok(SharedReserve::Measured {
+        reservation,
+        exact_maximum: exact,
+        maximum_4g: large,
+        basis,
+    })
 }
 
 /// Claim 4: memory is released when its instance goes away. `cycles` × (instantiate, touch

@@ -215,6 +215,7 @@ fn memory_reports_the_declared_initial_and_maximum() {
                 decl: variant.decl,
                 initial: static_pages() + 3,
                 maximum: (variant.maximum != MaxDecl::None).then_some(static_pages() + 9),
+                shared: false,
             };
             let mut instance = rt.compile(&guest(plan)).unwrap().instantiate().unwrap();
             let info = instance.memory().unwrap();
@@ -292,6 +293,7 @@ fn a_maximum_above_what_a_32_bit_memory_allows_is_refused_not_a_crash() {
         decl: membench::module::MemoryDecl::Defined,
         initial: 1,
         maximum: Some(65537),
+        shared: false,
     };
     for (id, rt) in build_all() {
         if id == "native-rustc" {

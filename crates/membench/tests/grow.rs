@@ -6,6 +6,7 @@ use membench::contiguous::{MaxDecl, MemoryVariant};
 use membench::grow::{self, GrowPattern, Prepared};
 use membench::matrix::{self, STRATEGY_VARIANTS};
 use membench::module::{MemoryPlan, PAGE};
+use membench::record::{FailureKind, NotMeasured};
 use membench::runtime::{is_trap, Instance, RuntimeSpec};
 
 const FAILED: u64 = u32::MAX as u64;
@@ -130,6 +131,7 @@ fn every_grow_pattern_runs_and_checks_its_outcome_on_every_configuration() {
         GrowPattern::GrowTouch(64),
         GrowPattern::Grow1At(16),
         GrowPattern::Grow16At(16),
+        GrowPattern::HostGrow1At(16),
         GrowPattern::GrowFail(16),
         GrowPattern::HostGrowFail(16),
     ];
@@ -199,6 +201,109 @@ fn an_instance_footprint_reserves_at_least_its_memory_and_names_its_basis() {
                 footprint.reserved_basis,
                 ReservedBasis::HeapBufferAtLeastLinear
             );
+        }
+    }
+}
+
+/// `host-grow1-at`'s timed region: the host's grows of one page, `AT_GROWS` of them, returning the
+/// old size of the last, on every configuration and maximum; past the maximum the loop stops
+/// with an error naming the grow and the limit, and the memory is as the successful grows left it.
+#[test]
+fn host_grows_return_the_old_size_and_stop_at_the_maximum() {
+    let grows = u64::from(grow::AT_GROWS);
+    for spec in matrix::runtimes() {
+        let runtime = spec.build().unwrap();
+        for variant in STRATEGY_VARIANTS {
+            let name = format!("{} {} {}", spec.id, spec.strategy, variant.id());
+            let pattern = GrowPattern::HostGrow1At(16);
+            let prepared = Prepared::new(runtime.as_ref(), pattern, variant).unwrap();
+            let mut instance = prepared.fresh().unwrap();
+            let (old, elapsed) = instance.grow_repeat_timed(1, grows).unwrap();
+            assert_eq!(old, 16 + grows - 1, "{name}");
+            assert!(elapsed > std::time::Duration::ZERO, "{name}");
+            assert_eq!(
+                instance.memory().unwrap().size_bytes,
+                (16 + grows) * PAGE,
+                "{name}"
+            );
+            assert_eq!(
+                instance.call("size", [0, 0, 0]).unwrap(),
+                16 + grows,
+                "{name}"
+            );
+            if variant.maximum == MaxDecl::Exact {
+                let err = instance.grow_repeat_timed(1, 2).unwrap_err();
+                let text = format!("{err:#}");
+                assert!(
+                    text.starts_with("host grow 1 of 2 by 1 pages failed"),
+                    "{name}: {text}"
+                );
+                assert!(
+                    text.contains(&format!("declared maximum {} pages", 16 + grows)),
+                    "{name}: {text}"
+                );
+                assert!(!is_trap(&err), "{name}");
+                assert_eq!(
+                    instance.memory().unwrap().size_bytes,
+                    (16 + grows) * PAGE,
+                    "{name}"
+                );
+            }
+        }
+    }
+}
+
+/// A shared memory (imported, `shared: true`) in the grow family: wasmer creates it and grows it
+/// from the guest and from the host; wasmtime (built without its `threads` feature), wasmi and
+/// the native baseline refuse it, as a typed *unsupported* error carrying the engine's own
+/// message, never a failure.
+#[test]
+fn a_shared_memory_grows_where_the_runtime_has_one_and_is_refused_with_the_engines_error_elsewhere()
+{
+    let shared = MemoryVariant::imported_shared(MaxDecl::Exact);
+    assert_eq!(shared.id(), "imported-shared-max");
+    for spec in matrix::runtimes() {
+        let runtime = spec.build().unwrap();
+        let name = format!("{} {}", spec.id, spec.strategy);
+        for pattern in [GrowPattern::Grow1At(16), GrowPattern::HostGrow1At(16)] {
+            match Prepared::new(runtime.as_ref(), pattern, shared) {
+                Ok(prepared) => {
+                    assert!(
+                        spec.id.starts_with("wasmer-"),
+                        "{name}: accepted a shared memory"
+                    );
+                    assert!(prepared.plan.shared, "{name}");
+                    let mut instance = prepared.fresh().unwrap();
+                    prepared
+                        .run(instance.as_mut())
+                        .unwrap_or_else(|e| panic!("{name} {pattern}: {e:#}"));
+                    assert_eq!(
+                        instance.memory().unwrap().size_bytes,
+                        pattern.final_pages() * PAGE,
+                        "{name} {pattern}"
+                    );
+                }
+                Err(e) => {
+                    let text = format!("{e:#}");
+                    assert_eq!(
+                        NotMeasured::of(&e),
+                        FailureKind::Unsupported,
+                        "{name}: {text}"
+                    );
+                    assert!(!spec.id.starts_with("wasmer-"), "{name}: {text}");
+                    // The engine's own words: wasmparser's "threads must be enabled" (wasmtime,
+                    // wasmi), or the native baseline saying it has none.
+                    let engine_says = match spec.id {
+                        "native-rustc" => "no shared memory",
+                        _ => "threads",
+                    };
+                    assert!(
+                        text.contains("refuses a shared memory") || spec.native,
+                        "{name}: {text}"
+                    );
+                    assert!(text.contains(engine_says), "{name}: {text}");
+                }
+            }
         }
     }
 }

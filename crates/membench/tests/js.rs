@@ -210,6 +210,33 @@ fn the_seed_claims_are_checked_in_the_engines_they_were_written_about() {
             "{id}: {}",
             check(CheckId::ReleasedOnDrop).detail
         );
+        // A shared memory's reservation is measured in every engine (the JS API has them).
+        let reserve = v.reserve_ahead.as_ref().expect("reserve-ahead ran");
+        eprintln!(
+            "{id} reserve-ahead: {}",
+            check(CheckId::ReserveAhead).detail
+        );
+        match &reserve.shared {
+            Some(verify::SharedReserve::Measured {
+                exact_maximum,
+                maximum_4g,
+                ..
+            }) => {
+                assert!(
+                    exact_maximum.total() >= reserve.used_bytes as i64
+                        && maximum_4g.total() >= reserve.used_bytes as i64,
+                    "{id}: {reserve:?}"
+                );
+                assert!(
+                    check(CheckId::ReserveAhead)
+                        .detail
+                        .contains("a shared memory (imported, shared: true)"),
+                    "{id}: {}",
+                    check(CheckId::ReserveAhead).detail
+                );
+            }
+            other => panic!("{id}: shared reserve-ahead {other:?}"),
+        }
         if let Some(expected) = expected {
             let found = v
                 .reserve_ahead
@@ -487,5 +514,56 @@ fn the_spec_store_tells_traps_from_link_and_compile_errors() {
             vec![Val::I32(-1)],
             "{who}"
         );
+    }
+}
+
+/// `host-grow1-at` in the engines: one request, the engine's clock around its loop of
+/// `memory.grow(1)` (shorter than the request seen from here), the last grow's old size back,
+/// on an unshared and on a shared memory; `grow1-at` on a shared memory too.
+#[test]
+fn host_grows_are_timed_inside_the_engine_on_unshared_and_shared_memories() {
+    use membench::contiguous::MaxDecl;
+    let grows = u64::from(grow::AT_GROWS);
+    for id in ["node-v8", "deno-v8", "bun-jsc"] {
+        let Some((_, rt)) = engine(id, "default") else {
+            continue;
+        };
+        for variant in [
+            MemoryVariant::new(membench::module::MemoryDecl::Defined, MaxDecl::Exact),
+            MemoryVariant::new(membench::module::MemoryDecl::Imported, MaxDecl::Exact),
+            MemoryVariant::imported_shared(MaxDecl::Exact),
+        ] {
+            let name = format!("{id} {}", variant.id());
+            let p = grow::Prepared::new(rt.as_ref(), GrowPattern::HostGrow1At(4096), variant)
+                .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+            let mut instance = p.fresh().unwrap();
+            let start = Instant::now();
+            let (old, elapsed) = instance.grow_repeat_timed(1, grows).unwrap();
+            let seen_from_here = start.elapsed();
+            assert_eq!(old, 4096 + grows - 1, "{name}");
+            assert!(
+                elapsed < seen_from_here,
+                "{name}: {elapsed:?} >= {seen_from_here:?}"
+            );
+            assert_eq!(
+                instance.memory().unwrap().size_bytes,
+                (4096 + grows) * 65536,
+                "{name}"
+            );
+            // Past the maximum: a RangeError, after 0 successful grows.
+            let err = format!("{:#}", instance.grow_repeat_timed(1, 1).unwrap_err());
+            assert!(
+                err.contains("host grow 1 of 1") && err.contains("RangeError"),
+                "{name}: {err}"
+            );
+            // The pattern itself, and the guest's grows on the same kind of memory.
+            let mut instance = p.fresh().unwrap();
+            p.run(instance.as_mut())
+                .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+            let g = grow::Prepared::new(rt.as_ref(), GrowPattern::Grow1At(4096), variant).unwrap();
+            let mut instance = g.fresh().unwrap();
+            g.run(instance.as_mut())
+                .unwrap_or_else(|e| panic!("{name} grow1-at: {e:#}"));
+        }
     }
 }

@@ -101,6 +101,33 @@ fn every_configuration_passes_the_seed_checks() {
             }
         }
 
+        // A shared memory: wasmer creates one and its figures are recorded; wasmtime (built
+        // without `threads`), wasmi and the native baseline refuse it, with the engine's error,
+        // named in the check's detail. "Held" does not depend on it (asserted above).
+        match (&reserve.shared, spec.id.starts_with("wasmer-")) {
+            (Some(verify::SharedReserve::Measured { exact_maximum, .. }), true) => {
+                assert!(
+                    exact_maximum.total() >= reserve.used_bytes as i64,
+                    "{name}: {reserve:?}"
+                );
+                assert!(check
+                    .detail
+                    .contains("a shared memory (imported, shared: true)"));
+            }
+            (Some(verify::SharedReserve::Refused { error }), false) => {
+                assert!(
+                    error.contains("threads") || error.contains("no shared memory"),
+                    "{name}: {error}"
+                );
+                assert!(
+                    check.detail.contains("a shared memory: refused ("),
+                    "{name}: {}",
+                    check.detail
+                );
+            }
+            (other, _) => panic!("{name}: shared reserve-ahead {other:?}"),
+        }
+
         // The canary sits right after the reservation of every memory with a mapping of its own
         // outside a pool (where it cannot, the detail says why).
         if basis == ReservedBasis::Mappings

@@ -501,6 +501,7 @@ impl JsRuntime {
             decl: MemoryDecl::Imported,
             initial: 1,
             maximum: Some(2),
+            shared: false,
         };
         let guest = crate::grow::guest(plan)?;
         let wasm = base64::engine::general_purpose::STANDARD.encode(&guest.wasm);
@@ -775,7 +776,7 @@ impl Compiled for JsCompiled {
             MemoryDecl::Imported => json!({
                 "initial": self.plan.initial,
                 "maximum": self.plan.maximum,
-                "shared": false,
+                "shared": self.plan.shared,
             }),
             MemoryDecl::Defined => Value::Null,
         };
@@ -943,6 +944,36 @@ impl Instance for JsInstance {
                     Err(e.context(grow_error(current, delta_pages, self.maximum))),
                     elapsed,
                 )
+            }
+        }
+    }
+
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+        // One request: the engine times its own loop of `memory.grow(delta)`.
+        let count = count.max(1);
+        let response = lock(&self.host).request(json!({
+            "op": "grow", "instance": self.id, "delta": delta_pages, "repeat": count,
+        }));
+        match response {
+            Ok(r) => {
+                let old = r["old_pages"].as_u64().context("grow without old_pages")?;
+                let grown = r["grown"].as_u64().context("grow without grown")?;
+                ensure!(
+                    grown == count,
+                    "the engine made {grown} of {count} grows and answered ok"
+                );
+                Ok((old, nanos(&r["elapsed_ns"])?))
+            }
+            Err(e) => {
+                let full = e.downcast_ref::<EngineError>().map(|r| r.response.clone());
+                let current = full.as_ref().and_then(|r| r["pages"].as_u64()).unwrap_or(0);
+                let done = full.as_ref().and_then(|r| r["grown"].as_u64()).unwrap_or(0);
+                Err(crate::runtime::grow_loop_error(
+                    e.context(grow_error(current, delta_pages, self.maximum)),
+                    done,
+                    count,
+                    delta_pages,
+                ))
             }
         }
     }

@@ -67,6 +67,13 @@ impl runtime::Runtime for Native {
         crate::versions::RUSTC
     }
     fn compile(&self, guest: &GuestModule) -> Result<Box<dyn runtime::Compiled>> {
+        if guest.memory.shared {
+            return Err(anyhow::Error::new(crate::record::NotMeasured::unsupported(
+                "native-rustc: the native baseline has no shared memory (no threads proposal; its \
+                 memory is one host buffer either way)"
+                    .to_string(),
+            )));
+        }
         let build = guest.native.with_context(|| {
             format!("{} has no native build to run as the baseline", guest.name)
         })?;

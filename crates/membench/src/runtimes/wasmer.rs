@@ -356,15 +356,16 @@ impl runtime::Compiled for Compiled {
         let start = Instant::now();
         let mut store = Store::new(self.engine.clone());
         let instance = match imported {
-            Some((initial, maximum)) => {
-                Memory::new(&mut store, MemoryType::new(initial, maximum, false))
-                    .map_err(anyhow::Error::new)
-                    .and_then(|memory| {
-                        imports.define("env", "memory", memory);
-                        wasmer::Instance::new(&mut store, &self.module, &imports)
-                            .map_err(instantiation_error)
-                    })
-            }
+            Some((initial, maximum)) => Memory::new(
+                &mut store,
+                MemoryType::new(initial, maximum, self.guest.memory.shared),
+            )
+            .map_err(anyhow::Error::new)
+            .and_then(|memory| {
+                imports.define("env", "memory", memory);
+                wasmer::Instance::new(&mut store, &self.module, &imports)
+                    .map_err(instantiation_error)
+            }),
             None => wasmer::Instance::new(&mut store, &self.module, &imports)
                 .map_err(instantiation_error),
         };
@@ -469,6 +470,45 @@ impl runtime::Instance for Instance {
             .map(|old| u64::from(old.0))
             .map_err(anyhow::Error::new)
             .with_context(context)
+    }
+
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+        // `Memory::grow` alone inside the clock; the error's context (type, size) after it.
+        let count = count.max(1);
+        let delta = u32::try_from(delta_pages)
+            .map(Pages)
+            .with_context(|| format!("a grow of {delta_pages} pages"))?;
+        let start = Instant::now();
+        let mut last = 0;
+        let mut failed = None;
+        for done in 0..count {
+            match self.memory.grow(&mut self.store, delta) {
+                Ok(old) => last = std::hint::black_box(u64::from(old.0)),
+                Err(e) => {
+                    failed = Some((done, e));
+                    break;
+                }
+            }
+        }
+        let elapsed = start.elapsed();
+        match failed {
+            None => Ok((last, elapsed)),
+            Some((done, e)) => {
+                let ty = self.memory.ty(&self.store);
+                let current = u64::from(self.memory.view(&self.store).size().0);
+                let maximum = ty.maximum.map(|p| u64::from(p.0));
+                Err(runtime::grow_loop_error(
+                    anyhow::Error::new(e).context(runtime::grow_error(
+                        current,
+                        delta_pages,
+                        maximum,
+                    )),
+                    done,
+                    count,
+                    delta_pages,
+                ))
+            }
+        }
     }
 
     fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {

@@ -349,6 +349,41 @@ impl runtime::Instance for Instance {
             .with_context(|| runtime::grow_error(current, delta_pages, maximum))
     }
 
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+        // `Memory::grow` alone inside the clock; the error's context (type, size) after it.
+        let count = count.max(1);
+        let start = Instant::now();
+        let mut last = 0;
+        let mut failed = None;
+        for done in 0..count {
+            match self.memory.grow(&mut self.store, delta_pages) {
+                Ok(old) => last = std::hint::black_box(old),
+                Err(e) => {
+                    failed = Some((done, e));
+                    break;
+                }
+            }
+        }
+        let elapsed = start.elapsed();
+        match failed {
+            None => Ok((last, elapsed)),
+            Some((done, e)) => {
+                let current = self.memory.size(&self.store);
+                let maximum = self.memory.ty(&self.store).maximum();
+                Err(runtime::grow_loop_error(
+                    anyhow::Error::new(e).context(runtime::grow_error(
+                        current,
+                        delta_pages,
+                        maximum,
+                    )),
+                    done,
+                    count,
+                    delta_pages,
+                ))
+            }
+        }
+    }
+
     fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {
         Box::new(Kept {
             store: self.store,

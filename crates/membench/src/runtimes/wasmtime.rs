@@ -420,6 +420,12 @@ impl runtime::Compiled for Compiled {
         let mut store = Store::new(&self.engine, ());
         let instance = match (&self.pre, imported) {
             (Some(pre), _) => pre.instantiate(&mut store),
+            // A shared memory is a `SharedMemory`, which this wasmtime build (without its
+            // `threads` feature) cannot create; its validator refuses the module before this.
+            (None, Some(_)) if self.guest.memory.shared => Err(wasmtime::format_err!(
+                "creation of shared memories disabled at compile time (wasmtime built without \
+                 its `threads` feature)"
+            )),
             (None, Some((initial, maximum))) => {
                 Memory::new(&mut store, MemoryType::new(initial, maximum)).and_then(|memory| {
                     wasmtime::Instance::new(&mut store, &self.module, &[memory.into()])
@@ -515,6 +521,37 @@ impl runtime::Instance for Instance {
             .with_context(|| {
                 runtime::grow_error(self.memory.size(&self.store), delta_pages, maximum)
             })
+    }
+
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+        // `Memory::grow` alone inside the clock; the error's context (type, size) after it.
+        let count = count.max(1);
+        let start = Instant::now();
+        let mut last = 0;
+        let mut failed = None;
+        for done in 0..count {
+            match self.memory.grow(&mut self.store, delta_pages) {
+                Ok(old) => last = std::hint::black_box(old),
+                Err(e) => {
+                    failed = Some((done, e));
+                    break;
+                }
+            }
+        }
+        let elapsed = start.elapsed();
+        match failed {
+            None => Ok((last, elapsed)),
+            Some((done, e)) => {
+                let maximum = self.memory.ty(&self.store).maximum();
+                let current = self.memory.size(&self.store);
+                Err(runtime::grow_loop_error(
+                    trap(e).context(runtime::grow_error(current, delta_pages, maximum)),
+                    done,
+                    count,
+                    delta_pages,
+                ))
+            }
+        }
     }
 
     fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {
