@@ -249,7 +249,10 @@ fn a_run_with_a_failed_case_exits_1_and_keeps_every_record() {
         .unwrap();
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(err.contains("measured 12 cases (6 failed)"), "{err}");
+    assert!(
+        err.contains("measured 12 cases (6 failed, 0 on engines not installed)"),
+        "{err}"
+    );
     let value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let records = value["records"].as_array().unwrap();
