@@ -924,6 +924,24 @@ const ops = {
     return { created, held: herd.length, failed_with: failedWith, elapsed_ns: clock.diffNs(t0, t1) };
   },
 
+  // Which of V8's tiers compiled an exported function now: Liftoff (baseline) or TurboFan
+  // (optimising), through V8's test natives (the engine must run with --allow-natives-syntax).
+  // Elsewhere the % syntax does not parse, and the op says the engine cannot tell.
+  tier(req) {
+    const inst = lookup(instances, need(req, "instance", "string"), "instance");
+    const name = need(req, "export", "string");
+    const f = inst.instance.exports[name];
+    if (typeof f !== "function") throw new HostError("NotFound", `no exported function ${JSON.stringify(name)}`);
+    let probe;
+    try {
+      probe = new Function("f", "return [%IsLiftoffFunction(f), %IsTurboFanFunction(f)];");
+    } catch (e) {
+      throw new HostError("Unsupported", `this engine does not say which tier compiled a function: ${errorMessage(e)}`);
+    }
+    const [liftoff, turbofan] = probe(f);
+    return { liftoff, turbofan };
+  },
+
   drop_many(req) {
     let dropped = 0;
     if (req.handle !== undefined) {

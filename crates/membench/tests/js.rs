@@ -567,3 +567,40 @@ fn host_grows_are_timed_inside_the_engine_on_unshared_and_shared_memories() {
         }
     }
 }
+
+/// Each V8 tier switch does what it claims, asked of V8 itself (`%IsLiftoffFunction`,
+/// `%IsTurboFanFunction`): by default and under the memory switches a function runs in Liftoff
+/// after its first call; `--no-liftoff` (`turbofan-only`) compiles it with TurboFan at once;
+/// `--liftoff-only` keeps it in Liftoff even hot (2 million calls, after which the default tiers
+/// up). JSC does not say which tier compiled a function, and the host says so.
+#[test]
+fn each_v8_tier_switch_compiles_with_the_tier_it_claims() {
+    for spec in js::specs() {
+        let Some(rt) = spec.build_optional().unwrap() else {
+            continue;
+        };
+        let js = rt.js().expect("a JS engine");
+        let name = format!("{} @{}", spec.id, spec.slug);
+        if spec.id == "bun-jsc" {
+            let err = js.tier_after(1).unwrap_err();
+            assert!(
+                format!("{err:#}").contains("Unsupported"),
+                "{name}: {err:#}"
+            );
+            continue;
+        }
+        let once = js.tier_after(1).unwrap();
+        let expected = match spec.slug {
+            "turbofan-only" => (false, true),
+            _ => (true, false),
+        };
+        assert_eq!(once, expected, "{name}: (liftoff, turbofan) after one call");
+        if spec.slug == "liftoff-only" {
+            assert_eq!(
+                js.tier_after(2_000_000).unwrap(),
+                (true, false),
+                "{name}: tiered up"
+            );
+        }
+    }
+}

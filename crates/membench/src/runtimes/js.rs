@@ -395,10 +395,15 @@ impl JsRuntime {
         let mut command = Command::new(&program);
         match engine {
             Engine::Node => {
-                command.args(switch.flags).arg("--expose-gc").arg(&script);
+                // --allow-natives-syntax only lets the host ask V8 which tier compiled a
+                // function (the `tier` op); it changes no code V8 generates.
+                command
+                    .args(switch.flags)
+                    .args(["--expose-gc", "--allow-natives-syntax"])
+                    .arg(&script);
             }
             Engine::Deno => {
-                let mut v8 = vec!["--expose-gc"];
+                let mut v8 = vec!["--expose-gc", "--allow-natives-syntax"];
                 v8.extend(switch.flags);
                 command
                     .arg("run")
@@ -486,6 +491,38 @@ struct Batch {
 }
 
 impl JsRuntime {
+    /// Which of V8's tiers compiled a guest function after `calls` calls: `(liftoff, turbofan)`,
+    /// asked through V8's test natives; an error saying so on an engine that cannot tell (JSC).
+    /// For checking that a tier switch (`--liftoff-only`, `--no-liftoff`) does what it claims.
+    pub fn tier_after(&self, calls: u64) -> Result<(bool, bool)> {
+        let plan = crate::contiguous::MemoryVariant::new(
+            MemoryDecl::Defined,
+            crate::contiguous::MaxDecl::None,
+        )
+        .plan_pages(1, 1);
+        let guest = crate::grow::guest(plan)?;
+        let wasm = base64::engine::general_purpose::STANDARD.encode(&guest.wasm);
+        let mut host = lock(&self.host);
+        let module = host.fresh_id("m");
+        let id = host.fresh_id("i");
+        host.request(json!({"op": "compile", "module": module, "wasm_b64": wasm}))?;
+        host.request(json!({"op": "instantiate", "module": module, "instance": id}))?;
+        let zero = json!({"t": "i32", "v": "0"});
+        let called = host.request(json!({
+            "op": "call", "instance": id, "export": "size",
+            "args": [zero, zero, zero], "repeat": calls.max(1),
+        }));
+        let tier = called
+            .and_then(|_| host.request(json!({"op": "tier", "instance": id, "export": "size"})));
+        host.request(json!({"op": "drop", "instance": id}))?;
+        host.request(json!({"op": "drop_module", "module": module}))?;
+        let tier = tier?;
+        Ok((
+            tier["liftoff"] == json!(true),
+            tier["turbofan"] == json!(true),
+        ))
+    }
+
     /// Turns off (or back on) the collection an instantiation makes once
     /// [`COLLECT_AFTER_DROPS`] dropped instances await it, for a check that watches how far
     /// dropped memories pile up when the engine is left to collect on its own.
