@@ -368,10 +368,12 @@ pub fn footprint(compiled: &dyn Compiled) -> Result<(Footprint, Box<dyn Instance
     let mut instance = instance;
     let info = instance.memory()?;
     let mapped = after.virtual_bytes.saturating_sub(before.virtual_bytes);
-    // A heap buffer (wasmi, native `vec`) maps nothing of its own, and a pool's slot was reserved
-    // before: then the memory's own size is the honest lower bound, not the VmSize delta.
+    // A heap buffer (wasmi, native `vec`) maps nothing of its own: whether the allocator took
+    // fresh pages for it (glibc maps large blocks until its threshold adapts) depends on what the
+    // process freed before, not on the memory. A pool's slot was reserved before. Then the
+    // memory's own size is the honest lower bound, not the VmSize delta.
     let (reserved_virtual_bytes, reserved_basis) = match (info.heap_backed, mapped) {
-        (true, m) if m < info.size_bytes => (
+        (true, _) => (
             info.size_bytes,
             procfs::ReservedBasis::HeapBufferAtLeastLinear,
         ),
