@@ -409,6 +409,25 @@ pub fn shared_memory_refused(runtime: &str, engine_error: &anyhow::Error) -> any
     )))
 }
 
+/// Times `count` (at least 1) calls of an adapter's raw `grow`, and nothing else: the last old
+/// size and the time, or how many grows succeeded and the error that stopped the loop (whose
+/// context the adapter adds after the clock stopped). One loop for every in-process adapter's
+/// [`Instance::grow_repeat_timed`].
+pub fn time_grows<E>(
+    count: u64,
+    mut grow: impl FnMut() -> std::result::Result<u64, E>,
+) -> (std::result::Result<u64, (u64, E)>, Duration) {
+    let start = std::time::Instant::now();
+    let mut last = 0;
+    for done in 0..count.max(1) {
+        match grow() {
+            Ok(old) => last = std::hint::black_box(old),
+            Err(e) => return (Err((done, e)), start.elapsed()),
+        }
+    }
+    (Ok(last), start.elapsed())
+}
+
 /// The error for `count` host grows that stopped at grow `done + 1` (0-based `done` succeeded).
 pub fn grow_loop_error(
     err: anyhow::Error,

@@ -478,22 +478,14 @@ impl runtime::Instance for Instance {
         let delta = u32::try_from(delta_pages)
             .map(Pages)
             .with_context(|| format!("a grow of {delta_pages} pages"))?;
-        let start = Instant::now();
-        let mut last = 0;
-        let mut failed = None;
-        for done in 0..count {
-            match self.memory.grow(&mut self.store, delta) {
-                Ok(old) => last = std::hint::black_box(u64::from(old.0)),
-                Err(e) => {
-                    failed = Some((done, e));
-                    break;
-                }
-            }
-        }
-        let elapsed = start.elapsed();
-        match failed {
-            None => Ok((last, elapsed)),
-            Some((done, e)) => {
+        let (result, elapsed) = runtime::time_grows(count, || {
+            self.memory
+                .grow(&mut self.store, delta)
+                .map(|old| u64::from(old.0))
+        });
+        match result {
+            Ok(last) => Ok((last, elapsed)),
+            Err((done, e)) => {
                 let ty = self.memory.ty(&self.store);
                 let current = u64::from(self.memory.view(&self.store).size().0);
                 let maximum = ty.maximum.map(|p| u64::from(p.0));

@@ -526,22 +526,11 @@ impl runtime::Instance for Instance {
     fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
         // `Memory::grow` alone inside the clock; the error's context (type, size) after it.
         let count = count.max(1);
-        let start = Instant::now();
-        let mut last = 0;
-        let mut failed = None;
-        for done in 0..count {
-            match self.memory.grow(&mut self.store, delta_pages) {
-                Ok(old) => last = std::hint::black_box(old),
-                Err(e) => {
-                    failed = Some((done, e));
-                    break;
-                }
-            }
-        }
-        let elapsed = start.elapsed();
-        match failed {
-            None => Ok((last, elapsed)),
-            Some((done, e)) => {
+        let (result, elapsed) =
+            runtime::time_grows(count, || self.memory.grow(&mut self.store, delta_pages));
+        match result {
+            Ok(last) => Ok((last, elapsed)),
+            Err((done, e)) => {
                 let maximum = self.memory.ty(&self.store).maximum();
                 let current = self.memory.size(&self.store);
                 Err(runtime::grow_loop_error(
