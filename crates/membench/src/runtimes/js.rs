@@ -294,6 +294,21 @@ impl Host {
         }))
     }
 
+    /// Compiles the grow guest for `plan` in the engine and instantiates it, with `memory` as the
+    /// imported memory's descriptor (or null): the module's and the instance's ids, for the checks
+    /// that ask the engine directly.
+    fn grow_guest(&mut self, plan: MemoryPlan, memory: Value) -> Result<(String, String)> {
+        let guest = crate::grow::guest(plan)?;
+        let wasm = base64::engine::general_purpose::STANDARD.encode(&guest.wasm);
+        let module = self.fresh_id("m");
+        let id = self.fresh_id("i");
+        self.request(json!({"op": "compile", "module": module, "wasm_b64": wasm}))?;
+        self.request(json!({
+            "op": "instantiate", "module": module, "instance": id, "memory": memory,
+        }))?;
+        Ok((module, id))
+    }
+
     /// A forced full collection (the host program runs the engine's twice, see `gc` in host.mjs).
     fn collect(&mut self) -> Result<()> {
         self.request(json!({"op": "gc"}))
@@ -500,13 +515,8 @@ impl JsRuntime {
             crate::contiguous::MaxDecl::None,
         )
         .plan_pages(1, 1);
-        let guest = crate::grow::guest(plan)?;
-        let wasm = base64::engine::general_purpose::STANDARD.encode(&guest.wasm);
         let mut host = lock(&self.host);
-        let module = host.fresh_id("m");
-        let id = host.fresh_id("i");
-        host.request(json!({"op": "compile", "module": module, "wasm_b64": wasm}))?;
-        host.request(json!({"op": "instantiate", "module": module, "instance": id}))?;
+        let (module, id) = host.grow_guest(plan, Value::Null)?;
         let zero = json!({"t": "i32", "v": "0"});
         let called = host.request(json!({
             "op": "call", "instance": id, "export": "size",
@@ -540,16 +550,9 @@ impl JsRuntime {
             maximum: Some(2),
             shared: false,
         };
-        let guest = crate::grow::guest(plan)?;
-        let wasm = base64::engine::general_purpose::STANDARD.encode(&guest.wasm);
         let mut host = lock(&self.host);
-        let module = host.fresh_id("m");
-        let id = host.fresh_id("i");
-        host.request(json!({"op": "compile", "module": module, "wasm_b64": wasm}))?;
-        host.request(json!({
-            "op": "instantiate", "module": module, "instance": id,
-            "memory": {"initial": 1, "maximum": 2, "shared": false},
-        }))?;
+        let memory = json!({"initial": 1, "maximum": 2, "shared": false});
+        let (module, id) = host.grow_guest(plan, memory)?;
         let grown = host.request(json!({"op": "grow", "instance": id, "delta": 1}))?;
         let detached = grown["detached"] == json!(true);
         let old = grown["old_pages"].as_u64();
