@@ -161,22 +161,27 @@ async function makeIo() {
         exit: (code) => process.exit(code),
       };
     }
-    default:
-      // A browser page supplies transport itself: it imports this module and
-      // calls handleLine(); see the export at the bottom.
+    default: {
+      // A browser page (js-host/page.html) supplies transport itself: it imports this module
+      // and feeds handleLine() from its WebSocket. The harness finds the process that runs the
+      // page from outside (the page cannot know its pid).
+      const ua = globalThis.navigator?.userAgent ?? "";
       return {
         engine: "browser",
-        engineVersion: globalThis.navigator?.userAgent ?? null,
-        vm: null,
+        engineVersion: ua,
+        vm: / Firefox\//.test(ua) ? "SpiderMonkey" : / Chrom(e|ium)\//.test(ua) ? "V8" : /AppleWebKit\//.test(ua) ? "JavaScriptCore" : null,
         vmVersion: null,
         pid: null,
         clock: perfNowClock,
         gc: typeof globalThis.gc === "function" ? { name: "globalThis.gc", run: () => globalThis.gc() } : null,
-        flags: {},
+        // Without cross-origin isolation timers are coarsened (100 µs to 1 ms) and there is no
+        // SharedArrayBuffer, so no shared memory: the harness refuses to measure such a page.
+        flags: { crossOriginIsolated: globalThis.crossOriginIsolated === true, userAgent: ua },
         writeLine: null,
         lines: null,
         exit: null,
       };
+    }
   }
 }
 
@@ -705,6 +710,7 @@ function globalBitsExact(g, type, mutable) {
 
 const clock = io.clock;
 let resolutionNs; // measured lazily by the first hello
+let markerBlock = null; // see the marker op
 
 const ops = {
   hello() {
@@ -952,6 +958,16 @@ const ops = {
       memoryHerds.clear();
     }
     return { dropped };
+  },
+
+  // A block of `bytes` bytes written through, kept until the next marker (0 frees it): the
+  // harness finds the browser process that runs this page as the one whose resident anonymous
+  // memory grew by it.
+  marker(req) {
+    const bytes = need(req, "bytes", "number");
+    markerBlock = null;
+    if (bytes > 0) markerBlock = new Uint8Array(bytes).fill(1);
+    return { bytes: markerBlock ? markerBlock.length : 0 };
   },
 
   exit() {

@@ -356,6 +356,37 @@ pub struct Footprint {
     pub instantiate_ns: u64,
 }
 
+/// Where an engine in another process carves memories out of a region it reserved at start (V8's
+/// sandbox in Chromium: `VmSize` does not move when a memory is made), the address space one
+/// memory takes: the smallest distance between the memories of three instances made one after
+/// another and kept alive, when every one was found and the distance is at least the memory's
+/// size (a smaller one would mean they are not laid out one after another). `None` otherwise,
+/// and for runtimes in this process (a pool's slots are its configuration, reported as such).
+pub fn carved_slot(compiled: &dyn Compiled) -> Result<Option<u64>> {
+    if compiled.process().is_none() {
+        return Ok(None);
+    }
+    let mut instances = Vec::new();
+    let mut bases = Vec::new();
+    let mut size = 0;
+    for _ in 0..3 {
+        let mut instance = compiled.instantiate()?;
+        let info = instance.memory()?;
+        size = info.size_bytes;
+        let Some(base) = info.base else {
+            return Ok(None);
+        };
+        bases.push(base as u64);
+        instances.push(instance);
+    }
+    let stride = bases
+        .windows(2)
+        .map(|w| w[0].abs_diff(w[1]))
+        .min()
+        .unwrap_or(0);
+    Ok((stride >= size && size > 0).then_some(stride))
+}
+
 /// Instantiates once and measures what that instance added to the process.
 pub fn footprint(compiled: &dyn Compiled) -> Result<(Footprint, Box<dyn Instance>)> {
     let process = compiled.process();
@@ -377,10 +408,13 @@ pub fn footprint(compiled: &dyn Compiled) -> Result<(Footprint, Box<dyn Instance
             info.size_bytes,
             procfs::ReservedBasis::HeapBufferAtLeastLinear,
         ),
-        (false, m) if m < info.size_bytes => (
-            info.size_bytes,
-            procfs::ReservedBasis::ReservedBeforeAtLeastLinear,
-        ),
+        (false, m) if m < info.size_bytes => match carved_slot(compiled)? {
+            Some(slot) => (slot, procfs::ReservedBasis::CarvedSlot),
+            None => (
+                info.size_bytes,
+                procfs::ReservedBasis::ReservedBeforeAtLeastLinear,
+            ),
+        },
         (_, m) => (m, procfs::ReservedBasis::Mappings),
     };
     Ok((

@@ -19,6 +19,10 @@ pub enum ReservedBasis {
     /// before instantiation (a pool of slots, reserved when the engine was built), or something
     /// else was unmapped meanwhile; the figure is the memory's linear size, a lower bound.
     ReservedBeforeAtLeastLinear,
+    /// The memory was carved out of a region the engine reserved before it (V8's sandbox in
+    /// Chromium, JSC's region in WebKit): the figure is the distance between consecutive memories
+    /// of the same module made one after another, the address space each takes from the region.
+    CarvedSlot,
 }
 
 impl ReservedBasis {
@@ -29,6 +33,9 @@ impl ReservedBasis {
             ReservedBasis::HeapBufferAtLeastLinear => "heap buffer: at least the linear size",
             ReservedBasis::ReservedBeforeAtLeastLinear => {
                 "reserved before instantiation: at least the linear size"
+            }
+            ReservedBasis::CarvedSlot => {
+                "carved from a region reserved at start: the distance between consecutive memories"
             }
         }
     }
@@ -65,6 +72,69 @@ pub fn read_of(pid: Option<u32>) -> Result<ProcMemory> {
         virtual_bytes: field_kib(&status, "VmSize:")? * 1024,
         resident_bytes: field_kib(&status, "VmRSS:")? * 1024,
     })
+}
+
+/// `RssAnon` of `/proc/<pid>/status` in bytes: the anonymous memory a process has resident, which
+/// a block the process writes through grows by its size (how the browser adapter tells which of a
+/// browser's processes runs its page). `None` when the process is gone or shows no such field (a
+/// zombie).
+pub fn anon_resident_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(proc_file(Some(pid), "status")).ok()?;
+    field_kib(&status, "RssAnon:").ok().map(|kib| kib * 1024)
+}
+
+/// Every process's pid, from the numbered entries of `/proc`.
+pub fn pids() -> impl Iterator<Item = u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse().ok())
+}
+
+/// The NUL-separated entries of `/proc/<pid>/<file>` (`cmdline`, `environ`) as text; none for a
+/// zombie or a process that is gone.
+pub fn entries_of(pid: u32, file: &str) -> Vec<String> {
+    std::fs::read(proc_file(Some(pid), file))
+        .unwrap_or_default()
+        .split(|&b| b == 0)
+        .filter(|e| !e.is_empty())
+        .map(|e| String::from_utf8_lossy(e).into_owned())
+        .collect()
+}
+
+/// Every live descendant of `root` (children, their children, ...), from the parent pids in
+/// `/proc/<pid>/stat`: the processes a browser started.
+pub fn descendants(root: u32) -> Vec<u32> {
+    let mut parent_of = Vec::new();
+    for pid in pids() {
+        // `pid (comm) state ppid ...`; comm may hold spaces and parentheses, so split after
+        // its last ')'.
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parent_of.push((pid, ppid));
+        }
+    }
+    let mut found = vec![root];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parent_of
+                .iter()
+                .filter(|&&(_, p)| p == parent)
+                .map(|&(c, _)| c),
+        );
+        i += 1;
+    }
+    found.remove(0);
+    found
 }
 
 /// The address space this process has mapped, from `/proc/self/maps`, split by whether it can be
@@ -198,9 +268,11 @@ impl Range {
 /// run may be at most [`APPEARED_SLACK`] longer than the memory, and then must end at an
 /// inaccessible mapping that is new too; runs that end at one come first. `Err` says why none can be named: no such run (a heap buffer maps
 /// nothing of its own), or more than one.
-pub fn appeared(before: &[Mapping], after: &[Mapping], len: usize) -> Result<usize, String> {
+pub fn appeared(before: &[Mapping], after: &[Mapping], len: usize) -> Result<usize, NotFound> {
     if len == 0 {
-        return Err("an empty memory has no accessible page to find".into());
+        return Err(NotFound::Ambiguous(
+            "an empty memory has no accessible page to find".into(),
+        ));
     }
     let rounded = len.div_ceil(page_size()) * page_size();
     let was = accessible_runs(before);
@@ -226,23 +298,65 @@ pub fn appeared(before: &[Mapping], after: &[Mapping], len: usize) -> Result<usi
     // when no run ends at a reservation (a memory reserved exactly, as V8 without its trap
     // handler reserves one with an exact maximum).
     let reserved: Vec<usize> = runs.iter().filter(|r| r.1).map(|r| r.0).collect();
-    let candidates = if reserved.is_empty() {
+    let mut candidates: Vec<usize> = if reserved.is_empty() {
         runs.iter().map(|r| r.0).collect()
     } else {
         reserved
     };
+    if candidates.is_empty() {
+        candidates = carved(before, after, rounded);
+    }
     match candidates.as_slice() {
         [one] => Ok(*one),
-        [] => Err(format!(
+        [] => Err(NotFound::Nothing(format!(
             "no run of {rounded} bytes became accessible when it was created (a heap buffer \
              maps nothing of its own)"
-        )),
-        many => Err(format!(
+        ))),
+        many => Err(NotFound::Ambiguous(format!(
             "{} runs of addresses that became accessible could hold the memory's {rounded} \
              bytes; which one does is not known",
             many.len()
-        )),
+        ))),
     }
+}
+
+/// Why [`appeared`] names no address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotFound {
+    /// Nothing of the memory's size appeared: the memory maps nothing of its own (a heap buffer).
+    Nothing(String),
+    /// It cannot be told where the memory is (an empty memory, or several candidates).
+    Ambiguous(String),
+}
+
+impl std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotFound::Nothing(why) | NotFound::Ambiguous(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Memories carved out of address space that was already accessible: WebKit's JSC reserves a
+/// large read-write region at start and maps each fast memory into it as a new mapping of the
+/// memory's size (a page more at most) followed by a new inaccessible one (its 4 GiB and guard),
+/// so no address becomes newly accessible. The bases of such pairs.
+fn carved(before: &[Mapping], after: &[Mapping], rounded: usize) -> Vec<usize> {
+    let new = |m: &Mapping| !before.iter().any(|b| (b.start, b.end) == (m.start, m.end));
+    after
+        .iter()
+        .filter(|m| m.accessible() && new(m))
+        .filter(|m| {
+            let len = m.end - m.start;
+            len >= rounded && len - rounded <= APPEARED_SLACK
+        })
+        .filter(|m| {
+            after
+                .iter()
+                .any(|n| n.start == m.end && !n.accessible() && new(n))
+        })
+        .map(|m| m.end - rounded)
+        .collect()
 }
 
 /// How much longer than the memory the run [`appeared`] finds may be (JSC's fast memory keeps
@@ -640,6 +754,7 @@ mod tests {
         );
         assert!(appeared(&[], &twice, 1 << 20)
             .unwrap_err()
+            .to_string()
             .contains("2 runs"));
         // A heap that grew by exactly the memory's size beside a memory that ends at its
         // reservation (JSC's allocator beside a fast memory of 64 KiB).
@@ -663,6 +778,29 @@ mod tests {
         assert!(holds(&after, 0x7efe00000000, 1 << 20));
         assert!(!holds(&after, 0x7efe00000000, 2 << 20));
         assert!(!holds(&before, 0x7efe00000000, 1 << 20));
+    }
+
+    /// WebKitGTK's JSC maps a fast memory into a read-write region it reserved at start (as seen
+    /// in its web process): no address becomes newly accessible, but a new mapping of the
+    /// memory's size appears, followed by its new inaccessible 4 GiB and guard.
+    #[test]
+    fn a_memory_carved_out_of_an_accessible_region_is_found() {
+        let before = maps_of_text(
+            "7ef000000000-7effe9158000 rw-p 00000000 00:00 0\n\
+             7f09dc54c000-7f09dc608000 rw-p 00000000 00:00 0\n",
+        );
+        let after = maps_of_text(
+            "7ef000000000-7ef017000000 rw-p 00000000 00:00 0\n\
+             7ef017000000-7ef017100000 rw-p 00000000 00:00 0\n\
+             7ef017100000-7ef117800000 ---p 00000000 00:00 0\n\
+             7ef117800000-7effe9158000 rw-p 00000000 00:00 0\n\
+             7f09dc54c000-7f09dc614000 rw-p 00000000 00:00 0\n",
+        );
+        assert_eq!(appeared(&before, &after, 1 << 20), Ok(0x7ef017000000));
+        // Of another size, or without the inaccessible rest after it: not a memory.
+        assert!(appeared(&before, &after, 2 << 20).is_err());
+        let unguarded: Vec<Mapping> = after.iter().filter(|m| m.accessible()).cloned().collect();
+        assert!(appeared(&before, &unguarded, 1 << 20).is_err());
     }
 
     fn maps_of_text(text: &str) -> Vec<Mapping> {

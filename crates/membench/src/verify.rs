@@ -346,6 +346,18 @@ const MANY_MEMORIES_MS: u64 = 60_000;
 /// the engine before it stops waiting for the collector (and says so).
 const UNCOLLECTED_LIMIT: u64 = 8 << 30;
 
+/// A release check on an engine whose memory is garbage collected but which gives no way to force
+/// a collection (Firefox's and WebKit's pages): memory its collector has not taken yet may still
+/// be freed by the next collection, and a collection it runs on its own mid-check frees memory
+/// of earlier cycles, so a failed release is not observable, only the figures.
+fn uncollectable(figures: &str) -> anyhow::Error {
+    anyhow::Error::new(crate::record::NotMeasured::unsupported(format!(
+        "not observable: the engine collects garbage when it chooses and gives no way to force \
+         a collection (a page has no gc()), so what a drop released cannot be told from what \
+         its collector had or had not done meanwhile: {figures}"
+    )))
+}
+
 fn compile(rt: &dyn Runtime, plan: MemoryPlan) -> Result<Box<dyn Compiled>> {
     rt.compile(&grow::guest(plan)?)
 }
@@ -406,6 +418,11 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
         Err(e) => push(CheckId::Build, (Outcome::Error, format!("{e:#}"))),
         Ok(rt) => {
             let rt = rt.as_ref();
+            // The checks are about what the engine does with whatever memory it gives, fallback
+            // heap buffers included: none is refused as not a fresh page's.
+            if let Some(js) = rt.js() {
+                js.set_refuse_fallback(false);
+            }
             let no_wasm = || {
                 (
                     Outcome::NotApplicable,
@@ -627,8 +644,8 @@ fn reserve_ahead(rt: &dyn Runtime) -> Result<(bool, String, ReserveAhead)> {
         added(MaxDecl::Exact)?,
         added(MaxDecl::Large)?,
     ];
-    let heap = all_or_none_heap(&heap_backed)?;
-    let (basis, figures) = if heap {
+    let heap = heap_or_unobservable(rt, &heap_backed)?;
+    let (mut basis, mut figures) = if heap {
         let buffer = Reserved {
             inaccessible_bytes: 0,
             accessible_bytes: used as i64,
@@ -637,12 +654,47 @@ fn reserve_ahead(rt: &dyn Runtime) -> Result<(bool, String, ReserveAhead)> {
     } else {
         (procfs::ReservedBasis::Mappings, new_mappings)
     };
-    let reservation = Reservation::classify(used, used, 65536 * PAGE, figures.map(|r| r.total()));
+    let mut reservation =
+        Reservation::classify(used, used, 65536 * PAGE, figures.map(|r| r.total()));
+    // Carved out of a region reserved at start (V8's sandbox, JSC's region in WebKit): what each
+    // memory takes from it is the distance between consecutive memories, under each maximum.
+    let mut carved = false;
+    if reservation == Reservation::ReservedBeforeInstantiation && !heap {
+        let slot = |maximum: MaxDecl| -> Result<Option<u64>> {
+            let plan = MemoryVariant::new(MemoryDecl::Defined, maximum)
+                .plan_pages(RESERVE_PAGES, RESERVE_PAGES);
+            grow::carved_slot(grow::compile(rt, plan)?.as_ref())
+        };
+        if let (Some(none), Some(exact), Some(large)) = (
+            slot(MaxDecl::None)?,
+            slot(MaxDecl::Exact)?,
+            slot(MaxDecl::Large)?,
+        ) {
+            let taken = |slot: u64| Reserved {
+                inaccessible_bytes: slot as i64 - used as i64,
+                accessible_bytes: used as i64,
+            };
+            figures = [taken(none), taken(exact), taken(large)];
+            basis = procfs::ReservedBasis::CarvedSlot;
+            reservation =
+                Reservation::classify(used, used, 65536 * PAGE, figures.map(|r| r.total()));
+            carved = true;
+        }
+    }
     let [none, exact, large] = figures;
     let figures_text = format!(
         "{none} without a maximum, {exact} with an exact one (16 pages), {large} with 4 GiB"
     );
     let detail = match reservation {
+        _ if carved => format!(
+            "{}: memories are carved from a region the engine reserved at start (instantiating \
+             added {}, {}, {} of new mappings), and consecutive memories are this far apart: \
+             {figures_text}, for a 1.0 MiB memory",
+            reservation.label(),
+            new_mappings[0],
+            new_mappings[1],
+            new_mappings[2]
+        ),
         _ if heap => format!(
             "{}: the memory is a heap buffer, at least its 1.0 MiB whatever the maximum (its capacity is not exposed; it maps nothing of its own: new mappings were {}, {}, {})",
             reservation.label(),
@@ -769,6 +821,21 @@ fn reserved_by(
     Ok(median_reserved(samples))
 }
 
+/// [`all_or_none_heap`], where an engine that cannot be made to collect (WebKit's page) gave
+/// some samples a heap buffer because dropped instances still held its fast memories: then what a
+/// memory reserves is not observable here, and the error says so as *unsupported*.
+fn heap_or_unobservable(rt: &dyn Runtime, heap_backed: &[bool]) -> Result<bool> {
+    match all_or_none_heap(heap_backed) {
+        Err(e) if rt.js().is_some_and(|js| !js.can_collect()) => Err(anyhow::Error::new(
+            crate::record::NotMeasured::unsupported(format!(
+                "not observable: {e:#}, because dropped instances still held the engine's fast \
+                 memories and it gives a page no way to force the collection that frees them"
+            )),
+        )),
+        other => other,
+    }
+}
+
 /// Whether every sample's memory was heap-backed; an error when some were and some not.
 fn all_or_none_heap(heap_backed: &[bool]) -> Result<bool> {
     let heap = heap_backed.iter().all(|h| *h);
@@ -802,7 +869,7 @@ fn shared_reserve(rt: &dyn Runtime) -> Result<SharedReserve> {
         }
         Err(e) => return Err(e.context("measuring what a shared memory reserves")),
     };
-    let (basis, [exact, large]) = if all_or_none_heap(&heap_backed)? {
+    let (basis, [exact, large]) = if heap_or_unobservable(rt, &heap_backed)? {
         let buffer = Reserved {
             inaccessible_bytes: 0,
             accessible_bytes: used as i64,
@@ -898,7 +965,11 @@ fn released_on_drop(rt: &dyn Runtime, o: Options) -> Result<(bool, String)> {
     // Where memory is garbage collected (the seed: "can just be garbage collected"), what the
     // drops left is what the collector has not taken yet; the claim is that a collection frees it.
     if !rt.collect_garbage()? {
-        return Ok((rss < tolerance && vm < tolerance, dropped));
+        let released = rss < tolerance && vm < tolerance;
+        if !released && rt.js().is_some() {
+            return Err(uncollectable(&dropped));
+        }
+        return Ok((released, dropped));
     }
     let collected = procfs::read_of(process)?;
     let rss_gc = collected.resident_bytes as i64 - start.resident_bytes as i64;
@@ -1000,7 +1071,7 @@ fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, Stri
         }
     }
     // Where memory is garbage collected, a dropped handle is freed by the next collection.
-    rt.collect_garbage()?;
+    let collected = rt.collect_garbage()?;
     let end = procfs::read_of(process)?;
     let rss = end.resident_bytes as i64 - start.resident_bytes as i64;
     let vm = end.virtual_bytes as i64 - start.virtual_bytes as i64;
@@ -1018,8 +1089,18 @@ fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, Stri
             mib(tolerance)
         )
     };
+    let released = rss < tolerance && vm < tolerance;
+    let observed = collected || (released && resident_ok);
+    if !observed && rt.js().is_some() {
+        return Err(uncollectable(&format!(
+            "{cycles} cycles, the kept memory read back what the dropped instance wrote; {resident}; \
+             after dropping it RSS {}, VmSize {}",
+            signed_mib(rss),
+            signed_mib(vm)
+        )));
+    }
     Ok((
-        rss < tolerance && vm < tolerance && resident_ok,
+        released && resident_ok,
         format!(
             "{cycles} cycles: the kept memory read back what the dropped instance wrote ({} touched pages and a marker; all of them on 3 warm-up cycles, 3 bytes on the others); {resident}; after dropping it RSS {}, VmSize {} (tolerance {}). Not observable: whether the instance itself was freed while the handle was held (in the wasm runtimes here the handle keeps the store, and with it the instance, alive until it is dropped; the native baseline's handle holds the memory alone)",
             o.touch_bytes / STRIDE,

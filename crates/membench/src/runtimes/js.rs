@@ -1,9 +1,10 @@
-//! The engines the seed post is about, through the WebAssembly JS API: V8 by node and deno, and
-//! JavaScriptCore by bun.
+//! The engines the seed post is about, through the WebAssembly JS API: V8 by node, deno and
+//! headless Chromium, JavaScriptCore by bun and WebKitGTK, SpiderMonkey by Firefox.
 //!
-//! One engine process per runtime × strategy runs `js-host/host.mjs` (one file, unchanged under the
-//! three engines; protocol and measured engine facts in `js-host/NOTES.md`) and is driven over a
-//! pipe, one JSON request and one JSON response per line. The engine times what a figure names
+//! One engine process per runtime × strategy runs `js-host/host.mjs` (one file, unchanged under
+//! every engine; protocol and measured engine facts in `js-host/NOTES.md`) and is driven over a
+//! [`Channel`], one JSON request and one JSON response per line: a pipe to node, deno and bun, a
+//! WebSocket to a browser's page ([`super::browser`]). The engine times what a figure names
 //! with its own clock (`process.hrtime.bigint`, `performance.now`, `Bun.nanoseconds`), so the pipe
 //! is never inside a timed region: [`Instance::call_timed`], [`Instance::grow_timed`] and
 //! [`Compiled::instantiate_timed`] return the engine's time.
@@ -23,6 +24,9 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+use super::browser::{self, Browser};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -47,6 +51,8 @@ pub enum Engine {
     Deno,
     /// JavaScriptCore by bun (pinned in `package.json`).
     Bun,
+    /// A headless browser's engine, driven through its page.
+    Browser(Browser),
 }
 
 impl Engine {
@@ -56,6 +62,7 @@ impl Engine {
             Engine::Node => "node-v8",
             Engine::Deno => "deno-v8",
             Engine::Bun => "bun-jsc",
+            Engine::Browser(b) => b.id(),
         }
     }
 
@@ -65,6 +72,22 @@ impl Engine {
             Engine::Node => "node",
             Engine::Deno => "deno",
             Engine::Bun => "bun",
+            Engine::Browser(b) => b.name(),
+        }
+    }
+
+    /// Every engine, in the order the matrix lists them.
+    fn all() -> impl Iterator<Item = Engine> {
+        [Engine::Node, Engine::Deno, Engine::Bun]
+            .into_iter()
+            .chain(Browser::ALL.map(Engine::Browser))
+    }
+
+    /// Whether it is installed here.
+    fn installed(self) -> bool {
+        match self {
+            Engine::Browser(b) => b.find().is_some(),
+            _ => find(self).is_some(),
         }
     }
 
@@ -75,18 +98,23 @@ impl Engine {
                 "apt-get install -y nodejs (Node 20 or newer), or `npm ci` for deno and bun"
             }
             Engine::Deno | Engine::Bun => "npm ci (in the repository root: package.json pins it)",
+            Engine::Browser(b) => b.install_hint(),
         }
     }
 }
 
 /// An engine switch as the engine names it: command-line flags (node), V8 flags (deno's
-/// `--v8-flags=`), or JSC options in the environment (bun's `BUN_JSC_<option>`).
+/// `--v8-flags=`, Chromium's `--js-flags=`), JSC options in the environment (bun's
+/// `BUN_JSC_<option>`, WebKitGTK's `JSC_<option>`), browser arguments (Chromium's
+/// `--disable-features=`) or preferences (Firefox's `user.js`).
 #[derive(Clone, Debug)]
 struct Switch {
     slug: &'static str,
     knobs: &'static str,
     flags: &'static [&'static str],
     env: &'static [(&'static str, &'static str)],
+    args: &'static [&'static str],
+    prefs: &'static [(&'static str, &'static str)],
 }
 
 impl Switch {
@@ -95,6 +123,8 @@ impl Switch {
         knobs: "default",
         flags: &[],
         env: &[],
+        args: &[],
+        prefs: &[],
     };
 
     const fn flag(slug: &'static str, knobs: &'static str, flags: &'static [&'static str]) -> Self {
@@ -102,7 +132,33 @@ impl Switch {
             slug,
             knobs,
             flags,
-            env: &[],
+            ..Switch::DEFAULT
+        }
+    }
+
+    const fn env(
+        slug: &'static str,
+        knobs: &'static str,
+        env: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        Switch {
+            slug,
+            knobs,
+            env,
+            ..Switch::DEFAULT
+        }
+    }
+
+    const fn pref(
+        slug: &'static str,
+        knobs: &'static str,
+        prefs: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        Switch {
+            slug,
+            knobs,
+            prefs,
+            ..Switch::DEFAULT
         }
     }
 }
@@ -142,24 +198,77 @@ fn switches(engine: Engine) -> Vec<Switch> {
         ],
         Engine::Bun => vec![
             Switch::DEFAULT,
+            Switch::env(
+                "no-fast-memory",
+                "BUN_JSC_useWasmFastMemory=0",
+                &[("BUN_JSC_useWasmFastMemory", "0")],
+            ),
+            Switch::env(
+                "no-omg",
+                "BUN_JSC_useOMGJIT=0",
+                &[("BUN_JSC_useOMGJIT", "0")],
+            ),
+            Switch::env(
+                "no-bbq",
+                "BUN_JSC_useBBQJIT=0",
+                &[("BUN_JSC_useBBQJIT", "0")],
+            ),
+        ],
+        // Chromium's renderer applies --js-flags to V8 as node's command line does; the trap
+        // handler is a Chromium feature (V8's own flag is not read there).
+        Engine::Browser(Browser::Chromium) => vec![
+            Switch::DEFAULT,
             Switch {
-                slug: "no-fast-memory",
-                knobs: "BUN_JSC_useWasmFastMemory=0",
-                flags: &[],
-                env: &[("BUN_JSC_useWasmFastMemory", "0")],
+                slug: "no-trap-handler",
+                knobs: "--disable-features=WebAssemblyTrapHandler",
+                args: &["--disable-features=WebAssemblyTrapHandler"],
+                ..Switch::DEFAULT
             },
-            Switch {
-                slug: "no-omg",
-                knobs: "BUN_JSC_useOMGJIT=0",
-                flags: &[],
-                env: &[("BUN_JSC_useOMGJIT", "0")],
-            },
-            Switch {
-                slug: "no-bbq",
-                knobs: "BUN_JSC_useBBQJIT=0",
-                flags: &[],
-                env: &[("BUN_JSC_useBBQJIT", "0")],
-            },
+            Switch::flag(
+                "bounds-checked",
+                "--js-flags=--wasm-enforce-bounds-checks",
+                &["--wasm-enforce-bounds-checks"],
+            ),
+            Switch::flag(
+                "liftoff-only",
+                "--js-flags=--liftoff-only",
+                &["--liftoff-only"],
+            ),
+            Switch::flag(
+                "turbofan-only",
+                "--js-flags=--no-liftoff",
+                &["--no-liftoff"],
+            ),
+        ],
+        // SpiderMonkey's switches are Firefox preferences (`javascript.options.*`, read at start).
+        Engine::Browser(Browser::Firefox) => vec![
+            Switch::DEFAULT,
+            Switch::pref(
+                "no-huge-memory",
+                "javascript.options.wasm_disable_huge_memory=true",
+                &[("javascript.options.wasm_disable_huge_memory", "true")],
+            ),
+            Switch::pref(
+                "baseline-only",
+                "javascript.options.wasm_optimizingjit=false",
+                &[("javascript.options.wasm_optimizingjit", "false")],
+            ),
+            Switch::pref(
+                "ion-only",
+                "javascript.options.wasm_baselinejit=false",
+                &[("javascript.options.wasm_baselinejit", "false")],
+            ),
+        ],
+        // WebKitGTK's web process reads JSC's options from JSC_<option>, as bun from BUN_JSC_.
+        Engine::Browser(Browser::WebKit) => vec![
+            Switch::DEFAULT,
+            Switch::env(
+                "no-fast-memory",
+                "JSC_useWasmFastMemory=0",
+                &[("JSC_useWasmFastMemory", "0")],
+            ),
+            Switch::env("no-omg", "JSC_useOMGJIT=0", &[("JSC_useOMGJIT", "0")]),
+            Switch::env("no-bbq", "JSC_useBBQJIT=0", &[("JSC_useBBQJIT", "0")]),
         ],
     }
 }
@@ -167,7 +276,7 @@ fn switches(engine: Engine) -> Vec<Switch> {
 /// Every JavaScript engine × strategy, in the order the matrix lists them.
 pub fn specs() -> Vec<RuntimeSpec> {
     let mut specs = Vec::new();
-    for engine in [Engine::Node, Engine::Deno, Engine::Bun] {
+    for engine in Engine::all() {
         for switch in switches(engine) {
             let build_switch = switch.clone();
             specs.push(RuntimeSpec {
@@ -192,9 +301,8 @@ pub fn specs() -> Vec<RuntimeSpec> {
 
 /// One line per JavaScript engine that is not installed here: `<id>: not installed: <how>`.
 pub fn missing() -> Vec<String> {
-    [Engine::Node, Engine::Deno, Engine::Bun]
-        .into_iter()
-        .filter(|&e| find(e).is_none())
+    Engine::all()
+        .filter(|&e| !e.installed())
         .map(|e| format!("{}: not installed: {}", e.id(), e.install_hint()))
         .collect()
 }
@@ -217,17 +325,82 @@ fn find(engine: Engine) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// One engine process running the host program, and the facts it reported at start.
-struct Host {
+/// How requests reach the host program and its answers come back: one line each way.
+pub(crate) trait Channel: Send {
+    /// Sends one request line (without its newline).
+    fn send_line(&mut self, line: &str) -> Result<()>;
+    /// The next answer line, or `None` when the engine closed its end.
+    fn read_line(&mut self) -> Result<Option<String>>;
+    /// How the engine ended, with the end of what it printed, for errors.
+    fn exit_note(&mut self) -> String;
+    /// The processes the engine started (none for a pipe's: its process is the engine).
+    fn processes(&self) -> Vec<u32> {
+        Vec::new()
+    }
+}
+
+/// The pipe to an engine that runs the host program as a script (node, deno, bun).
+struct Pipe {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
     /// Where the engine's stderr goes (read back when it fails).
     stderr_path: PathBuf,
+}
+
+impl Channel for Pipe {
+    fn send_line(&mut self, line: &str) -> Result<()> {
+        self.stdin.write_all(line.as_bytes())?;
+        self.stdin.write_all(b"\n")?;
+        self.stdin.flush()?;
+        Ok(())
+    }
+
+    fn read_line(&mut self) -> Result<Option<String>> {
+        let mut line = String::new();
+        let n = self.stdout.read_line(&mut line)?;
+        Ok((n > 0).then_some(line))
+    }
+
+    fn exit_note(&mut self) -> String {
+        let status = match self.child.try_wait() {
+            Ok(Some(status)) => format!("the engine exited: {status}"),
+            _ => "the engine is still running".to_string(),
+        };
+        let mut stderr = String::new();
+        if let Ok(mut f) = std::fs::File::open(&self.stderr_path) {
+            let _ = f.read_to_string(&mut stderr);
+        }
+        let tail: String = stderr.lines().rev().take(5).collect::<Vec<_>>().join(" | ");
+        if tail.is_empty() {
+            status
+        } else {
+            format!("{status}; stderr: {tail}")
+        }
+    }
+}
+
+impl Drop for Pipe {
+    fn drop(&mut self) {
+        // Closing stdin ends the host program; killing makes sure, and `wait` reaps it: no engine
+        // outlives the runtime that started it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.stderr_path);
+    }
+}
+
+/// One engine process running the host program, and the facts it reported at start.
+struct Host {
+    channel: Box<dyn Channel>,
+    /// Whether the engine can be made to collect garbage (`hello.gc`): Firefox's and WebKit's
+    /// pages cannot.
+    can_collect: bool,
     seq: u64,
     /// Names for modules and instances in the engine.
     next_id: u64,
-    /// The process holding the memories (`hello.pid`; the spawned process with every engine here).
+    /// The process holding the memories (`hello.pid`, the spawned process, for node, deno and
+    /// bun; the process that runs the page, found from outside, for a browser).
     pid: u32,
     /// Instances dropped since the last full collection: their memories stay allocated in the
     /// engine until it collects them.
@@ -235,6 +408,9 @@ struct Host {
     /// Whether an instantiation collects first once [`COLLECT_AFTER_DROPS`] instances await
     /// collection (on, but for checks that watch what the engine does on its own).
     auto_collect: bool,
+    /// Whether a fresh instance that got a fallback memory a fresh page would not give is refused
+    /// as not measured (benchmarks; `verify` turns it off: its checks hold for any memory).
+    refuse_fallback: bool,
 }
 
 /// How many dropped instances may await collection before the next instantiation collects them
@@ -252,23 +428,23 @@ impl Host {
     fn request(&mut self, mut request: Value) -> Result<Value> {
         self.seq += 1;
         request["seq"] = json!(self.seq);
-        let mut line = serde_json::to_string(&request).context("encoding a request")?;
-        line.push('\n');
+        let line = serde_json::to_string(&request).context("encoding a request")?;
         let op = request["op"].as_str().unwrap_or("?").to_string();
-        self.stdin
-            .write_all(line.as_bytes())
-            .and_then(|()| self.stdin.flush())
-            .with_context(|| format!("sending `{op}` to the engine ({})", self.exit_note()))?;
-        let mut response = String::new();
-        let n = self
-            .stdout
-            .read_line(&mut response)
-            .with_context(|| format!("reading the answer to `{op}`"))?;
-        ensure!(
-            n > 0,
-            "the engine closed its output during `{op}` ({})",
-            self.exit_note()
-        );
+        if let Err(e) = self.channel.send_line(&line) {
+            let note = self.channel.exit_note();
+            return Err(e.context(format!("sending `{op}` to the engine ({note})")));
+        }
+        let response = match self.channel.read_line() {
+            Ok(Some(response)) => response,
+            Ok(None) => bail!(
+                "the engine closed its output during `{op}` ({})",
+                self.channel.exit_note()
+            ),
+            Err(e) => {
+                let note = self.channel.exit_note();
+                return Err(e.context(format!("reading the answer to `{op}` ({note})")));
+            }
+        };
         let response: Value = serde_json::from_str(&response)
             .with_context(|| format!("the answer to `{op}` is not JSON: {}", response.trim()))?;
         ensure!(
@@ -309,35 +485,21 @@ impl Host {
         Ok((module, id))
     }
 
-    /// A forced full collection (the host program runs the engine's twice, see `gc` in host.mjs).
-    fn collect(&mut self) -> Result<()> {
+    /// A forced full collection (the host program runs the engine's twice, see `gc` in host.mjs);
+    /// `false`, and nothing done, where the engine cannot be made to collect.
+    fn collect(&mut self) -> Result<bool> {
+        if !self.can_collect {
+            return Ok(false);
+        }
         self.request(json!({"op": "gc"}))
             .context("forcing a full garbage collection")?;
         self.uncollected = 0;
-        Ok(())
+        Ok(true)
     }
 
     fn fresh_id(&mut self, prefix: &str) -> String {
         self.next_id += 1;
         format!("{prefix}{}", self.next_id)
-    }
-
-    /// How the engine ended, with the end of its stderr, when it has.
-    fn exit_note(&mut self) -> String {
-        let status = match self.child.try_wait() {
-            Ok(Some(status)) => format!("the engine exited: {status}"),
-            _ => "the engine is still running".to_string(),
-        };
-        let mut stderr = String::new();
-        if let Ok(mut f) = std::fs::File::open(&self.stderr_path) {
-            let _ = f.read_to_string(&mut stderr);
-        }
-        let tail: String = stderr.lines().rev().take(5).collect::<Vec<_>>().join(" | ");
-        if tail.is_empty() {
-            status
-        } else {
-            format!("{status}; stderr: {tail}")
-        }
     }
 }
 
@@ -350,16 +512,6 @@ struct EngineError {
     /// The JS constructor name: `RangeError`, `WebAssembly.CompileError`, ...
     kind: String,
     response: Value,
-}
-
-impl Drop for Host {
-    fn drop(&mut self) {
-        // Closing stdin ends the host program; killing makes sure, and `wait` reaps it: no engine
-        // outlives the runtime that started it.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.stderr_path);
-    }
 }
 
 /// An engine process shared by a runtime, its compiled modules and their instances.
@@ -394,99 +546,76 @@ pub struct JsRuntime {
 impl JsRuntime {
     /// Starts the engine with `switch` and asks it who it is.
     fn start(engine: Engine, switch: Switch) -> Result<Self> {
-        let program = find(engine).ok_or_else(|| {
-            anyhow::Error::new(NotMeasured::not_installed(format!(
-                "{} not installed: {}",
-                engine.program(),
-                engine.install_hint()
-            )))
-        })?;
         let script = repository_root().join("js-host/host.mjs");
         ensure!(
             script.is_file(),
             "the JS host program {} is missing",
             script.display()
         );
-        let mut command = Command::new(&program);
-        match engine {
-            Engine::Node => {
-                // --allow-natives-syntax only lets the host ask V8 which tier compiled a
-                // function (the `tier` op); it changes no code V8 generates.
-                command
-                    .args(switch.flags)
-                    .args(["--expose-gc", "--allow-natives-syntax"])
-                    .arg(&script);
-            }
-            Engine::Deno => {
-                let mut v8 = vec!["--expose-gc", "--allow-natives-syntax"];
-                v8.extend(switch.flags);
-                command
-                    .arg("run")
-                    .arg(format!("--v8-flags={}", v8.join(",")))
-                    .arg(&script)
-                    .env("DENO_NO_UPDATE_CHECK", "1");
-            }
-            Engine::Bun => {
-                command.arg(&script);
-            }
-        }
-        command.envs(switch.env.iter().copied());
-        let stderr_path = std::env::temp_dir().join(format!(
-            "membench-{}-{}-{}.stderr",
-            engine.program(),
-            std::process::id(),
-            switch.slug
-        ));
-        let stderr = std::fs::File::create(&stderr_path)
-            .with_context(|| format!("creating {}", stderr_path.display()))?;
-        command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(stderr);
-        // SAFETY: prctl in the child between fork and exec, async-signal-safe: the engine is
-        // killed if this process dies, so an interrupted run leaves no engine behind.
-        unsafe {
-            use std::os::unix::process::CommandExt;
-            command.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let mut child = command
-            .spawn()
-            .with_context(|| format!("starting {}", program.display()))?;
-        let stdin = child.stdin.take().context("the engine's stdin")?;
-        let stdout = BufReader::new(child.stdout.take().context("the engine's stdout")?);
+        let channel: Box<dyn Channel> = match engine {
+            Engine::Browser(b) => Box::new(browser::Session::start(
+                b,
+                browser::Configuration {
+                    v8_flags: switch.flags,
+                    args: switch.args,
+                    prefs: switch.prefs,
+                    env: switch.env,
+                },
+                &script,
+                &repository_root().join("js-host/page.html"),
+            )?),
+            _ => Box::new(spawn_pipe(engine, &switch, &script)?),
+        };
         let mut host = Host {
-            child,
-            stdin,
-            stdout,
-            stderr_path,
+            channel,
+            can_collect: false,
             seq: 0,
             next_id: 0,
             pid: 0,
             uncollected: 0,
             auto_collect: true,
+            refuse_fallback: true,
         };
         let hello = host
             .request(json!({"op": "hello"}))
             .with_context(|| format!("starting {} with {}", engine.id(), switch.knobs))?;
-        host.pid = hello["pid"]
-            .as_u64()
-            .and_then(|p| u32::try_from(p).ok())
-            .context("hello without a pid")?;
+        host.can_collect = !hello["gc"].is_null();
         let text = |key: &str| hello[key].as_str().unwrap_or("?").to_string();
-        let version = format!(
-            "{} {}, {} {}; clock {} (resolution {} ns)",
-            engine.program(),
-            text("engine_version"),
-            text("vm"),
-            text("vm_version"),
-            text("clock"),
-            hello["clock_resolution_ns"]
-        );
+        let version = match engine {
+            Engine::Browser(b) => {
+                // A page that is not cross-origin isolated has coarse timers and no
+                // SharedArrayBuffer: its figures would not be comparable, so it is not measured.
+                ensure!(
+                    hello["flags"]["crossOriginIsolated"] == json!(true),
+                    "{}'s page is not cross-origin isolated (COOP/COEP not honoured)",
+                    b.name()
+                );
+                host.pid = page_process(&mut host, engine)?;
+                format!(
+                    "{} ({}, page process {}); clock {} (resolution {} ns, cross-origin isolated)",
+                    text("engine_version"),
+                    text("vm"),
+                    host.pid,
+                    text("clock"),
+                    hello["clock_resolution_ns"]
+                )
+            }
+            _ => {
+                host.pid = hello["pid"]
+                    .as_u64()
+                    .and_then(|p| u32::try_from(p).ok())
+                    .context("hello without a pid")?;
+                format!(
+                    "{} {}, {} {}; clock {} (resolution {} ns)",
+                    engine.program(),
+                    text("engine_version"),
+                    text("vm"),
+                    text("vm_version"),
+                    text("clock"),
+                    hello["clock_resolution_ns"]
+                )
+            }
+        };
         Ok(Self {
             engine,
             switch,
@@ -494,6 +623,113 @@ impl JsRuntime {
             version: Box::leak(version.into_boxed_str()),
         })
     }
+}
+
+/// Starts node, deno or bun on the host program with `switch`, on a pipe.
+fn spawn_pipe(engine: Engine, switch: &Switch, script: &Path) -> Result<Pipe> {
+    let program = find(engine).ok_or_else(|| {
+        anyhow::Error::new(NotMeasured::not_installed(format!(
+            "{} not installed: {}",
+            engine.program(),
+            engine.install_hint()
+        )))
+    })?;
+    let mut command = Command::new(&program);
+    match engine {
+        Engine::Node => {
+            // --allow-natives-syntax only lets the host ask V8 which tier compiled a
+            // function (the `tier` op); it changes no code V8 generates.
+            command
+                .args(switch.flags)
+                .args(["--expose-gc", "--allow-natives-syntax"])
+                .arg(script);
+        }
+        Engine::Deno => {
+            let mut v8 = vec!["--expose-gc", "--allow-natives-syntax"];
+            v8.extend(switch.flags);
+            command
+                .arg("run")
+                .arg(format!("--v8-flags={}", v8.join(",")))
+                .arg(script)
+                .env("DENO_NO_UPDATE_CHECK", "1");
+        }
+        Engine::Bun => {
+            command.arg(script);
+        }
+        Engine::Browser(b) => bail!(
+            "{} runs the host program in a page, not on a pipe",
+            b.name()
+        ),
+    }
+    command.envs(switch.env.iter().copied());
+    let stderr_path = std::env::temp_dir().join(format!(
+        "membench-{}-{}-{}.stderr",
+        engine.program(),
+        std::process::id(),
+        switch.slug
+    ));
+    let stderr = std::fs::File::create(&stderr_path)
+        .with_context(|| format!("creating {}", stderr_path.display()))?;
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr);
+    // SAFETY: prctl in the child between fork and exec, async-signal-safe: the engine is
+    // killed if this process dies, so an interrupted run leaves no engine behind.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("starting {}", program.display()))?;
+    let stdin = child.stdin.take().context("the engine's stdin")?;
+    let stdout = BufReader::new(child.stdout.take().context("the engine's stdout")?);
+    Ok(Pipe {
+        child,
+        stdin,
+        stdout,
+        stderr_path,
+    })
+}
+
+/// The browser process that runs the page: the page writes a block of
+/// [`browser::MARKER_BYTES`], and the one process whose resident anonymous memory grew by it is
+/// the page's ([`browser::pick_page_process`]). Tried three times: a browser may still be
+/// starting helpers whose own growth blurs one reading.
+fn page_process(host: &mut Host, engine: Engine) -> Result<u32> {
+    let mut last = None;
+    for _ in 0..3 {
+        let processes = host_processes(host);
+        let before: Vec<(u32, u64)> = processes
+            .iter()
+            .filter_map(|&p| Some((p, procfs::anon_resident_of(p)?)))
+            .collect();
+        host.request(json!({"op": "marker", "bytes": browser::MARKER_BYTES}))?;
+        let after: Vec<(u32, u64)> = processes
+            .iter()
+            .filter_map(|&p| Some((p, procfs::anon_resident_of(p)?)))
+            .collect();
+        host.request(json!({"op": "marker", "bytes": 0}))?;
+        match browser::pick_page_process(&before, &after, browser::MARKER_BYTES) {
+            Ok(pid) => return Ok(pid),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.expect("three tries").context(format!(
+        "finding the process that runs {}'s page",
+        engine.id()
+    )))
+}
+
+/// The processes the host's engine started (a browser's, for [`page_process`]).
+fn host_processes(host: &Host) -> Vec<u32> {
+    host.channel.processes()
 }
 
 /// What one batch of new memories added to the engine's address space.
@@ -538,6 +774,19 @@ impl JsRuntime {
     /// dropped memories pile up when the engine is left to collect on its own.
     pub fn set_auto_collect(&self, on: bool) {
         lock(&self.host).auto_collect = on;
+    }
+
+    /// Whether the engine can be made to collect garbage (`gc()` in the page or process): not in
+    /// Firefox's or WebKit's pages.
+    pub fn can_collect(&self) -> bool {
+        lock(&self.host).can_collect
+    }
+
+    /// Whether a fresh instance that got a fallback memory (no mapping of its own where this
+    /// module's first instances had one) on an engine that cannot be made to collect is refused as
+    /// not measured (the default) or used.
+    pub fn set_refuse_fallback(&self, on: bool) {
+        lock(&self.host).refuse_fallback = on;
     }
 
     /// The seed's growth as the JS API shows it: `memory.grow(1)` from JS returns the old size in
@@ -590,9 +839,12 @@ impl JsRuntime {
         // From a collected heap: memories earlier checks dropped must not hold the engine's
         // limited resources (JSC's fast memories) while this counts.
         self.collect_garbage()?;
-        let alone = self
-            .probe()
-            .context("a fresh instance before the memories")?;
+        // Where a fresh instance cannot be made as a fresh page would make it (WebKit with its fast
+        // memories held by dropped ones), that is what this says.
+        let alone = self.probe().map_or_else(
+            |e| format!("no fresh instance could be measured ({e:#})"),
+            |p| p.to_string(),
+        );
         // The probe's instances are dropped: collected, they hold no fast memory while the
         // memories are counted.
         self.collect_garbage()?;
@@ -656,6 +908,13 @@ impl JsRuntime {
                 b.total,
                 gib(b.per_memory)
             ),
+            // VmSize did not move: memories carved from a region reserved at start (V8's sandbox
+            // in Chromium, JSC's region in WebKit), or heap buffers.
+            None if first.per_memory < PAGE => {
+                "no memory moved VmSize (each was carved from address space reserved before, or \
+                 is a heap buffer)"
+                    .to_string()
+            }
             None => format!(
                 "every memory reserved about {:.3} GiB",
                 gib(first.per_memory)
@@ -752,8 +1011,7 @@ impl Runtime for JsRuntime {
     }
 
     fn collect_garbage(&self) -> Result<bool> {
-        lock(&self.host).collect()?;
-        Ok(true)
+        lock(&self.host).collect()
     }
 
     fn js(&self) -> Option<&JsRuntime> {
@@ -789,6 +1047,7 @@ impl Runtime for JsRuntime {
             id,
             plan: module.memory,
             exports,
+            had_own_mapping: AtomicBool::new(false),
         }))
     }
 }
@@ -800,6 +1059,10 @@ struct JsCompiled {
     plan: MemoryPlan,
     /// Exports with the guest ABI's signature.
     exports: Vec<String>,
+    /// Whether an instance of this module has had a memory with a mapping of its own: where a
+    /// later one gets none and the engine cannot be made to collect, dropped memories hold what a
+    /// fresh page would give it.
+    had_own_mapping: AtomicBool,
 }
 
 impl Drop for JsCompiled {
@@ -836,10 +1099,37 @@ impl Compiled for JsCompiled {
         }))?;
         let after = procfs::maps_of(Some(pid))?;
         let elapsed = nanos(&response["elapsed_ns"])?;
-        drop(host);
-        let base = response["byte_length"]
+        let found = response["byte_length"]
             .as_u64()
-            .and_then(|len| procfs::appeared(&before, &after, len as usize).ok());
+            .map(|len| procfs::appeared(&before, &after, len as usize));
+        let base = found.as_ref().and_then(|f| f.as_ref().ok().copied());
+        // Nothing of the memory's size appeared: the engine gave it a heap buffer (JSC without
+        // fast memory, or past its fast memories).
+        let heap_backed = matches!(found, Some(Err(procfs::NotFound::Nothing(_))));
+        if base.is_some() {
+            self.had_own_mapping.store(true, Ordering::Relaxed);
+        }
+        let empty = response["byte_length"].as_u64() == Some(0);
+        if base.is_none()
+            && !empty
+            && self.had_own_mapping.load(Ordering::Relaxed)
+            && host.auto_collect
+            && host.refuse_fallback
+            && !host.can_collect
+        {
+            // WebKit gives fast memory to 8 live memories, and dropped ones keep theirs until a
+            // collection no page can force: this instance got the bounds-checked heap buffer a
+            // fresh page would not give, so what it measures is not this configuration's.
+            let _ = host.request(json!({"op": "drop", "instance": id}));
+            return Err(anyhow::Error::new(NotMeasured::unsupported(format!(
+                "not measured: this fresh instance got a memory without a mapping of its own \
+                 (a heap buffer) where this module's first instances got one: {} dropped \
+                 instances still hold theirs, and the engine gives a page no way to force the \
+                 collection that frees them",
+                host.uncollected
+            ))));
+        }
+        drop(host);
         Ok((
             Box::new(JsInstance {
                 host: self.host.clone(),
@@ -849,6 +1139,7 @@ impl Compiled for JsCompiled {
                 abi: self.exports.clone(),
                 pid,
                 base,
+                heap_backed,
             }),
             elapsed,
         ))
@@ -877,6 +1168,8 @@ struct JsInstance {
     /// Where the memory is in the engine's process, as found when it was created
     /// ([`procfs::appeared`]); `None` when it could not be found or has moved since.
     base: Option<usize>,
+    /// Whether nothing of the memory's size was mapped when it was created: a heap buffer.
+    heap_backed: bool,
 }
 
 impl Drop for JsInstance {
@@ -955,7 +1248,7 @@ impl Instance for JsInstance {
             size_bytes,
             maximum_pages: self.maximum,
             base: self.base,
-            heap_backed: false,
+            heap_backed: self.heap_backed,
             process: Some(self.pid),
         })
     }
@@ -1069,9 +1362,14 @@ struct JsSpecStore {
 /// makes every trap a `RuntimeError` and leaves its message to the engine (the spec's own JS
 /// harness checks only the type); the runner compares messages, so a trap an engine words its own
 /// way is renamed here, keeping the engine's words. A trap worded any other way is left as it is
-/// and fails the assertion. Each entry is a message seen from the pinned engines (node 20.20.2,
+/// and fails the assertion. Each entry is a message seen from the engines here (Firefox ESR 153 and
+/// the pinned node 20.20.2,
 /// deno 2.9.6, bun 1.4.5), not a guess.
 const TRAP_WORDING: &[(&[&str], &str)] = &[
+    // SpiderMonkey (Firefox 153) says "index out of bounds" for every out-of-bounds access:
+    // loads, stores, bulk memory, data segments (and tables, which the memory tests do not
+    // reach), so it reads as the memory trap the memory tests expect.
+    (&["index out of bounds"], "out of bounds memory access"),
     // V8 (node, deno), loads, stores and bulk memory instructions: "memory access out of bounds".
     // JavaScriptCore says "Out of bounds memory access" already.
     (

@@ -1,5 +1,6 @@
 //! One adapter per runtime, each behind [`crate::runtime::Runtime`].
 
+pub mod browser;
 pub mod js;
 pub mod native;
 pub mod wasmer;
