@@ -343,7 +343,7 @@ fn write_csv(path: &Path, records: &[FragRecord]) -> Result<()> {
             o(f.map(|f| f.linear_peak_bytes.to_string())),
             o(f.and_then(|f| f.peak_live_bytes).map(|v| v.to_string())),
             o(f.and_then(|f| f.live_bytes_end).map(|v| v.to_string())),
-            o(f.map(|f| f.resident_bytes.to_string())),
+            o(f.and_then(|f| f.resident_bytes.map(|r| r.to_string()))),
             o(f.map(|f| f.reserved_virtual_bytes.to_string())),
             o(f.map(|f| f.rss_delta_bytes.to_string())),
             o(f.and_then(|f| f.waste_bytes).map(|v| v.to_string())),

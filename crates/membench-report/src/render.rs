@@ -1557,11 +1557,13 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
                         interval: None,
                         shape: Shape::Dot,
                     });
-                    marks.push(Mark {
-                        value: f.resident_bytes as f64,
-                        interval: None,
-                        shape: Shape::Tick,
-                    });
+                    if let Some(resident) = f.resident_bytes {
+                        marks.push(Mark {
+                            value: resident as f64,
+                            interval: None,
+                            shape: Shape::Tick,
+                        });
+                    }
                 }
                 DotRow {
                     label: format!("{} / {}", r.workload, r.allocator),
@@ -1650,7 +1652,7 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
                     b(Some(f.linear_bytes)),
                     b(f.peak_live_bytes),
                     b(f.waste_bytes),
-                    b(Some(f.resident_bytes)),
+                    b(f.resident_bytes),
                     b(Some(f.reserved_virtual_bytes)),
                     f.resident_per_live
                         .map_or("–".into(), |v| format!("{v:.2}")),

@@ -139,8 +139,13 @@ pub struct Figures {
     pub peak_live_bytes: Option<u64>,
     /// The counter after the workload.
     pub live_bytes_end: Option<u64>,
-    /// Pages of the linear memory backed by RAM.
-    pub resident_bytes: u64,
+    /// Pages of the linear memory backed by RAM; `None` where the memory's pages cannot be told
+    /// apart in the process holding it (see `resident_unsupported`).
+    pub resident_bytes: Option<u64>,
+    /// Why `resident_bytes` is not measured (e.g. a memory in a browser's process that could not
+    /// be located among the mappings that appeared with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resident_unsupported: Option<String>,
     /// Address space the instance added to the process, from before instantiation to after the
     /// workload; for a heap-backed memory, its linear size (a lower bound: see `reserved_basis`).
     /// Never below `linear_bytes`.
@@ -205,7 +210,15 @@ pub fn measure_with<T>(
         };
     let peak_live = optional(instance.as_mut(), "peak_live_bytes")?;
     let live_end = optional(instance.as_mut(), "live_bytes")?;
-    let resident = procfs::resident_in(info.range("the memory's resident pages")?)?;
+    // Where the memory cannot be located (an engine in another process that gave no mapping of
+    // its own, or two candidates), the other figures still stand.
+    let (resident, resident_unsupported) = match info.range("the memory's resident pages") {
+        Ok(range) => (Some(procfs::resident_in(range)?), None),
+        Err(e) if crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Unsupported => {
+            (None, Some(format!("{e:#}")))
+        }
+        Err(e) => return Err(e),
+    };
     ensure!(info.size_bytes > 0, "the memory reports size 0");
     let (reserved, reserved_basis) = if info.heap_backed {
         // A heap buffer maps nothing of its own: VmSize may not move at all (freed heap is
@@ -231,13 +244,15 @@ pub fn measure_with<T>(
         peak_live_bytes: peak_live,
         live_bytes_end: live_end,
         resident_bytes: resident,
+        resident_unsupported,
         reserved_virtual_bytes: reserved,
         reserved_basis,
         rss_delta_bytes: after_run.resident_bytes as i64 - after_instantiate.resident_bytes as i64,
         waste_bytes: peak_live.map(|p| info.size_bytes.saturating_sub(p)),
         resident_per_live: peak_live
             .filter(|p| *p > 0)
-            .map(|p| resident as f64 / p as f64),
+            .zip(resident)
+            .map(|(p, r)| r as f64 / p as f64),
         reserved_per_linear: reserved as f64 / info.size_bytes as f64,
         allocations,
     };

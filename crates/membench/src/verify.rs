@@ -823,7 +823,8 @@ fn reserved_by(
 
 /// [`all_or_none_heap`], where an engine that cannot be made to collect (WebKit's page) gave
 /// some samples a heap buffer because dropped instances still held its fast memories: then what a
-/// memory reserves is not observable here, and the error says so as *unsupported*.
+/// memory reserves is not observable here, and the error says so as *unsupported*. Elsewhere a
+/// mix is the engine's choice by maximum, and the mappings are the figures.
 fn heap_or_unobservable(rt: &dyn Runtime, heap_backed: &[bool]) -> Result<bool> {
     match all_or_none_heap(heap_backed) {
         Err(e) if rt.js().is_some_and(|js| !js.can_collect()) => Err(anyhow::Error::new(
@@ -832,6 +833,10 @@ fn heap_or_unobservable(rt: &dyn Runtime, heap_backed: &[bool]) -> Result<bool> 
                  memories and it gives a page no way to force the collection that frees them"
             )),
         )),
+        // Some maxima give a heap buffer and others a mapping (JSC without fast memory maps a
+        // shared memory with a 4 GiB maximum, but not one with an exact maximum): each figure is
+        // then what its memories mapped.
+        Err(_) => Ok(false),
         other => other,
     }
 }

@@ -1109,9 +1109,9 @@ impl Compiled for JsCompiled {
         if base.is_some() {
             self.had_own_mapping.store(true, Ordering::Relaxed);
         }
-        let empty = response["byte_length"].as_u64() == Some(0);
-        if base.is_none()
-            && !empty
+        // Only a memory that mapped nothing of its own: one whose place could not be told apart
+        // (two candidates) is no evidence of a fallback, and keeps only its figures unsupported.
+        if heap_backed
             && self.had_own_mapping.load(Ordering::Relaxed)
             && host.auto_collect
             && host.refuse_fallback
