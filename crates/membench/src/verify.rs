@@ -826,17 +826,21 @@ fn reserved_by(
 /// memory reserves is not observable here, and the error says so as *unsupported*. Elsewhere a
 /// mix is the engine's choice by maximum, and the mappings are the figures.
 fn heap_or_unobservable(rt: &dyn Runtime, heap_backed: &[bool]) -> Result<bool> {
+    // `heap_backed` holds [`RESERVE_SAMPLES`] samples per maximum, in order.
+    let within_one_maximum = heap_backed
+        .chunks(RESERVE_SAMPLES)
+        .any(|samples| all_or_none_heap(samples).is_err());
     match all_or_none_heap(heap_backed) {
-        Err(e) if rt.js().is_some_and(|js| !js.can_collect()) => Err(anyhow::Error::new(
-            crate::record::NotMeasured::unsupported(format!(
+        Err(e) if within_one_maximum && rt.js().is_some_and(|js| !js.can_collect()) => Err(
+            anyhow::Error::new(crate::record::NotMeasured::unsupported(format!(
                 "not observable: {e:#}, because dropped instances still held the engine's fast \
                  memories and it gives a page no way to force the collection that frees them"
-            )),
-        )),
+            ))),
+        ),
         // Some maxima give a heap buffer and others a mapping (JSC without fast memory maps a
         // shared memory with a 4 GiB maximum, but not one with an exact maximum): each figure is
         // then what its memories mapped.
-        Err(_) => Ok(false),
+        Err(_) if !within_one_maximum => Ok(false),
         other => other,
     }
 }
