@@ -169,7 +169,8 @@ async function makeIo() {
       return {
         engine: "browser",
         engineVersion: ua,
-        vm: / Firefox\//.test(ua) ? "SpiderMonkey" : / Chrom(e|ium)\//.test(ua) ? "V8" : /AppleWebKit\//.test(ua) ? "JavaScriptCore" : null,
+        // Headless Chromium says "HeadlessChrome/"; WebKit's and Chromium's both say "AppleWebKit/".
+        vm: /Firefox\//.test(ua) ? "SpiderMonkey" : /Chrom(e|ium)\//.test(ua) ? "V8" : /AppleWebKit\//.test(ua) ? "JavaScriptCore" : null,
         vmVersion: null,
         pid: null,
         clock: perfNowClock,

@@ -41,6 +41,12 @@ fn each_page_is_isolated_and_runs_in_the_process_found_for_it() {
         };
         let version = rt.version();
         assert!(version.contains("cross-origin isolated"), "{version}");
+        let vm = match b {
+            Browser::Chromium => "(V8,",
+            Browser::Firefox => "(SpiderMonkey,",
+            Browser::WebKit => "(JavaScriptCore,",
+        };
+        assert!(version.contains(vm), "{}: {version}", b.id());
         // Isolated pages get 5 µs (Chromium) or finer; 20 µs (WebKit) at most.
         let resolution: f64 = version
             .split("resolution ")
