@@ -151,6 +151,13 @@ pub struct Verdict {
     pub reserve_ahead: Option<ReserveAhead>,
 }
 
+impl Verdict {
+    /// The check with this id, when it ran.
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.iter().find(|c| c.check == id)
+    }
+}
+
 /// What declaring a maximum does to the address space one instance reserves: the finding of
 /// `reserve-ahead`, from the new mappings a 16-page memory adds with no maximum, an exact maximum
 /// (16 pages) and a 4 GiB one.

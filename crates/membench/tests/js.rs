@@ -195,9 +195,7 @@ fn the_seed_claims_are_checked_in_the_engines_they_were_written_about() {
         };
         let v = verify::verify(&spec, options);
         let check = |c: CheckId| {
-            v.checks
-                .iter()
-                .find(|x| x.check == c)
+            v.check(c)
                 .unwrap_or_else(|| panic!("{id}: no {c} in {:#?}", v.checks))
         };
         for c in [

@@ -338,9 +338,7 @@ fn verify_fake(faults: Faults) -> Verdict {
 
 fn check(verdict: &Verdict, id: CheckId) -> &verify::Check {
     verdict
-        .checks
-        .iter()
-        .find(|c| c.check == id)
+        .check(id)
         .unwrap_or_else(|| panic!("no {id} in {verdict:#?}"))
 }
 
