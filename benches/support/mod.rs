@@ -15,6 +15,8 @@ use membench::runtime::{Runtime, RuntimeSpec};
 struct CaseFailed(FailureKind, String);
 
 /// Ends the current case with `err` as its cause (a failure).
+// Each bench compiles this module; the contiguous bench ends no case by hand.
+#[allow(dead_code)]
 pub fn fail(err: impl std::fmt::Display) -> ! {
     std::panic::panic_any(CaseFailed(FailureKind::Failed, err.to_string()))
 }
@@ -27,11 +29,16 @@ pub fn check<T>(result: anyhow::Result<T>) -> T {
     })
 }
 
+/// A runtime as built for the cases, or why it could not be, with the kind of the failure.
+type Built = Result<Box<dyn Runtime>, (FailureKind, String)>;
+
 /// The runtimes of the matrix, each built at most once.
 pub struct Runner {
     /// The matrix's runtime specs.
     pub specs: Vec<RuntimeSpec>,
-    built: Vec<Option<Result<Box<dyn Runtime>, String>>>,
+    /// Each runtime once built, or why it could not be (with the kind: an engine that is not
+    /// installed or not built is a "not installed" row, not a failure).
+    built: Vec<Option<Built>>,
     failed: usize,
     not_measured: usize,
     total: usize,
@@ -76,10 +83,16 @@ impl Runner {
         let built = &mut self.built[runtime];
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             group.bench_function(name, |b| {
-                let rt = built.get_or_insert_with(|| spec.build().map_err(|e| format!("{e:#}")));
+                let rt = built.get_or_insert_with(|| {
+                    spec.build()
+                        .map_err(|e| (NotMeasured::of(&e), format!("{e:#}")))
+                });
                 match rt {
                     Ok(rt) => bench(b, spec, rt.as_ref()),
-                    Err(e) => fail(format!("building {} ({}): {e}", spec.id, spec.strategy)),
+                    Err((kind, e)) => std::panic::panic_any(CaseFailed(
+                        *kind,
+                        format!("building {} ({}): {e}", spec.id, spec.strategy),
+                    )),
                 }
             });
         }));

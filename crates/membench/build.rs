@@ -4,7 +4,16 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-const PACKAGES: &[&str] = &["wasmtime", "wasmer", "wasmi", "criterion"];
+const PACKAGES: &[&str] = &[
+    "wasmtime",
+    "wasmer",
+    "wasmi",
+    "criterion",
+    "tinywasm",
+    "makepad-stitch",
+    "wamrx",
+    "wasm3x",
+];
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
@@ -13,7 +22,10 @@ fn main() {
     let text = std::fs::read_to_string(&lock).unwrap_or_default();
     for package in PACKAGES {
         let version = locked_version(&text, package).unwrap_or_else(|| "unknown".into());
-        let var = format!("MEMBENCH_VERSION_{}", package.to_uppercase());
+        let var = format!(
+            "MEMBENCH_VERSION_{}",
+            package.to_uppercase().replace('-', "_")
+        );
         println!("cargo:rustc-env={var}={version}");
     }
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());

@@ -385,7 +385,7 @@ fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
             continue;
         }
         // An optional engine that is not installed is skipped with a note (an error with
-        // MEMBENCH_REQUIRE_JS=1).
+        // MEMBENCH_REQUIRE_ALL=1).
         let rt = match rs.build_optional() {
             Ok(Some(rt)) => rt,
             Ok(None) => continue,

@@ -14,14 +14,27 @@ use crate::fragmentation::{self, Allocator, Workload};
 use crate::grow::{self, GrowPattern};
 use crate::module::MemoryDecl;
 use crate::runtime::RuntimeSpec;
-use crate::runtimes::{native, wasmer, wasmi, wasmtime};
+use crate::runtimes::{native, stitch, tinywasm, wamr, wasm3, wasmer, wasmi, wasmtime};
 
-/// Every runtime-engine × strategy in the matrix, native baseline first.
+/// Every runtime-engine × strategy in the matrix, native baseline first: the Rust-embedded
+/// engines, then the runtimes memory-constrained hosts pick ([`constrained_runtimes`]).
 pub fn runtimes() -> Vec<RuntimeSpec> {
     let mut all = native::specs();
     all.extend(wasmtime::specs());
     all.extend(wasmer::specs());
     all.extend(wasmi::specs());
+    all.extend(constrained_runtimes());
+    all
+}
+
+/// The runtimes embedded and IoT hosts pick for their memory footprint: tinywasm and stitch
+/// (pure Rust), WAMR and wasm3 (C; built only with the `c-runtimes` feature, else their rows say
+/// "not built" and how to build them).
+pub fn constrained_runtimes() -> Vec<RuntimeSpec> {
+    let mut all = tinywasm::specs();
+    all.extend(stitch::specs());
+    all.extend(wamr::specs());
+    all.extend(wasm3::specs());
     all
 }
 
@@ -30,13 +43,17 @@ pub fn runtimes() -> Vec<RuntimeSpec> {
 /// switches run in the full matrix. The engines run out of this process, so the figures that read
 /// a memory's pages where it lives (`measure`'s per-page figures, `verify`'s canaries) are
 /// recorded as unsupported on them; the spec runner drives them over their pipe.
+///
+/// The runtimes memory-constrained hosts pick join the same way: their default strategy in the
+/// default scope, every strategy in the full matrix.
 pub fn bench_runtimes(scope: Scope) -> Vec<RuntimeSpec> {
-    let mut all = runtimes();
-    all.extend(
-        crate::runtimes::js::specs()
-            .into_iter()
-            .filter(|s| scope == Scope::Full || s.is_default()),
-    );
+    let mut all = native::specs();
+    all.extend(wasmtime::specs());
+    all.extend(wasmer::specs());
+    all.extend(wasmi::specs());
+    let in_scope = |s: &RuntimeSpec| scope == Scope::Full || s.is_default();
+    all.extend(constrained_runtimes().into_iter().filter(in_scope));
+    all.extend(crate::runtimes::js::specs().into_iter().filter(in_scope));
     all
 }
 

@@ -282,16 +282,18 @@ impl RuntimeSpec {
         (self.build)()
     }
 
-    /// Builds the engine, or `None` when it is an optional engine (node, deno, bun) that is not
-    /// installed on this machine. With `MEMBENCH_REQUIRE_JS=1` (as CI sets, having installed
-    /// them) a missing engine is an error instead, so a test cannot pass by skipping it.
+    /// Builds the engine, or `None` when it is an optional engine that is not on this machine: a
+    /// JavaScript engine or browser not installed, or WAMR and wasm3 in a build without the
+    /// `c-runtimes` feature. With `MEMBENCH_REQUIRE_ALL=1` (as CI sets, having installed them and
+    /// built with the feature) a missing engine is an error instead, so a test cannot pass by
+    /// skipping it.
     pub fn build_optional(&self) -> Result<Option<Box<dyn Runtime>>> {
         match self.build() {
             Ok(rt) => Ok(Some(rt)),
             Err(e)
                 if crate::record::NotMeasured::of(&e)
                     == crate::record::FailureKind::NotInstalled
-                    && std::env::var("MEMBENCH_REQUIRE_JS").as_deref() != Ok("1") =>
+                    && std::env::var("MEMBENCH_REQUIRE_ALL").as_deref() != Ok("1") =>
             {
                 eprintln!("skipped ({} {}): {e:#}", self.id, self.strategy);
                 Ok(None)

@@ -4,7 +4,7 @@
 //! outliving a run, however the run ends. (What every JS engine has, browsers included, is in
 //! `tests/js.rs`.)
 //!
-//! A browser that is not installed is skipped with a note, unless `MEMBENCH_REQUIRE_JS=1` (CI).
+//! A browser that is not installed is skipped with a note, unless `MEMBENCH_REQUIRE_ALL=1` (CI).
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -362,7 +362,7 @@ fn hold_a_browser_until_killed() {
 fn nothing_outlives_an_interrupted_run() {
     for b in Browser::ALL {
         if b.find().is_none() {
-            if std::env::var("MEMBENCH_REQUIRE_JS").as_deref() == Ok("1") {
+            if std::env::var("MEMBENCH_REQUIRE_ALL").as_deref() == Ok("1") {
                 panic!("{} is not installed: {}", b.name(), b.install_hint());
             }
             eprintln!("skipped ({}): not installed", b.id());

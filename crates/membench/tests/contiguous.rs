@@ -41,7 +41,7 @@ fn run_all_patterns(instance: &mut dyn Instance) -> Vec<(String, u64, u64)> {
 
 /// Every runtime-engine × strategy the benches run (the full matrix's, the JavaScript engines'
 /// switches included), built; a JavaScript engine that is not installed is skipped, with a note
-/// (unless `MEMBENCH_REQUIRE_JS=1`).
+/// (unless `MEMBENCH_REQUIRE_ALL=1`).
 fn build_all() -> Vec<(String, Box<dyn Runtime>)> {
     matrix::bench_runtimes(matrix::Scope::Full)
         .iter()
@@ -124,12 +124,16 @@ fn both_guest_builds_compute_the_same_on_every_runtime() {
             }
         }
     }
-    // wasmer-singlepass has no SIMD, and wasmi is built without its `simd` feature; WebKitGTK's
-    // JSC without its baseline JIT (`JSC_useBBQJIT=0`) interprets wasm, without SIMD.
+    // wasmer-singlepass has no SIMD, and wasmi is built without its `simd` feature; stitch,
+    // WAMR as wamrx builds it and wasm3 have none; WebKitGTK's JSC without its baseline JIT
+    // (`JSC_useBBQJIT=0`) interprets wasm, without SIMD.
     for r in &refused {
         assert!(
             r.starts_with("wasmer-singlepass")
                 || r.starts_with("wasmi-interpreter")
+                || r.starts_with("stitch-interpreter")
+                || r.starts_with("wamr-fast-interp")
+                || r.starts_with("wasm3-interpreter")
                 || (r.starts_with("webkitgtk-jsc") && r.contains("JIT is disabled")),
             "{refused:#?}"
         );
@@ -211,20 +215,27 @@ fn first_touch_is_first_touch_or_a_finding_on_every_configuration() {
             }
         }
     }
-    // Only a memory with no mapping of its own in an engine's process cannot be read: JSC
+    // Only a memory with no mapping of its own in an engine's process, or in a runtime that
+    // gives no address, cannot be read: JSC
     // without fast memory gives it a heap buffer, and so does WebKit's past the fast memories its
     // dropped instances hold (its page cannot force the collection that frees them).
+    // tinywasm's API gives no address of a memory's bytes at all.
     for u in &unplaced {
         assert!(
-            u.starts_with("bun-jsc BUN_JSC_useWasmFastMemory=0") || u.starts_with("webkitgtk-jsc"),
+            u.starts_with("bun-jsc BUN_JSC_useWasmFastMemory=0")
+                || u.starts_with("webkitgtk-jsc")
+                || u.starts_with("tinywasm-interpreter"),
             "{unplaced:#?}"
         );
     }
     // Memory that comes from mappings of its own is untouched on every JIT; only heap buffers
-    // (wasmi, native `vec`) may come back touched.
+    // (wasmi, stitch, wasm3, native `vec`) may come back touched.
     for f in &findings {
         assert!(
-            f.starts_with("wasmi") || f.starts_with("native-rustc vec"),
+            f.starts_with("wasmi")
+                || f.starts_with("stitch-interpreter")
+                || f.starts_with("wasm3-interpreter")
+                || f.starts_with("native-rustc vec"),
             "{findings:?}"
         );
     }

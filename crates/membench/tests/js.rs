@@ -3,7 +3,7 @@
 //! or a page over a WebSocket. (What only the browsers have is in `tests/browsers.rs`.) (The cross-runtime properties, the same results as native,
 //! traps, declared limits, refused signatures, run on them in `tests/contiguous.rs`.)
 //!
-//! An engine that is not installed is skipped with a note, unless `MEMBENCH_REQUIRE_JS=1` (CI).
+//! An engine that is not installed is skipped with a note, unless `MEMBENCH_REQUIRE_ALL=1` (CI).
 
 use std::time::Instant;
 

@@ -55,6 +55,16 @@ fn allocations<T>(f: impl FnOnce() -> T) -> (T, u64) {
     (out, ALLOCATIONS.load(Ordering::SeqCst) - before)
 }
 
+/// What one call allocates inside a runtime's own call API, which no adapter can avoid: tinywasm's
+/// `FunctionTyped::call` and wamrx's `Func::call` collect the arguments and the results into a
+/// `Vec` each (tinywasm 0.10.0 src/func.rs, wamrx 0.3.0 src/func.rs). Everywhere else, nothing.
+fn allocations_per_call(runtime: &str) -> u64 {
+    match runtime {
+        "tinywasm-interpreter" | "wamr-fast-interp" => 2,
+        _ => 0,
+    }
+}
+
 #[test]
 fn a_resolved_call_allocates_nothing_and_a_lookup_does() {
     let static_pages = membench::contiguous::static_pages().unwrap();
@@ -62,7 +72,9 @@ fn a_resolved_call_allocates_nothing_and_a_lookup_does() {
     let guest = membench::contiguous::guest(GuestBuild::Scalar, plan).unwrap();
     let addr = (static_pages * 65536) as u32;
     for spec in matrix::runtimes() {
-        let rt = spec.build().unwrap();
+        let Some(rt) = spec.build_optional().unwrap() else {
+            continue;
+        };
         let mut instance = rt.compile(&guest).unwrap().instantiate().unwrap();
         instance.call("fill", [addr, 64 << 10, 0]).unwrap();
         // Resolving a new name is a lookup: on every wasm runtime it allocates (the table entry's
@@ -88,9 +100,11 @@ fn a_resolved_call_allocates_nothing_and_a_lookup_does() {
         });
         assert_eq!(again, first, "{}", spec.id);
         assert_eq!(
-            calling, 0,
+            calling,
+            100 * allocations_per_call(spec.id),
             "{} {}: 100 resolved calls allocated {calling} times",
-            spec.id, spec.strategy
+            spec.id,
+            spec.strategy
         );
     }
 }
@@ -100,7 +114,9 @@ fn instantiation_is_timed_by_the_adapter_and_named() {
     let plan = MemoryVariant::ALL[1].plan_pages(16, 16);
     let guest = membench::grow::guest(plan).unwrap();
     for spec in matrix::runtimes() {
-        let rt = spec.build().unwrap();
+        let Some(rt) = spec.build_optional().unwrap() else {
+            continue;
+        };
         let compiled = rt.compile(&guest).unwrap();
         let outer = std::time::Instant::now();
         let (mut instance, timed) = compiled.instantiate_timed().unwrap();
