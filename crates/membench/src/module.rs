@@ -367,7 +367,16 @@ fn kind_name(kind: wasmparser::ExternalKind) -> &'static str {
     }
 }
 
-/// Rewrites `wasm` (which must define exactly one memory) so that its memory follows `plan`.
+/// The globals rustc's wasm32 linker exports that no host here reads, and that [`with_memory`]
+/// leaves out: WAMR's loader shrinks the memory of a module that exports `__data_end` and
+/// `__heap_base` and has no `memory.grow` to `__heap_base` bytes (WASM_ENABLE_SHRUNK_MEMORY,
+/// WAMR 2.4.3 `wasm_loader.c`), which would take away the pages a guest's working set lies in.
+/// Leaving them out of every runtime's module keeps the modules alike; a module given as a file
+/// keeps them.
+pub const LINKER_EXPORTS: [&str; 2] = ["__data_end", "__heap_base"];
+
+/// Rewrites `wasm` (which must define exactly one memory) so that its memory follows `plan`, and
+/// drops the [`LINKER_EXPORTS`].
 pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
     let original = declared_memory(wasm)?;
     if original.decl != MemoryDecl::Defined {
@@ -424,6 +433,18 @@ pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
             import_written = true;
         }
         match payload {
+            Payload::ExportSection(reader) => {
+                let mut section = wasm_encoder::ExportSection::new();
+                for export in reader {
+                    let export = export.context("reading an export")?;
+                    if LINKER_EXPORTS.contains(&export.name) {
+                        continue;
+                    }
+                    let kind = RoundtripReencoder.export_kind(export.kind)?;
+                    section.export(export.name, kind, export.index);
+                }
+                out.section(&section);
+            }
             Payload::MemorySection(_) => {
                 if plan.decl == MemoryDecl::Defined {
                     let mut section = wasm_encoder::MemorySection::new();

@@ -98,17 +98,24 @@ const MULTI_MEMORY: &str = "WebAssembly 2.0 allows one memory per module; the ru
     WebAssembly 3.0's multi-memory and enable it by default, so they accept the module (deno's \
     V8 15, Chromium 156's V8, bun's JavaScriptCore and Firefox 153's SpiderMonkey too; node 20's \
     V8 11.3 predates V8's multi-memory and refuses it: \"memory count of 2 exceeds internal limit \
-    of 1\", and WebKitGTK 2.50's JavaScriptCore refuses it as well; tinywasm 0.10 accepts it, \
-    stitch 0.1 refuses it)";
+    of 1\", and WebKitGTK 2.50's JavaScriptCore refuses it as well; tinywasm 0.10 accepts it; \
+    stitch 0.1, WAMR 2.4.3 as wamrx builds it and wasm3 0.9.0 refuse it)";
 const MULTI_MEMORY_UPSTREAM: &str = "https://github.com/WebAssembly/multi-memory; V8's \
     implementation from 11.7, behind --experimental-wasm-multi-memory: \
     https://github.com/WebAssembly/multi-memory/issues/47; JavaScriptCore's enabled by default: \
     https://github.com/WebKit/WebKit/pull/69388";
 
-/// node 20's V8 (11.3), WebKitGTK 2.50's JavaScriptCore and stitch refuse a second memory as the
-/// 2.0 spec says (the assertions pass there: listing them would read as stale).
+/// node 20's V8 (11.3), WebKitGTK 2.50's JavaScriptCore, stitch, WAMR and wasm3 refuse a second
+/// memory as the 2.0 spec says (the assertions pass there: listing them would read as stale).
 fn multi_memory(runtime: &str) -> bool {
-    !matches!(runtime, "node-v8" | "webkitgtk-jsc" | "stitch-interpreter")
+    !matches!(
+        runtime,
+        "node-v8"
+            | "webkitgtk-jsc"
+            | "stitch-interpreter"
+            | "wamr-fast-interp"
+            | "wasm3-interpreter"
+    )
 }
 
 const SPIDERMONKEY_TRAP_WORDS: &str = "SpiderMonkey words every out-of-bounds trap alike, \
@@ -128,6 +135,24 @@ const STITCH_TABLE_TRAP: &str = "stitch raises one trap, \"table access out of b
     its words cannot tell which bound was crossed";
 const STITCH_TABLE_TRAP_UPSTREAM: &str = "makepad-stitch 0.1.0 src/exec.rs, call_indirect: \
     `Trap::TableAccessOutOfBounds` for an index past the table's size";
+
+const HOST_FUNCTIONS_ONLY: &str = "the runtime's Rust crate links only host functions (wamrx \
+    0.3.0 `Linker::define_func`, wasm3x 0.2.1 `Linker::func_wrap`): an instance's exports cannot \
+    be registered for another module to import, so the module that imports the grown memory \
+    (line 318, and 325 after it) cannot be instantiated and the assertions on it have no module. \
+    (wasm3 itself leaves an imported memory unallocated: wasm3x instantiates such a module and its \
+    first call crashes, so the adapter refuses it before.)";
+const HOST_FUNCTIONS_ONLY_UPSTREAM: &str = "wamrx 0.3.0 src/linker.rs; wasm3x 0.2.1 \
+    src/linker.rs; wasm3 0.9.0 source/m3_env.c InitMemory (no allocation when imported)";
+
+const WAMR_SHRUNK_MEMORY: &str = "WAMR's loader shrinks the memory of a module that cannot grow \
+    it (no memory.grow) and exports `__data_end`, `__heap_base` and a stack-top global: memory \
+    0 becomes one page of `__heap_base` (10000) bytes, to save memory (WASM_ENABLE_SHRUNK_MEMORY, \
+    on unless WAMR is built with WAMR_BUILD_SHRUNK_MEMORY=0, which wamrx-sys 0.3.0 does not \
+    offer). The spec's module exports those globals to check that they change nothing; on WAMR \
+    the loads at 20000 and above trap as out of bounds";
+const WAMR_SHRUNK_MEMORY_UPSTREAM: &str = "WAMR 2.4.3 core/iwasm/interpreter/wasm_loader.c \
+    (`#if WASM_ENABLE_SHRUNK_MEMORY`), build-scripts/config_common.cmake";
 
 const SINGLEPASS_DYNAMIC_64K: &str =
     "wasmer-singlepass with MemoryStyle::Dynamic{offset_guard_size=65536}";
@@ -172,6 +197,22 @@ pub const DEVIATIONS: &[Deviation] = &[
         at: At::Spec("memory_grow.wast", &[286]),
         reason: SPIDERMONKEY_TRAP_WORDS,
         upstream: SPIDERMONKEY_TRAP_WORDS_UPSTREAM,
+        intermittent: false,
+    },
+    Deviation {
+        configurations: "every wamr-fast-interp and wasm3-interpreter configuration",
+        applies: |runtime, _| matches!(runtime, "wamr-fast-interp" | "wasm3-interpreter"),
+        at: At::Spec("memory_grow.wast", &[316, 318, 323, 324, 325, 330]),
+        reason: HOST_FUNCTIONS_ONLY,
+        upstream: HOST_FUNCTIONS_ONLY_UPSTREAM,
+        intermittent: false,
+    },
+    Deviation {
+        configurations: "every wamr-fast-interp configuration",
+        applies: |runtime, _| runtime == "wamr-fast-interp",
+        at: At::Spec("memory.wast", &[262, 263, 264, 265, 266, 267]),
+        reason: WAMR_SHRUNK_MEMORY,
+        upstream: WAMR_SHRUNK_MEMORY_UPSTREAM,
         intermittent: false,
     },
     Deviation {

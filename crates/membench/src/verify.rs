@@ -1078,14 +1078,19 @@ fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, Stri
     let cycles = (o.cycles / 3).max(1);
     rt.collect_garbage()?;
     let start = procfs::read_of(process)?;
-    let mut held = i64::MAX;
+    // The median cycle's growth: a runtime that frees the kept memory does so on every cycle,
+    // while one cycle in which the engine's collector released something else (deno's, seen
+    // at -5.7 MiB against 16 MiB touched) must not decide it.
+    let mut helds = Vec::with_capacity(cycles as usize);
     for _ in 0..cycles {
         let (_, h, wrong) = cycle(false)?;
-        held = held.min(h);
+        helds.push(h);
         if let Some(verdict) = lost(&wrong) {
             return Ok(verdict);
         }
     }
+    helds.sort_unstable();
+    let held = helds[helds.len() / 2];
     // Where memory is garbage collected, a dropped handle is freed by the next collection.
     let collected = rt.collect_garbage()?;
     let end = procfs::read_of(process)?;
@@ -1100,7 +1105,7 @@ fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, Stri
         )
     } else {
         format!(
-            "it held {} more resident while kept (at least {} required)",
+            "it held {} more resident while kept (the median cycle; at least {} required)",
             mib(held),
             mib(tolerance)
         )

@@ -30,6 +30,16 @@ const PINNED: &[(&str, u32, u32)] = &[
     ("memory_trap.wast", 180, 0),
 ];
 
+/// Directives that are not assertions but count as a listed deviation where they fail: on WAMR
+/// and wasm3, memory_grow.wast's two `register`s (316, 323) and the two modules importing the
+/// registered memory (318, 325; see `spec::DEVIATIONS`). Counted only when the deviations showed.
+fn failed_directives(runtime: &str, file: &str, known_deviation: u32) -> u32 {
+    match (runtime, file) {
+        ("wamr-fast-interp" | "wasm3-interpreter", "memory_grow.wast") if known_deviation >= 4 => 4,
+        _ => 0,
+    }
+}
+
 #[test]
 fn the_pins_name_every_file_of_the_suite() {
     let pinned: Vec<&str> = PINNED.iter().map(|(file, _, _)| *file).collect();
@@ -53,8 +63,8 @@ fn every_configuration_passes_the_spec_memory_tests() {
                 Some((rs, rt))
             }),
     );
-    // 18 configurations of wasmtime, wasmer and wasmi, and 5 of tinywasm and stitch, each under
-    // both maximum variants.
+    // 18 configurations of wasmtime, wasmer and wasmi, and 5 of tinywasm and stitch (and 4 of
+    // WAMR and wasm3 with the `c-runtimes` feature), each under both maximum variants.
     assert!(configurations >= 46, "{configurations} configurations ran");
 }
 
@@ -102,7 +112,8 @@ fn run_and_check(runtimes: impl Iterator<Item = (RuntimeSpec, Box<dyn Runtime>)>
             let files: Vec<&str> = run.files.iter().map(|(f, _)| f.as_str()).collect();
             assert_eq!(files, spec::FILES, "{} {}", rs.id, rs.strategy);
             for ((file, counts), (_, answered, text_format)) in run.files.iter().zip(PINNED) {
-                let ran = counts.passed + counts.known_deviation;
+                let ran = counts.passed + counts.known_deviation
+                    - failed_directives(rs.id, file, counts.known_deviation);
                 seen.entry((variant.label(), file.clone(), ran, counts.text_format))
                     .or_default()
                     .push(format!("{} {}", rs.id, rs.strategy));

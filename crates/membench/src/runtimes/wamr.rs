@@ -6,24 +6,16 @@
 //! (`WAMR_BUILD_FAST_INTERP=1`, no AOT or JIT) with software bounds checks (its `hw-bound-check`
 //! feature is off, so `WAMR_DISABLE_HW_BOUND_CHECK=1` and no signal handler joins wasmtime's and
 //! wasmer's), bulk memory and reference types on, shared memory off. [`BUILD`] names this in
-//! every record's version. At instantiation, per instance: `InstanceConfig`'s sizes, which are
-//! the strategies here. `heap_size` is WAMR's host-managed app heap, which WAMR places inside the
-//! instance's linear memory, so it changes the memory the guest sees.
+//! every record's version. At instantiation, per instance: `InstanceConfig`'s sizes, of which the
+//! interpreter stack is the strategy here ([`ExecStack`], which says why the app heap is not).
 //!
 //! wamrx binds fewer of WAMR's memory calls than the other runtimes' crates offer. Its `Linker`
 //! defines only host functions, so a memory cannot be imported; its `Memory` has no `grow`, so
 //! the host cannot grow one (`wasm_runtime_enlarge_memory` is not bound). Those cases are
 //! recorded as unsupported, with this reason. The guest's own `memory.grow` works.
 //!
-//! Not yet usable for the spec's tests, so CI builds this adapter (clippy with the feature) but
-//! runs no test with it: wamrx 0.3.0's `Func::call` never calls `wasm_runtime_clear_exception`,
-//! and WAMR keeps an instance's exception until the embedder clears it, so after one trap every
-//! later call on that instance fails with the same exception (3841 of memory_copy.wast's 4417
-//! assertions; with that one call added to a copy of wamrx, all pass but memory.wast:262-267,
-//! where WAMR's loader shrinks a non-growable memory that exports `__heap_base` to that address,
-//! and memory_grow.wast:318-330, which import another instance's memory). And `heap_size > 0`
-//! places the app heap inside memory 0, so the memory the guest sees is larger than declared.
-//! A benchmark's guest does not trap, so its figures are not affected.
+//! wamrx is patched here (`vendor/wamrx`, see `vendor/README.md`): 0.3.0 never clears WAMR's
+//! exception, so after one trap every later call on the instance failed.
 //!
 //! wamrx's `Engine` is neither `Send` nor `Sync` (WAMR's runtime is a process-wide singleton,
 //! reference-counted by wamrx), so the [`Runtime`](runtime::Runtime) holds only its
@@ -40,57 +32,66 @@ pub const BUILD: &str = "WAMR 2.4.3 fast interpreter, software bounds checks \
 pub const NOT_BUILT: &str = "not built: WAMR is a C library; install cmake and libclang-dev \
     (apt-get install -y cmake libclang-dev) and build with `--features c-runtimes`";
 
-/// An app heap size of WAMR's, as a strategy of the matrix.
+/// An interpreter stack size of WAMR's, as a strategy of the matrix: the buffer
+/// `wasm_runtime_create_exec_env` allocates per instance, part of what a host pays for each.
+///
+/// WAMR's other per-instance size, the app heap (`InstanceConfig::heap_size`), is not a strategy:
+/// WAMR places it inside the instance's linear memory 0 (`memory_instantiate`, WAMR 2.4.3
+/// `wasm_runtime.c`), so the guest sees a memory larger than it declares (16 pages more for a
+/// 1 MiB heap; 227 of the spec's memory assertions answer differently). It changes the guest, not
+/// how the host keeps the same memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Heap(pub u32);
+pub struct ExecStack(pub u32);
 
-impl Heap {
-    /// WAMR's default (no app heap, wamrx's `InstanceConfig::default()`), and a 1 MiB app heap.
-    pub const ALL: [Heap; 2] = [Heap(0), Heap(1 << 20)];
+impl ExecStack {
+    /// wamrx's default (8 MiB) and 64 KiB, as a memory-constrained host would set.
+    pub const ALL: [ExecStack; 2] = [ExecStack(8 << 20), ExecStack(64 << 10)];
 
     /// The knobs as wamrx's `InstanceConfig` spells them.
     pub fn knobs(self) -> String {
-        match self.0 {
-            0 => "default".to_string(),
-            bytes => format!("InstanceConfig::heap_size({bytes})"),
+        if self == Self::ALL[0] {
+            "default".to_string()
+        } else {
+            format!("InstanceConfig::exec_stack_size({})", self.0)
         }
     }
 
     /// The short name in bench ids.
     pub fn slug(self) -> &'static str {
-        match self.0 {
-            0 => "default",
-            _ => "app-heap-1m",
+        if self == Self::ALL[0] {
+            "default"
+        } else {
+            "exec-stack-64k"
         }
     }
 }
 
-/// The matrix entries of WAMR: one per app heap size.
+/// The matrix entries of WAMR: one per interpreter stack size.
 pub fn specs() -> Vec<RuntimeSpec> {
-    Heap::ALL
+    ExecStack::ALL
         .into_iter()
-        .map(|heap| RuntimeSpec {
+        .map(|stack| RuntimeSpec {
             id: "wamr-fast-interp",
-            strategy: heap.knobs(),
-            slug: heap.slug(),
-            default: heap.0 == 0,
+            strategy: stack.knobs(),
+            slug: stack.slug(),
+            default: stack == ExecStack::ALL[0],
             native: false,
             interpreter: true,
             grow_bound_pages: None,
             memory_limit_pages: None,
             out_of_process: false,
-            build: Box::new(move || build(heap)),
+            build: Box::new(move || build(stack)),
         })
         .collect()
 }
 
 #[cfg(feature = "c-runtimes")]
-fn build(heap: Heap) -> anyhow::Result<Box<dyn runtime::Runtime>> {
-    Ok(Box::new(imp::Wamr::new(heap)?))
+fn build(stack: ExecStack) -> anyhow::Result<Box<dyn runtime::Runtime>> {
+    Ok(Box::new(imp::Wamr::new(stack)?))
 }
 
 #[cfg(not(feature = "c-runtimes"))]
-fn build(_: Heap) -> anyhow::Result<Box<dyn runtime::Runtime>> {
+fn build(_: ExecStack) -> anyhow::Result<Box<dyn runtime::Runtime>> {
     Err(anyhow::Error::new(
         crate::record::NotMeasured::not_installed(NOT_BUILT.to_string()),
     ))
@@ -103,7 +104,7 @@ mod imp {
     use anyhow::{Context, Result};
     use wamrx::{Engine, Func, InstanceConfig, Linker, Module, Val};
 
-    use super::{Heap, BUILD};
+    use super::{ExecStack, BUILD};
     use crate::module::MemoryDecl;
     use crate::record::NotMeasured;
     use crate::runtime::{self, GuestModule, MemoryInfo, SpecStore, Trap};
@@ -122,25 +123,25 @@ mod imp {
 
     /// WAMR under one instantiation configuration.
     pub struct Wamr {
-        heap: Heap,
+        stack: ExecStack,
         strategy: String,
         version: &'static str,
     }
 
     impl Wamr {
         /// Checks that WAMR's runtime initialises here, and keeps the configuration.
-        pub fn new(heap: Heap) -> Result<Self> {
+        pub fn new(stack: ExecStack) -> Result<Self> {
             Engine::new().context("initialising WAMR's runtime")?;
             Ok(Self {
-                heap,
-                strategy: heap.knobs(),
+                stack,
+                strategy: stack.knobs(),
                 version: version(),
             })
         }
 
         fn config(&self) -> InstanceConfig {
             let mut config = InstanceConfig::new();
-            config.heap_size(self.heap.0);
+            config.exec_stack_size(self.stack.0);
             config
         }
     }

@@ -148,6 +148,8 @@ mod imp {
                 return Err(unsupported(NO_MEMORY_IMPORT));
             }
             let engine = self.engine();
+            validate(&engine, &guest.wasm)
+                .with_context(|| format!("wasm3 compiling {}", guest.name))?;
             let module = Module::new(&engine, &guest.wasm)
                 .map_err(error)
                 .with_context(|| format!("wasm3 parsing {}", guest.name))?;
@@ -181,9 +183,9 @@ mod imp {
             let instance = instance
                 .map_err(error)
                 .with_context(|| format!("instantiating {}", self.guest.name))?;
-            let memory = instance
-                .get_memory(&store)
-                .with_context(|| format!("{} has no memory", self.guest.name))?;
+            // wasm3x finds no memory while it has no bytes (a memory of 0 pages): looked up
+            // again once it has grown.
+            let memory = instance.get_memory(&store);
             Ok((
                 Box::new(Instance {
                     store,
@@ -206,7 +208,8 @@ mod imp {
     struct Instance {
         store: Store<()>,
         instance: wasm3x::Instance,
-        memory: Memory,
+        /// `None` while the memory has no bytes (wasm3x reports none then).
+        memory: Option<Memory>,
         /// The module's declared maximum: wasm3x does not report one.
         maximum_pages: Option<u64>,
         funcs: Vec<(String, GuestFunc)>,
@@ -232,7 +235,13 @@ mod imp {
         }
 
         fn memory(&mut self) -> Result<MemoryInfo> {
-            let data = self.memory.data(&self.store);
+            if self.memory.is_none() {
+                self.memory = self.instance.get_memory(&self.store);
+            }
+            let data = match self.memory {
+                Some(memory) => memory.data(&self.store),
+                None => &[],
+            };
             Ok(MemoryInfo {
                 size_bytes: data.len() as u64,
                 maximum_pages: self.maximum_pages,
@@ -251,22 +260,24 @@ mod imp {
             // The memory belongs to the store (a wasm3 runtime).
             Box::new(Kept {
                 store: self.store,
-                memory: self.memory,
+                instance: self.instance,
             })
         }
     }
 
     struct Kept {
         store: Store<()>,
-        memory: Memory,
+        instance: wasm3x::Instance,
     }
 
     impl runtime::KeptMemory for Kept {
         fn read(&mut self, offset: usize, len: usize) -> Result<Vec<u8>> {
+            let memory = self
+                .instance
+                .get_memory(&self.store)
+                .context("the memory has no bytes")?;
             let mut buf = vec![0; len];
-            self.memory
-                .read(&self.store, offset, &mut buf)
-                .map_err(error)?;
+            memory.read(&self.store, offset, &mut buf).map_err(error)?;
             Ok(buf)
         }
     }
@@ -309,17 +320,7 @@ mod imp {
 
     impl SpecStore for SpecStoreImpl {
         fn compile(&mut self, wasm: &[u8]) -> Result<()> {
-            // wasm3 parses lazily; loading into a runtime with eager compilation validates the
-            // function bodies too.
-            let mut config = self.engine.config().clone();
-            config.compilation_mode(wasm3x::CompilationMode::Eager);
-            let engine = Engine::new(&config);
-            let module = Module::new(&engine, wasm).map_err(error)?;
-            let mut store = Store::new(&engine, ());
-            Linker::new(&engine)
-                .instantiate(&mut store, &module)
-                .map_err(error)?;
-            Ok(())
+            validate(&self.engine, wasm)
         }
 
         fn instantiate(&mut self, wasm: &[u8]) -> Result<usize> {
@@ -383,6 +384,23 @@ mod imp {
                 .with_context(|| format!("no global export `{name}`"))?;
             from_val(&global.get(store).map_err(error)?)
         }
+    }
+
+    /// Compiles every function of `wasm` now. wasm3 compiles a function on its first call (or
+    /// lookup), so a module with an instruction it lacks (SIMD) parses and instantiates, and only
+    /// its export goes missing; loading it into a store with eager compilation refuses it here,
+    /// with wasm3's reason. (A module that imports a memory is refused before it is loaded.)
+    fn validate(engine: &Engine, wasm: &[u8]) -> Result<()> {
+        refuse_memory_import(wasm)?;
+        let mut config = engine.config().clone();
+        config.compilation_mode(wasm3x::CompilationMode::Eager);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, wasm).map_err(error)?;
+        let mut store = Store::new(&engine, ());
+        Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .map_err(error)?;
+        Ok(())
     }
 
     /// Refuses a module that imports a memory: wasm3 leaves an imported memory unallocated for
