@@ -443,6 +443,25 @@ pub fn grow_loop_error(
     ))
 }
 
+/// The error of an adapter's own grow loop ([`time_grows`]) that stopped at grow `done + 1`: the
+/// engine's error in the context of the memory when it stopped (its size and limit, as
+/// [`grow_error`] words them) and of the loop ([`grow_loop_error`]). Built after the clock stopped.
+pub fn grow_loop_failed(
+    err: anyhow::Error,
+    done: u64,
+    count: u64,
+    delta_pages: u64,
+    current_pages: u64,
+    maximum: Option<u64>,
+) -> anyhow::Error {
+    grow_loop_error(
+        err.context(grow_error(current_pages, delta_pages, maximum)),
+        done,
+        count,
+        delta_pages,
+    )
+}
+
 /// The context of a failed host-side grow: current size, the request, and the limit it hit.
 pub fn grow_error(current_pages: u64, delta_pages: u64, maximum: Option<u64>) -> String {
     let limit = match maximum {

@@ -1301,11 +1301,13 @@ impl Instance for JsInstance {
                 let full = e.downcast_ref::<EngineError>().map(|r| r.response.clone());
                 let current = full.as_ref().and_then(|r| r["pages"].as_u64()).unwrap_or(0);
                 let done = full.as_ref().and_then(|r| r["grown"].as_u64()).unwrap_or(0);
-                Err(crate::runtime::grow_loop_error(
-                    e.context(grow_error(current, delta_pages, self.maximum)),
+                Err(crate::runtime::grow_loop_failed(
+                    e,
                     done,
                     count,
                     delta_pages,
+                    current,
+                    self.maximum,
                 ))
             }
         }

@@ -165,10 +165,11 @@ struct Instance {
 }
 
 impl Instance {
-    fn grow_context(&self, delta_pages: u64) -> String {
+    /// The memory's size and declared maximum, in pages.
+    fn pages(&self) -> (u64, Option<u64>) {
         let current = u64::from(self.memory.size(&self.store));
         let maximum = self.memory.type_(&self.store).limits.max.map(u64::from);
-        runtime::grow_error(current, delta_pages, maximum)
+        (current, maximum)
     }
 }
 
@@ -217,8 +218,10 @@ impl runtime::Instance for Instance {
         self.memory
             .grow(&mut self.store, count)
             .map(u64::from)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| self.grow_context(delta_pages))
+            .map_err(|e| {
+                let (current, maximum) = self.pages();
+                anyhow::anyhow!("{e}").context(runtime::grow_error(current, delta_pages, maximum))
+            })
     }
 
     fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
@@ -230,12 +233,17 @@ impl runtime::Instance for Instance {
             runtime::time_grows(count, || memory.grow(store, delta).map(u64::from));
         match result {
             Ok(last) => Ok((last, elapsed)),
-            Err((done, e)) => Err(runtime::grow_loop_error(
-                anyhow::anyhow!("{e}").context(self.grow_context(delta_pages)),
-                done,
-                count,
-                delta_pages,
-            )),
+            Err((done, e)) => {
+                let (current, maximum) = self.pages();
+                Err(runtime::grow_loop_failed(
+                    anyhow::anyhow!("{e}"),
+                    done,
+                    count,
+                    delta_pages,
+                    current,
+                    maximum,
+                ))
+            }
         }
     }
 

@@ -300,11 +300,13 @@ impl runtime::Instance for Instance {
                     || anyhow::anyhow!("tinywasm's Memory::grow returned None"),
                     error,
                 );
-                Err(runtime::grow_loop_error(
-                    e.context(runtime::grow_error(current, delta_pages, maximum)),
+                Err(runtime::grow_loop_failed(
+                    e,
                     done,
                     count,
                     delta_pages,
+                    current,
+                    maximum,
                 ))
             }
         }

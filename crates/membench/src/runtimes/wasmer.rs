@@ -489,15 +489,13 @@ impl runtime::Instance for Instance {
                 let ty = self.memory.ty(&self.store);
                 let current = u64::from(self.memory.view(&self.store).size().0);
                 let maximum = ty.maximum.map(|p| u64::from(p.0));
-                Err(runtime::grow_loop_error(
-                    anyhow::Error::new(e).context(runtime::grow_error(
-                        current,
-                        delta_pages,
-                        maximum,
-                    )),
+                Err(runtime::grow_loop_failed(
+                    anyhow::Error::new(e),
                     done,
                     count,
                     delta_pages,
+                    current,
+                    maximum,
                 ))
             }
         }

@@ -359,15 +359,13 @@ impl runtime::Instance for Instance {
             Err((done, e)) => {
                 let current = self.memory.size(&self.store);
                 let maximum = self.memory.ty(&self.store).maximum();
-                Err(runtime::grow_loop_error(
-                    anyhow::Error::new(e).context(runtime::grow_error(
-                        current,
-                        delta_pages,
-                        maximum,
-                    )),
+                Err(runtime::grow_loop_failed(
+                    anyhow::Error::new(e),
                     done,
                     count,
                     delta_pages,
+                    current,
+                    maximum,
                 ))
             }
         }

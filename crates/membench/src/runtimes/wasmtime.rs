@@ -533,11 +533,13 @@ impl runtime::Instance for Instance {
             Err((done, e)) => {
                 let maximum = self.memory.ty(&self.store).maximum();
                 let current = self.memory.size(&self.store);
-                Err(runtime::grow_loop_error(
-                    trap(e).context(runtime::grow_error(current, delta_pages, maximum)),
+                Err(runtime::grow_loop_failed(
+                    trap(e),
                     done,
                     count,
                     delta_pages,
+                    current,
+                    maximum,
                 ))
             }
         }
