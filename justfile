@@ -19,7 +19,8 @@ bench *ARGS:
 bench-full *ARGS:
     MEMBENCH_FULL=1 cargo bench --workspace {{features}} {{ARGS}}
 
-# Measure the default matrix from scratch, then collect and render into reports/.
+# Measure the default matrix from scratch, then collect and render into reports/<machine>/
+# (`membench machine` prints the folder's name) and redraw reports/MACHINES.md.
 report:
     rm -rf {{target_dir}}/criterion {{target_dir}}/membench {{target_dir}}/fragmentation.json {{target_dir}}/verify.json
     cargo bench --workspace {{features}}
@@ -27,11 +28,14 @@ report:
     just verify
     just collect render
 
-# A reduced matrix that still touches every runtime (about 3 minutes after the build), rendered into reports/.
+# A reduced matrix that still touches every runtime (about 3 minutes after the build), rendered into
+# reports/<machine>/.
 report-quick:
     rm -rf {{target_dir}}/criterion {{target_dir}}/membench {{target_dir}}/fragmentation.json {{target_dir}}/verify.json
-    cargo bench --workspace {{features}} --bench contiguous -- '{{quick_contiguous}}'
-    cargo bench --workspace {{features}} --bench grow -- '{{quick_grow}}'
+    # Three cargo commands are three runs unless they share a run id (collect keeps one run).
+    export MEMBENCH_RUN_ID=quick-$(date -u +%Y%m%dT%H%M%SZ) && \
+    cargo bench --workspace {{features}} --bench contiguous -- '{{quick_contiguous}}' && \
+    cargo bench --workspace {{features}} --bench grow -- '{{quick_grow}}' && \
     cargo bench --workspace {{features}} --bench fragmentation -- 'fragmentation/(sawtooth|mixed)/'
     just measure
     just collect render
@@ -44,23 +48,39 @@ verify *ARGS:
 spec *ARGS:
     cargo run --release -p membench-cli {{features}} -- spec --json {{target_dir}}/spec.json {{ARGS}}
 
-# Re-run `verify` (with the spec tests) into the published reports/, keeping their bench measurements.
+# Re-run `verify` (with the spec tests) into this machine's published run, keeping its bench measurements.
 reverify:
     just verify
-    cargo run --release -p membench-cli {{features}} -- collect --onto reports/results.json --verify {{target_dir}}/verify.json --out reports/results.json
+    dir=reports/$(cargo run -q --release -p membench-cli {{features}} -- machine) && cargo run --release -p membench-cli {{features}} -- collect --onto $dir/results.json --verify {{target_dir}}/verify.json --out $dir/results.json
     just render
 
 # The memory figures of the fragmentation family (linear, live, resident, reserved), as JSON and CSV.
 measure:
     cargo run --release -p membench-cli {{features}} -- measure --family fragmentation --out {{target_dir}}/fragmentation.json --csv {{target_dir}}/fragmentation.csv
 
-# Gather criterion's estimates, the case records and this machine's environment into reports/results.json.
+# Gather criterion's estimates, the case records and the environment into reports/<machine>/results.json.
 collect:
-    cargo run --release -p membench-cli {{features}} -- collect --target {{target_dir}} --fragmentation {{target_dir}}/fragmentation.json --verify {{target_dir}}/verify.json --out reports/results.json
+    cargo run --release -p membench-cli {{features}} -- collect --target {{target_dir}} --fragmentation {{target_dir}}/fragmentation.json --verify {{target_dir}}/verify.json
 
-# Re-render charts, REPORT.md and results.csv from reports/results.json (measures nothing).
+# Re-render this machine's report (REPORT.md, the detail pages, charts, results.csv) from its
+# results.json, and reports/MACHINES.md from every machine's (measures nothing).
 render:
-    cargo run --release -p membench-cli {{features}} -- render --input reports/results.json --out reports
+    cargo run --release -p membench-cli {{features}} -- render --machines reports
+
+# Run the quick subset 3 times and store how far the runs moved in this machine's results.json
+# (`membench spread`), then re-render: the report shows it beside criterion's intervals.
+spread:
+    scripts/spread.sh --runs 3
+    just render
+
+# Compare two collected runs case by case; exits 1 past the threshold (percent).
+compare A B THRESHOLD="10":
+    cargo run --release -p membench-cli {{features}} -- compare {{A}} {{B}} --threshold {{THRESHOLD}}
+
+# Time your own module's export on every runtime (see guest-modules/README.md), e.g.
+# `just bench-wasm guest-modules/examples/sum.wat sum --args 65536 --setup fill`.
+bench-wasm FILE EXPORT *ARGS:
+    cargo run --release -p membench-cli {{features}} -- bench --wasm {{FILE}} --export {{EXPORT}} {{ARGS}}
 
 # The tests: correctness and semantics on every runtime (release, sharing the benches' build).
 test:

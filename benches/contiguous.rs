@@ -14,7 +14,7 @@ mod support;
 
 use std::time::Duration;
 
-use criterion::{Criterion, SamplingMode, Throughput};
+use criterion::{SamplingMode, Throughput};
 use membench::contiguous::{MemoryVariant, Prepared, Touch};
 use membench::matrix::{self, ContiguousCase, Scope};
 use membench::record::CaseRecord;
@@ -22,7 +22,7 @@ use membench::runtime::RuntimeSpec;
 use support::{check, Runner};
 
 fn main() {
-    let mut criterion = Criterion::default().configure_from_args();
+    let mut criterion = support::criterion();
     let mut runner = Runner::new();
     let cases = matrix::contiguous(Scope::from_env(), &runner.specs);
     let mut group = criterion.benchmark_group("contiguous");

@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Duration;
 
-use criterion::{Criterion, SamplingMode, Throughput};
+use criterion::{SamplingMode, Throughput};
 use membench::fragmentation::SEED;
 use membench::matrix;
 use membench::record::CaseRecord;
@@ -15,7 +15,7 @@ use membench::runtime::Compiled;
 use support::{check, fail, Runner};
 
 fn main() {
-    let mut criterion = Criterion::default().configure_from_args();
+    let mut criterion = support::criterion();
     let mut runner = Runner::new();
     let cases = matrix::fragmentation(&runner.specs);
     let mut group = criterion.benchmark_group("fragmentation");

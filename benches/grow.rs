@@ -18,7 +18,7 @@ use membench::record::CaseRecord;
 use support::{check, fail, Runner};
 
 fn main() {
-    let mut criterion = Criterion::default().configure_from_args();
+    let mut criterion = support::criterion();
     let mut runner = Runner::new();
     grow_family(&mut criterion, &mut runner);
     instantiate_family(&mut criterion, &mut runner);

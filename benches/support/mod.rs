@@ -14,6 +14,16 @@ use membench::runtime::{Runtime, RuntimeSpec};
 /// Carries a case's error out of criterion's closure so the loop can report it and go on.
 struct CaseFailed(FailureKind, String);
 
+/// The criterion every family runs with: its command line applied (`--test`, a filter), the
+/// project's bootstrap resamples ([`membench_report::stats::CRITERION_RESAMPLES`]), and the font
+/// its HTML report (`target/criterion/report/index.html`) draws with.
+pub fn criterion() -> criterion::Criterion {
+    membench_report::charts::register_font();
+    criterion::Criterion::default()
+        .nresamples(membench_report::stats::CRITERION_RESAMPLES)
+        .configure_from_args()
+}
+
 /// Ends the current case with `err` as its cause (a failure).
 // Each bench compiles this module; the contiguous bench ends no case by hand.
 #[allow(dead_code)]

@@ -17,6 +17,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use membench::matrix::{self, Scope};
 use membench::record;
 
+mod bench;
+mod compare;
 mod measure;
 
 #[derive(Parser)]
@@ -106,9 +108,10 @@ enum Command {
         /// The verdicts `membench verify --json` wrote (included when the file exists).
         #[arg(long, default_value = "target/verify.json")]
         verify: PathBuf,
-        /// Where to write the collected results.
-        #[arg(long, default_value = "reports/results.json")]
-        out: PathBuf,
+        /// Where to write the collected results; default `reports/<machine>/results.json`, the
+        /// folder of the machine the run measured on (`membench machine` prints its name).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Keep the measurements of these collected results and replace only their verdicts
         /// with `--verify` (stamped with this commit), e.g. to add a new `membench verify` to a
         /// published run without re-running the benches.
@@ -119,14 +122,54 @@ enum Command {
         #[arg(long)]
         run: Option<String>,
     },
-    /// Render charts, REPORT.md and results.csv from collected results, without measuring.
+    /// Render charts, REPORT.md (the summary), the detail pages and results.csv from collected
+    /// results, without measuring.
     Render {
-        /// Collected results.
-        #[arg(long, default_value = "reports/results.json")]
-        input: PathBuf,
-        /// The report directory.
-        #[arg(long, default_value = "reports")]
-        out: PathBuf,
+        /// Collected results; default `reports/<this machine>/results.json`.
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// The report directory; default the folder `--input` is in.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write DIR/MACHINES.md, the headline figures of every machine folder
+        /// DIR/<machine>/results.json side by side (`just render` passes `reports`).
+        #[arg(long)]
+        machines: Option<PathBuf>,
+    },
+    /// Print this machine's folder name under reports/ (CPU model, cores, cache sizes).
+    Machine,
+    /// Compare two collected runs (`results.json`) case by case: B's time ÷ A's with a 95 %
+    /// bootstrap interval over both runs' samples and the report's verdict, then a summary. Exits 1
+    /// when a case is slower in B by more than `--threshold` with 95 % confidence.
+    Compare {
+        /// The baseline run.
+        a: PathBuf,
+        /// The run compared with it.
+        b: PathBuf,
+        /// The regression that fails the command, in percent: a case whose interval's lower bound
+        /// is above 1 + threshold/100 (0 to 1000).
+        #[arg(long, default_value_t = 10.0)]
+        threshold: f64,
+        /// Print only the cases that differ (faster or slower), not every case.
+        #[arg(long)]
+        changed: bool,
+    },
+    /// How far repeated runs of the same cases on one machine move: per family, the point
+    /// estimates' spread between the runs against criterion's interval within a run. With
+    /// `--into`, the spread is stored in that results.json, and its report shows it.
+    Spread {
+        /// Two or more collected runs (`results.json`) of the same cases on one machine.
+        #[arg(required = true, num_args = 2..)]
+        runs: Vec<PathBuf>,
+        /// Store the spread in this collected run (atomically), for `membench render`.
+        #[arg(long)]
+        into: Option<PathBuf>,
+    },
+    /// Time your own module's export on every runtime-engine (default strategies; all with
+    /// `--all-strategies`) and memory variant, with criterion, and print a table with intervals.
+    Bench {
+        #[command(flatten)]
+        options: bench::Options,
     },
 }
 
@@ -234,6 +277,7 @@ fn run(command: Command) -> Result<()> {
                     membench_report::collect_run(&target, &fragmentation, &verify, run.as_deref())?
                 }
             };
+            let out = out.unwrap_or_else(|| machine_dir(&results).join("results.json"));
             // Refuse an unwritable destination with its cause, before anything is replaced.
             membench_report::write_results(&out, &results)
                 .with_context(|| format!("writing {}", out.display()))?;
@@ -258,15 +302,63 @@ fn run(command: Command) -> Result<()> {
                 );
             }
         }
-        Command::Render { input, out } => {
+        Command::Render {
+            input,
+            out,
+            machines,
+        } => {
+            let input = input.unwrap_or_else(|| {
+                PathBuf::from("reports")
+                    .join(membench::record::Machine::current().slug())
+                    .join("results.json")
+            });
             let results = read_results(&input).map_err(refuse)?;
+            let out = out.unwrap_or_else(|| {
+                input
+                    .parent()
+                    .map_or_else(|| PathBuf::from("."), PathBuf::from)
+            });
             membench_report::render(&results, &out)?;
             eprintln!(
                 "rendered {} cases into {}",
                 results.rows.len(),
                 out.display()
             );
+            if let Some(dir) = machines {
+                let found = compare::machine_folders(&dir)?;
+                membench_report::render_machines(&found, &dir)?;
+                eprintln!(
+                    "wrote {} ({} machines)",
+                    dir.join("MACHINES.md").display(),
+                    found.len()
+                );
+            }
         }
+        Command::Machine => println!("{}", membench::record::Machine::current().slug()),
+        Command::Compare {
+            a,
+            b,
+            threshold,
+            changed,
+        } => {
+            if !(0.0..=1000.0).contains(&threshold) {
+                return Err(refuse(anyhow::anyhow!(
+                    "--threshold {threshold}: a percentage from 0 to 1000"
+                )));
+            }
+            let ra = read_results(&a).map_err(refuse)?;
+            let rb = read_results(&b).map_err(refuse)?;
+            compare::compare(&ra, &rb, threshold / 100.0, changed)?
+        }
+        Command::Spread { runs, into } => {
+            let results = runs
+                .iter()
+                .map(|p| read_results(p))
+                .collect::<Result<Vec<_>>>()
+                .map_err(refuse)?;
+            compare::spread(&results, into.as_deref())?
+        }
+        Command::Bench { options } => bench::run(options)?,
     }
     Ok(())
 }
@@ -420,6 +512,17 @@ fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
         "{failed} runtime × strategy × variant runs had assertions fail outside the listed deviations (each is listed above)"
     );
     Ok(())
+}
+
+/// `reports/<machine>/`: the folder of the machine the collected run measured on (this machine
+/// when no case carries a run stamp).
+fn machine_dir(results: &membench_report::Results) -> PathBuf {
+    let machine = results
+        .rows
+        .iter()
+        .find_map(|r| Some(r.run()?.machine.clone()))
+        .unwrap_or_else(membench::record::Machine::current);
+    PathBuf::from("reports").join(machine.slug())
 }
 
 fn read_results(path: &std::path::Path) -> Result<membench_report::Results> {

@@ -18,7 +18,11 @@ use plotters::prelude::*;
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
 
-fn register_font() {
+/// Registers the embedded font as plotters' `sans-serif`. With plotters' `ab_glyph` text (this
+/// workspace turns it on) there is no system font lookup, so every plotters user in the process
+/// needs it first: these charts, and criterion's own HTML report, whose plots panic with
+/// `FontUnavailable` without it (the benches and `membench bench` call this before criterion runs).
+pub fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The bytes are a valid TrueType font compiled into the binary; failure is impossible.
@@ -37,6 +41,8 @@ pub enum Unit {
     Bytes,
     /// A count of 64 KiB pages, ticks at powers of 2.
     Pages,
+    /// A fraction written as a percentage (`0.05` is `5 %`), ticks at 1-2-5 steps.
+    Percent,
 }
 
 impl Unit {
@@ -47,13 +53,14 @@ impl Unit {
             Unit::Time => time(v),
             Unit::Bytes => bytes(v),
             Unit::Pages => format!("{v:.0}"),
+            Unit::Percent => format!("{} %", sig(v * 100.0, 3)),
         }
     }
 
     /// Tick positions between `min` and `max` (both positive) on a log axis.
     pub fn ticks(self, min: f64, max: f64) -> Vec<f64> {
         match self {
-            Unit::Ratio | Unit::Time => decade_ticks(min, max),
+            Unit::Ratio | Unit::Time | Unit::Percent => decade_ticks(min, max),
             Unit::Bytes => power_of_two_ticks(min, max, &[1, 2, 5, 10]),
             Unit::Pages => power_of_two_ticks(min, max, &[1, 2, 4, 8]),
         }
@@ -153,7 +160,8 @@ pub fn bytes_per_second(b: f64) -> String {
 pub enum Shape {
     /// A filled circle in the row's colour.
     Dot,
-    /// An open circle in the row's colour (a figure with a caveat, e.g. a capped case).
+    /// An open circle in the row's colour, larger than a dot so a dot at the same value shows
+    /// inside it (a figure with a caveat, or a second figure of the row).
     Hollow,
     /// A dark square.
     Square,
@@ -188,6 +196,33 @@ pub struct DotRow {
     pub alert: bool,
 }
 
+impl DotRow {
+    /// The row's colour: its runtime-engine's when the label names one ([`label_runtime`]),
+    /// else a neutral one.
+    pub fn color(&self) -> RGBColor {
+        label_runtime(&self.label).map_or(NEUTRAL, runtime_color)
+    }
+}
+
+/// The runtime-engine a row label names: the label up to its strategy (`wasmtime-cranelift@pooling`)
+/// or its first space (`node-v8 · defined-max`) when that is a known id
+/// ([`KNOWN_RUNTIMES`]); a label that is nothing but an unknown id (`foo-interp`, with a `-` and
+/// no space) names that id. Any other label (`churn / dlmalloc`, `contiguous`) names none.
+pub fn label_runtime(label: &str) -> Option<&str> {
+    let end = label.find(['@', ' ', '(']).unwrap_or(label.len());
+    let head = &label[..end];
+    if KNOWN_RUNTIMES.contains(&head) {
+        return Some(head);
+    }
+    let id = label.split('@').next().unwrap_or(label);
+    (id.contains('-')
+        && !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'))
+    .then_some(id)
+}
+
 /// A panel of rows sharing the chart's value axis.
 #[derive(Clone, Debug)]
 pub struct DotPanel {
@@ -219,8 +254,8 @@ pub struct Line {
     pub points: Vec<Point>,
     /// Dashed instead of solid.
     pub dashed: bool,
-    /// Colour index shared by lines of the same runtime-engine × strategy.
-    pub color: usize,
+    /// The line's colour: its runtime-engine's ([`runtime_color`]), shaded per strategy.
+    pub color: RGBColor,
 }
 
 /// Everything every chart carries: the question it answers, and where it was measured.
@@ -271,6 +306,19 @@ pub enum Chart {
         /// The y axis.
         y_axis: Axis,
     },
+    /// A grid of coloured cells (which claim held where).
+    Grid {
+        /// Title and footer.
+        frame: Frame,
+        /// Row labels, each with its runtime-engine's colour as a swatch.
+        rows: Vec<(String, Option<RGBColor>)>,
+        /// Column labels.
+        columns: Vec<String>,
+        /// Per row, per column: the category (an index into `categories`), or none.
+        cells: Vec<Vec<Option<usize>>>,
+        /// What each colour means.
+        categories: Vec<Category>,
+    },
 }
 
 impl Chart {
@@ -306,6 +354,13 @@ impl Chart {
                 x_axis,
                 y_axis,
             } => lines(&frame(root, f)?, l, x_axis, y_axis),
+            Chart::Grid {
+                frame: f,
+                rows,
+                columns,
+                cells,
+                categories,
+            } => grid(&frame(root, f)?, rows, columns, cells, categories),
         }
     }
 }
@@ -367,35 +422,107 @@ fn log_range(values: impl Iterator<Item = f64>, unit: Unit, room: (f64, f64)) ->
     let (min, max) = (min / room.0, max * room.1);
     // At least one tick inside: widen a range narrower than a 1-2-5 step.
     match unit {
-        Unit::Ratio | Unit::Time if max / min < 2.5 => (min / 1.5, max * 1.5),
+        Unit::Ratio | Unit::Time | Unit::Percent if max / min < 2.5 => (min / 1.5, max * 1.5),
         _ => (min, max),
     }
 }
 
-/// Distinguishable dark colours (matplotlib's tab10, then darker tones): row and line colours.
-const PALETTE: [(u8, u8, u8); 16] = [
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (127, 127, 127),
-    (188, 189, 34),
-    (23, 190, 207),
-    (0, 60, 120),
-    (160, 80, 0),
-    (0, 100, 0),
-    (120, 0, 0),
-    (80, 40, 120),
-    (60, 60, 60),
+/// The runtime-engines the matrix knows, in a fixed order: each one's colour is its slot of
+/// [`PALETTE`], the same in every chart of every report.
+pub const KNOWN_RUNTIMES: [&str; 17] = [
+    "native-rustc",
+    "wasmtime-cranelift",
+    "wasmtime-winch",
+    "wasmtime-pulley",
+    "wasmer-cranelift",
+    "wasmer-singlepass",
+    "wasmi-interpreter",
+    "tinywasm-interpreter",
+    "stitch-interpreter",
+    "wamr-fast-interp",
+    "wasm3-interpreter",
+    "node-v8",
+    "deno-v8",
+    "bun-jsc",
+    "chromium-v8",
+    "firefox-spidermonkey",
+    "webkitgtk-jsc",
 ];
 
-/// The colour of index `i`.
+/// Distinguishable colours, one per [`KNOWN_RUNTIMES`] entry (same index), then spare slots for
+/// runtime ids the list does not know yet.
+const PALETTE: [(u8, u8, u8); 24] = [
+    (40, 40, 40),    // native-rustc: near black, the reference
+    (31, 119, 180),  // wasmtime-cranelift: blue
+    (23, 190, 207),  // wasmtime-winch: cyan
+    (0, 60, 120),    // wasmtime-pulley: navy
+    (214, 39, 40),   // wasmer-cranelift: red
+    (255, 127, 14),  // wasmer-singlepass: orange
+    (44, 160, 44),   // wasmi-interpreter: green
+    (188, 189, 34),  // tinywasm-interpreter: olive
+    (0, 100, 0),     // stitch-interpreter: dark green
+    (140, 86, 75),   // wamr-fast-interp: brown
+    (160, 80, 0),    // wasm3-interpreter: dark orange
+    (148, 103, 189), // node-v8: purple
+    (80, 40, 120),   // deno-v8: dark purple
+    (227, 119, 194), // bun-jsc: pink
+    (120, 0, 0),     // chromium-v8: maroon
+    (0, 128, 128),   // firefox-spidermonkey: teal
+    (210, 160, 0),   // webkitgtk-jsc: gold
+    (100, 100, 230),
+    (230, 90, 150),
+    (60, 180, 120),
+    (150, 150, 150),
+    (90, 60, 30),
+    (0, 160, 230),
+    (170, 0, 170),
+];
+
+/// The colour of palette slot `i`.
 pub fn color(i: usize) -> RGBColor {
     let (r, g, b) = PALETTE[i % PALETTE.len()];
     RGBColor(r, g, b)
+}
+
+/// The colour of a runtime-engine id (`wasmtime-cranelift`; a `@strategy` suffix is ignored), the
+/// same in every chart: a known id has its own slot, an unknown one is hashed (FNV-1a) to one of
+/// the spare slots, so it too keeps its colour from render to render.
+pub fn runtime_color(id: &str) -> RGBColor {
+    let id = id.split('@').next().unwrap_or(id);
+    match KNOWN_RUNTIMES.iter().position(|k| *k == id) {
+        Some(i) => color(i),
+        None => {
+            let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            });
+            let spare = PALETTE.len() - KNOWN_RUNTIMES.len();
+            color(KNOWN_RUNTIMES.len() + (hash % spare as u64) as usize)
+        }
+    }
+}
+
+/// `colour` made lighter (`step` > 0) or darker (`step` < 0) by a fifth per step: the strategies
+/// of one runtime-engine share its hue.
+pub fn shade(colour: RGBColor, step: i32) -> RGBColor {
+    let f = |c: u8| -> u8 {
+        let c = f64::from(c);
+        let t = (f64::from(step.unsigned_abs()) * 0.2).min(0.8);
+        let v = if step >= 0 {
+            c + (255.0 - c) * t
+        } else {
+            c * (1.0 - t)
+        };
+        v.round().clamp(0.0, 255.0) as u8
+    };
+    RGBColor(f(colour.0), f(colour.1), f(colour.2))
+}
+
+/// The colour rows without their own colour are drawn in.
+const NEUTRAL: RGBColor = RGBColor(60, 90, 140);
+
+/// `#1f77b4`: how the SVG writes a colour.
+pub fn hex(c: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
 }
 
 /// Rows of dots on a log axis, one panel per entry, in a grid of `cols` columns; rows run top to
@@ -437,6 +564,7 @@ pub fn dot_panels<DB: DrawingBackend>(
         let mut chart = ChartBuilder::on(cell)
             .caption(&panel.title, (FAMILY, 15))
             .margin(6)
+            .margin_right(28)
             .x_label_area_size(34)
             .y_label_area_size((widest * 7 + 16).clamp(120, 640))
             .build_cartesian_2d(
@@ -468,7 +596,7 @@ pub fn dot_panels<DB: DrawingBackend>(
                 .map_err(err)?;
         }
         for (i, row) in panel.rows.iter().enumerate() {
-            let color = color(i);
+            let color = row.color();
             let y = centre(i);
             let (top, bottom) = (y + ROW * 3 / 10, y - ROW * 3 / 10);
             let drawn: Vec<&Mark> = row.marks.iter().filter(|m| m.value > 0.0).collect();
@@ -513,8 +641,8 @@ pub fn dot_panels<DB: DrawingBackend>(
                         .map(|_| ()),
                     Shape::Hollow => chart
                         .draw_series([
-                            Circle::new(p, 5, WHITE.filled()),
-                            Circle::new(p, 5, color.stroke_width(2)),
+                            Circle::new(p, 7, WHITE.filled()),
+                            Circle::new(p, 7, color.stroke_width(2)),
                         ])
                         .map(|_| ()),
                     Shape::Square => chart
@@ -572,13 +700,22 @@ pub fn dot_panels<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A log-log line chart with interval whiskers and a legend.
+/// A log-log line chart with interval whiskers, and its legend in a column to the right of the
+/// plot (one entry per line, never over the data, its rows as tall as the area allows).
 pub fn lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     lines: &[Line],
     x_axis: &Axis,
     y_axis: &Axis,
 ) -> Result<()> {
+    let (w, h) = area.dim_in_pixel();
+    let widest = lines
+        .iter()
+        .map(|l| l.label.chars().count())
+        .max()
+        .unwrap_or(0) as u32;
+    let legend_w = (widest * 7 + 48).clamp(160, w / 2);
+    let (plot, legend) = area.split_horizontally(w - legend_w);
     let xs = lines.iter().flat_map(|l| l.points.iter().map(|p| p.x));
     let ys = lines.iter().flat_map(|l| {
         l.points
@@ -587,10 +724,8 @@ pub fn lines<DB: DrawingBackend>(
     });
     let (x0, x1) = log_range(xs, x_axis.unit, (1.5, 1.5));
     let (y0, y1) = log_range(ys, y_axis.unit, (2.0, 2.0));
-    // Headroom above the data for the legend, which grows with the number of lines.
-    let y1 = y1 * 2.0 * 10f64.powf(lines.len() as f64 / 8.0);
     let (xu, yu) = (x_axis.unit, y_axis.unit);
-    let mut chart = ChartBuilder::on(area)
+    let mut chart = ChartBuilder::on(&plot)
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(80)
@@ -610,23 +745,18 @@ pub fn lines<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     for line in lines {
-        let color = color(line.color).to_rgba();
+        let color = line.color.to_rgba();
         let style = ShapeStyle::from(&color).stroke_width(2);
         let pts: Vec<(f64, f64)> = line.points.iter().map(|p| (p.x, p.y)).collect();
-        let anno = if line.dashed {
+        if line.dashed {
             chart
                 .draw_series(DashedLineSeries::new(pts.clone(), 8, 5, style))
-                .map_err(err)?
+                .map_err(err)?;
         } else {
             chart
                 .draw_series(LineSeries::new(pts.clone(), style))
-                .map_err(err)?
-        };
-        let dashed = line.dashed;
-        anno.label(&line.label).legend(move |(x, y)| {
-            let end = if dashed { x + 8 } else { x + 20 };
-            PathElement::new(vec![(x, y), (end, y)], style)
-        });
+                .map_err(err)?;
+        }
         chart
             .draw_series(line.points.iter().map(|p| {
                 ErrorBar::new_vertical(
@@ -656,14 +786,110 @@ pub fn lines<DB: DrawingBackend>(
             }))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FAMILY, 11))
-        .draw()
+    // The legend: a swatch (solid or dashed, as drawn) and the label, top to bottom.
+    let n = lines.len().max(1) as i32;
+    let row_h = ((h as i32 - 30) / n).clamp(8, 18);
+    let font_px = (row_h - 4).clamp(7, 12);
+    for (i, line) in lines.iter().enumerate() {
+        let y = 16 + row_h * i as i32;
+        let style = ShapeStyle::from(&line.color).stroke_width(2);
+        let segments: Vec<(i32, i32)> = if line.dashed {
+            vec![(4, 10), (14, 20), (24, 30)]
+        } else {
+            vec![(4, 30)]
+        };
+        for (a, b) in segments {
+            legend
+                .draw(&PathElement::new(vec![(a, y), (b, y)], style))
+                .map_err(err)?;
+        }
+        legend
+            .draw(&Text::new(
+                line.label.clone(),
+                (36, y - font_px / 2 - 1),
+                (FAMILY, font_px).into_font().color(&BLACK),
+            ))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// One cell category of a grid chart: its name (in the legend) and colour.
+#[derive(Clone, Debug)]
+pub struct Category {
+    /// The legend's name for it (`held`, `did not hold`, ...).
+    pub name: String,
+    /// The cell colour.
+    pub color: RGBColor,
+}
+
+/// A grid of coloured cells: a row per configuration, a column per check, each cell one category.
+pub fn grid<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    rows: &[(String, Option<RGBColor>)],
+    columns: &[String],
+    cells: &[Vec<Option<usize>>],
+    categories: &[Category],
+) -> Result<()> {
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let widest = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0) as i32;
+    let label_w = (widest * 7 + 30).clamp(120, w / 2);
+    let (legend_h, header_h) = (24, 44);
+    let ncols = columns.len().max(1) as i32;
+    let nrows = rows.len().max(1) as i32;
+    let cell_w = (w - label_w - 12) / ncols;
+    let cell_h = ((h - legend_h - header_h - 6) / nrows).clamp(4, 22);
+    let font = |px: i32, c: &RGBColor| (FAMILY, px).into_font().color(c);
+    // The legend: one swatch per category.
+    let mut x = 12;
+    for c in categories {
+        area.draw(&Rectangle::new([(x, 4), (x + 14, 18)], c.color.filled()))
+            .map_err(err)?;
+        area.draw(&Text::new(c.name.clone(), (x + 20, 4), font(12, &BLACK)))
+            .map_err(err)?;
+        x += 20 + c.name.chars().count() as i32 * 7 + 24;
+    }
+    // Column headers, on two alternating lines so long names do not overlap.
+    for (j, name) in columns.iter().enumerate() {
+        let cx = label_w + cell_w * j as i32 + cell_w / 2;
+        let width = name.chars().count() as i32 * 6;
+        let y = legend_h + if j % 2 == 0 { 4 } else { 22 };
+        area.draw(&Text::new(
+            name.clone(),
+            (cx - width / 2, y),
+            font(11, &BLACK),
+        ))
         .map_err(err)?;
+    }
+    let top = legend_h + header_h;
+    for (i, (label, swatch)) in rows.iter().enumerate() {
+        let y = top + cell_h * i as i32;
+        if let Some(c) = swatch {
+            area.draw(&Rectangle::new(
+                [(4, y + 2), (10, y + cell_h - 2)],
+                c.filled(),
+            ))
+            .map_err(err)?;
+        }
+        area.draw(&Text::new(
+            label.clone(),
+            (16, y + (cell_h - 11) / 2),
+            font(11.min(cell_h - 2).max(6), &BLACK),
+        ))
+        .map_err(err)?;
+        for (j, cell) in cells.get(i).into_iter().flatten().enumerate() {
+            let x = label_w + cell_w * j as i32;
+            let fill = cell
+                .and_then(|c| categories.get(c))
+                .map_or(WHITE, |c| c.color);
+            area.draw(&Rectangle::new(
+                [(x + 1, y + 1), (x + cell_w - 1, y + cell_h - 1)],
+                fill.filled(),
+            ))
+            .map_err(err)?;
+        }
+    }
     Ok(())
 }
 
@@ -698,6 +924,34 @@ mod tests {
             labels,
             ["0.005×", "0.01×", "0.02×", "0.05×", "0.1×", "0.2×", "0.5×", "1×"]
         );
+    }
+
+    #[test]
+    fn rows_take_the_colour_of_the_runtime_their_label_names() {
+        assert_eq!(
+            label_runtime("wasmtime-cranelift@pooling"),
+            Some("wasmtime-cranelift")
+        );
+        assert_eq!(label_runtime("node-v8 · defined-max"), Some("node-v8"));
+        assert_eq!(label_runtime("newvm-jit"), Some("newvm-jit"));
+        assert_eq!(label_runtime("vec-doubling / bump"), None);
+        assert_eq!(label_runtime("contiguous"), None);
+        let row = |label: &str| DotRow {
+            label: label.into(),
+            marks: Vec::new(),
+            span: None,
+            note: None,
+            alert: false,
+        };
+        assert_eq!(row("bun-jsc@x").color(), runtime_color("bun-jsc"));
+        assert_eq!(row("churn / talc").color(), NEUTRAL);
+        assert_eq!(Unit::Percent.format(0.05), "5 %");
+        let labels: Vec<String> = Unit::Percent
+            .ticks(0.004, 0.3)
+            .iter()
+            .map(|t| Unit::Percent.format(*t))
+            .collect();
+        assert_eq!(labels, ["0.5 %", "1 %", "2 %", "5 %", "10 %", "20 %"]);
     }
 
     #[test]

@@ -229,6 +229,10 @@ pub struct Results {
     /// (`membench collect --onto`): the commit of a later `verify` differs from the benches'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_environment: Option<Environment>,
+    /// How far repeated runs of the same cases on this machine moved (`membench spread`), shown
+    /// beside criterion's within-run intervals; `None` until measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<crate::runs::Spread>,
 }
 
 impl Results {
@@ -724,6 +728,7 @@ pub fn collect_run(
         verify,
         verify_run,
         verify_environment: None,
+        spread: None,
     })
 }
 

@@ -7,8 +7,10 @@
 pub mod charts;
 pub mod collect;
 pub mod render;
+pub mod runs;
 pub mod stats;
 
 pub use collect::{collect, collect_run, with_verify, write_results, Results};
 pub use render::render;
+pub use render::render_machines;
 pub use stats::{compare, Comparison, Verdict};

@@ -1,8 +1,10 @@
-//! Rendering a small fixture of collected results: every chart is written, the tables carry the
-//! fixture's numbers, a missing case shows as missing (never as zero), normalisation uses native
-//! of the same pattern, size and build, every verdict comes from the bootstrap comparison, rows are
-//! grouped by their keys (never by parsing ids), capped grow cases are shown where they ran, and
-//! rendering twice gives the same bytes.
+//! Rendering a small fixture of collected results: `REPORT.md` is a summary of at most 150 lines
+//! linking every detail page, every chart is written, the tables carry the fixture's numbers, a
+//! missing case shows as missing (never as zero), normalisation uses native of the same pattern,
+//! size and build, every verdict comes from the bootstrap comparison, rows are grouped by their
+//! keys (never by parsing ids), capped grow cases are shown where they ran, a runtime keeps its
+//! colour in every chart, the between-run spread shows when measured, the cross-machine page
+//! compares machines, and rendering twice gives the same bytes.
 
 mod common;
 
@@ -13,9 +15,11 @@ use common::*;
 use membench::case::{Family, GuestBuild};
 use membench::grow::Footprint;
 use membench::record::{FailureKind, FirstTouch};
+use membench_report::charts::{hex, runtime_color, shade, KNOWN_RUNTIMES};
 use membench_report::collect::{Environment, Row};
-use membench_report::render::grow_lines;
-use membench_report::{render, Results};
+use membench_report::render::{grow_lines, MAX_LINES, PAGES};
+use membench_report::runs::{FamilySpread, Spread};
+use membench_report::{render, render_machines, Results};
 
 const NATIVE: &str = "native-rustc";
 const WASMTIME: &str = "wasmtime-cranelift";
@@ -149,6 +153,7 @@ fn fixture(native_ns: f64) -> Results {
         verify: Vec::new(),
         verify_run: None,
         verify_environment: None,
+        spread: None,
     }
 }
 
@@ -158,20 +163,63 @@ fn out_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn render_md(results: &Results, name: &str) -> (String, String) {
+/// A rendered report: `REPORT.md` and every detail page by file name.
+struct Rendered {
+    report: String,
+    pages: BTreeMap<String, String>,
+}
+
+impl Rendered {
+    fn page(&self, file: &str) -> &str {
+        self.pages.get(file).unwrap_or_else(|| panic!("{file}"))
+    }
+}
+
+fn read_pages(dir: &std::path::Path) -> Rendered {
+    Rendered {
+        report: std::fs::read_to_string(dir.join("REPORT.md")).unwrap(),
+        pages: PAGES
+            .iter()
+            .map(|(file, _)| {
+                let text = std::fs::read_to_string(dir.join(file))
+                    .unwrap_or_else(|e| panic!("{file}: {e}"));
+                (file.to_string(), text)
+            })
+            .collect(),
+    }
+}
+
+fn render_pages(results: &Results, name: &str) -> Rendered {
     let dir = out_dir(name);
     render(results, &dir).unwrap();
-    let md = std::fs::read_to_string(dir.join("REPORT.md")).unwrap();
-    let summary = std::fs::read_to_string(dir.join("SUMMARY.md")).unwrap();
+    let pages = read_pages(&dir);
     std::fs::remove_dir_all(dir).unwrap();
-    (md, summary)
+    pages
+}
+
+/// The text after `heading` up to the next heading of the same level.
+fn section<'a>(md: &'a str, heading: &str) -> &'a str {
+    let at = md
+        .find(heading)
+        .unwrap_or_else(|| panic!("{heading}: {md}"));
+    let level = heading.split(' ').next().unwrap();
+    let body = &md[at + heading.len()..];
+    let end = body
+        .match_indices(&format!("\n{level} "))
+        .map(|(i, _)| i)
+        .next()
+        .unwrap_or(body.len());
+    &body[..end]
 }
 
 #[test]
-fn renders_every_chart_and_a_report_with_the_fixture_numbers() {
+fn renders_every_chart_and_pages_with_the_fixture_numbers() {
     let dir = out_dir("all");
     render(&fixture(100_000.0), &dir).unwrap();
     for chart in [
+        "summary-load-store",
+        "summary-grow",
+        "summary-memory",
         "contiguous-1MiB",
         "grow-cost",
         "grow-cost-strategies",
@@ -188,73 +236,210 @@ fn renders_every_chart_and_a_report_with_the_fixture_numbers() {
             );
         }
     }
-    let md = std::fs::read_to_string(dir.join("REPORT.md")).unwrap();
-    // wasmtime takes twice native's time: half native's throughput, and slower, with an interval.
+    let r = read_pages(&dir);
+    let contiguous = r.page("contiguous.md");
+    // One table per runtime-engine: wasmtime takes twice native's time: half native's
+    // throughput, and slower, with an interval.
+    let wasmtime = section(contiguous, "### wasmtime-cranelift");
     assert!(
-        md.contains("| seq-read-i64 | wasmtime-cranelift | 200 µs [180 µs – 220 µs] | 19.5 GiB/s | 0.500× ["),
-        "{md}"
+        wasmtime.contains(
+            "| 1MiB | scalar | seq-read-i64 | 200 µs [180 µs – 220 µs] | 19.5 GiB/s | 0.500× ["
+        ),
+        "{contiguous}"
     );
-    assert!(md.contains("| slower than native |"), "{md}");
+    assert!(wasmtime.contains("| slower than native |"), "{wasmtime}");
     assert!(
-        md.contains("| seq-read-i64 | native-rustc | 100 µs"),
-        "{md}"
+        section(contiguous, "### native-rustc").contains("| 1MiB | scalar | seq-read-i64 | 100 µs"),
+        "{contiguous}"
     );
     // The unmeasured case is missing, not zero.
     assert!(
-        md.contains("| seq-read-i64 | wasmi-interpreter | missing | – | – | – |"),
-        "{md}"
+        section(contiguous, "### wasmi-interpreter")
+            .contains("| 1MiB | scalar | seq-read-i64 | missing | – | – | – |"),
+        "{contiguous}"
     );
     // The seed's claims are computed from the fixture: 8 GiB vs 1 MiB reserved; 700 ns vs 1.7 µs
     // is faster by the bootstrap verdict.
+    let verify = r.page("verify.md");
     assert!(
-        md.contains("held (8 GiB with 4 GiB max, 1 MiB without)"),
-        "{md}"
-    );
-    assert!(md.contains("held: faster with a maximum, 0.412× ["), "{md}");
-    assert!(
-        md.contains("- **sawtooth** waste (linear − peak live): talc 1 MiB."),
-        "{md}"
-    );
-    // The instantiate table says what the adapter timed, and compares strategies by the verdict.
-    assert!(
-        md.contains("| Store::new + InstancePre::instantiate |"),
-        "{md}"
+        verify.contains("held (8 GiB with 4 GiB max, 1 MiB without)"),
+        "{verify}"
     );
     assert!(
-        md.contains("wasmtime-cranelift@pooling instantiates in 4 µs against 9.1 µs under the default strategy: 0.440× ["),
-        "{md}"
+        verify.contains("held: faster with a maximum, 0.412× ["),
+        "{verify}"
+    );
+    assert!(
+        r.page("wasted.md")
+            .contains("- **sawtooth** waste (linear − peak live): talc 1 MiB."),
+        "{}",
+        r.page("wasted.md")
+    );
+    // The instantiate tables say what the adapter timed, and compare strategies by the verdict.
+    let inst = r.page("instantiate.md");
+    assert!(
+        section(inst, "### wasmtime-cranelift")
+            .contains("| Store::new + InstancePre::instantiate |"),
+        "{inst}"
+    );
+    assert!(
+        inst.contains("wasmtime-cranelift@pooling instantiates in 4 µs against 9.1 µs under the default strategy: 0.440× ["),
+        "{inst}"
     );
     let csv = std::fs::read_to_string(dir.join("results.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + fixture(1.0).rows.len());
-    assert!(dir.join("SUMMARY.md").exists());
+    // REPORT.md is the summary now: no SUMMARY.md beside it.
+    assert!(!dir.join("SUMMARY.md").exists());
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A fixture with every known runtime-engine, many patterns and strategies: the summary still fits.
+fn large_fixture() -> Results {
+    let mut results = fixture(100_000.0);
+    let patterns = [
+        "seq-read-i64",
+        "random-read-i64",
+        "seq-write-i64",
+        "copy-i64",
+        "seq-read-i32",
+    ];
+    for (i, rt) in KNOWN_RUNTIMES.iter().enumerate() {
+        if *rt == NATIVE {
+            continue;
+        }
+        for p in patterns {
+            for build in [GuestBuild::Scalar, GuestBuild::Simd128] {
+                let k = contiguous(p, rt, build);
+                if results.rows.iter().any(|r| r.id == k.id()) {
+                    continue;
+                }
+                results
+                    .rows
+                    .push(row(k, Some(150_000.0 + 1000.0 * i as f64), BYTES));
+            }
+        }
+        for (pages, variant) in [
+            (1, "defined-max"),
+            (4096, "defined-max"),
+            (4096, "defined-nomax"),
+        ] {
+            let k = grow1_at(pages, rt, "default", variant);
+            if !results.rows.iter().any(|r| r.id == k.id()) {
+                results.rows.push(row(k, Some(600.0 + i as f64), PAGE));
+            }
+        }
+        for variant in ["defined-nomax", "defined-max", "defined-max4g"] {
+            let r = instantiate(rt, "default", variant, 5000.0 + i as f64, 1 << 30);
+            if !results.rows.iter().any(|x| x.id == r.id) {
+                results.rows.push(r);
+            }
+        }
+    }
+    for p in patterns {
+        for build in [GuestBuild::Scalar, GuestBuild::Simd128] {
+            let k = contiguous(p, NATIVE, build);
+            if !results.rows.iter().any(|r| r.id == k.id()) {
+                results.rows.push(row(k, Some(100_000.0), BYTES));
+            }
+        }
+    }
+    results.rows.sort_by(|a, b| a.id.cmp(&b.id));
+    results
+}
+
 #[test]
-fn every_section_names_its_run_and_no_sentence_claims_a_single_run_for_everything() {
-    let (md, summary) = render_md(&fixture(100_000.0), "runs");
-    assert!(
-        !md.contains("Every figure below was measured in one run"),
-        "{md}"
-    );
-    let benches = "run `run-a` at commit `abc123`, started 2026-11-27T00:00:00Z, on Fixture CPU";
-    for section in [
-        "## Contiguous access",
-        "## Grow:",
-        "## Instantiation",
-        "## The seed's claims",
+fn the_report_is_a_short_summary_linking_every_detail_page() {
+    for (name, results) in [
+        ("short", fixture(100_000.0)),
+        ("short-large", large_fixture()),
     ] {
-        let body = &md[md.find(section).unwrap()..];
-        let body = &body[..body[3..].find("\n## ").map_or(body.len(), |i| i + 3)];
-        assert!(body.contains(benches), "{section}: {body}");
+        let r = render_pages(&results, name);
+        let lines = r.report.lines().count();
+        assert!(lines <= MAX_LINES, "{name}: {lines} lines\n{}", r.report);
+        assert_eq!(MAX_LINES, 150);
+        // Answers first: the questions, in order, each with a chart and a link to its page.
+        let mut at = 0;
+        for (question, chart, page) in [
+            (
+                "## What does a load or store cost per runtime?",
+                "summary-load-store",
+                "contiguous.md",
+            ),
+            (
+                "## What does a grow cost, and does a declared maximum help?",
+                "summary-grow",
+                "grow.md",
+            ),
+            (
+                "## How much memory is reserved, and how much is wasted?",
+                "summary-memory",
+                "instantiate.md",
+            ),
+            ("## Which of the post's claims hold where?", "", "verify.md"),
+            ("## How much do the figures move from run to run?", "", ""),
+        ] {
+            let found = r.report[at..]
+                .find(question)
+                .unwrap_or_else(|| panic!("{question} after byte {at}: {}", r.report));
+            at += found;
+            let body = section(&r.report, question);
+            if !chart.is_empty() {
+                assert!(
+                    body.contains(&format!("![{chart}](charts/{chart}.png)")),
+                    "{question}: {body}"
+                );
+            }
+            if !page.is_empty() {
+                assert!(body.contains(&format!("]({page})")), "{question}: {body}");
+            }
+        }
+        // Every detail page exists, is linked from the summary and leads back to it.
+        for (file, _) in PAGES {
+            assert!(
+                r.report.contains(&format!("]({file})")),
+                "{file}: {}",
+                r.report
+            );
+            assert!(
+                r.page(file).contains("[← Summary](REPORT.md)"),
+                "{file}: {}",
+                r.page(file)
+            );
+        }
+    }
+}
+
+#[test]
+fn every_page_names_its_run_and_no_sentence_claims_a_single_run_for_everything() {
+    let r = render_pages(&fixture(100_000.0), "runs");
+    let benches = "run `run-a` at commit `abc123`, started 2026-11-27T00:00:00Z, on Fixture CPU";
+    for file in [
+        "contiguous.md",
+        "grow.md",
+        "instantiate.md",
+        "verify.md",
+        "cases.md",
+    ] {
+        let page = r.page(file);
+        assert!(
+            !page.contains("Every figure below was measured in one run"),
+            "{page}"
+        );
+        assert!(page.contains(benches), "{file}: {page}");
     }
     // The fragmentation figures come from their own run.
-    let wasted = &md[md.find("## Wasted memory").unwrap()..];
+    let wasted = r.page("wasted.md");
     assert!(
         wasted.contains("run `frag-run` at commit `abc123`, started 2026-11-27T01:00:00Z"),
         "{wasted}"
     );
-    assert!(summary.contains(benches), "{summary}");
+    assert!(
+        r.report.contains(
+            "Run `run-a` at commit `abc123`, started 2026-11-27T00:00:00Z, on Fixture CPU"
+        ),
+        "{}",
+        r.report
+    );
 }
 
 #[test]
@@ -280,40 +465,49 @@ fn a_verdict_from_overlapping_samples_is_no_difference_even_when_criterion_inter
     };
     results.rows.push(noisy("defined-max", 805.0));
     results.rows.push(noisy("defined-nomax", 1027.0));
-    let (md, summary) = render_md(&results, "noisy");
+    let r = render_pages(&results, "noisy");
+    let verify = r.page("verify.md");
     assert!(
-        md.contains("did not hold: no difference with a maximum, 0.78"),
-        "{md}"
+        verify.contains("did not hold: no difference with a maximum, 0.78"),
+        "{verify}"
     );
-    assert!(!md.contains("held: faster"), "{md}");
+    assert!(!verify.contains("held: faster"), "{verify}");
     assert!(
-        summary.contains(
+        r.report.contains(
             "faster in 0 of 1 non-default configurations; slower in 0; no different in 1"
         ),
-        "{summary}"
+        "{}",
+        r.report
     );
 }
 
 #[test]
 fn a_capped_grow_case_is_labelled_and_plotted_where_it_ran() {
     let results = fixture(100_000.0);
-    let (md, summary) = render_md(&results, "capped");
+    let r = render_pages(&results, "capped");
+    let grow = r.page("grow.md");
     assert!(
-        md.contains("ran at 56 pages (capped from 4096, cap 64 pages)"),
-        "{md}"
+        section(grow, "### wasmtime-cranelift@growth-0")
+            .contains("ran at 56 pages (capped from 4096, cap 64 pages)"),
+        "{grow}"
     );
     // The dearest grow "at 4096 pages" is among the cases that ran there, not the capped one.
-    let dearest = md
+    let dearest = grow
         .lines()
         .find(|l| l.contains("cheapest") && l.contains("4096 pages"))
         .unwrap();
     assert!(!dearest.contains("growth-0"), "{dearest}");
-    assert!(md.contains("Listed at 4096 pages but capped"), "{md}");
     assert!(
-        summary.contains(
+        r.report.contains(dearest.trim_start_matches("- ")),
+        "{}",
+        r.report
+    );
+    assert!(grow.contains("Listed at 4096 pages but capped"), "{grow}");
+    assert!(
+        grow.contains(
             "wasmtime-cranelift@growth-0 ran at 56 pages (capped from 256 and 4096, cap 64 pages)"
         ),
-        "{summary}"
+        "{grow}"
     );
     // Plotted at 56 pages, once, as a capped point; the 1-page case where it was listed.
     let rows: Vec<_> = results
@@ -341,16 +535,30 @@ fn rows_are_grouped_by_their_keys_and_never_by_parsing_ids() {
             rec.id = r.id.clone();
         }
     }
-    let (md, summary) = render_md(&results, "garbage");
+    let r = render_pages(&results, "garbage");
     assert!(
-        md.contains("| seq-read-i64 | wasmtime-cranelift | 200 µs [180 µs – 220 µs] | 19.5 GiB/s | 0.500× ["),
-        "{md}"
+        section(r.page("contiguous.md"), "### wasmtime-cranelift").contains(
+            "| 1MiB | scalar | seq-read-i64 | 200 µs [180 µs – 220 µs] | 19.5 GiB/s | 0.500× ["
+        ),
+        "{}",
+        r.page("contiguous.md")
     );
-    assert!(md.contains("held: faster with a maximum, 0.412× ["), "{md}");
-    assert!(md.contains("ran at 56 pages (capped from 4096"), "{md}");
     assert!(
-        summary.contains("| `seq-read-i64` (native scalar: 39.1 GiB/s) |"),
-        "{summary}"
+        r.page("verify.md")
+            .contains("held: faster with a maximum, 0.412× ["),
+        "{}",
+        r.page("verify.md")
+    );
+    assert!(
+        r.page("grow.md")
+            .contains("ran at 56 pages (capped from 4096"),
+        "{}",
+        r.page("grow.md")
+    );
+    assert!(
+        r.report.contains("`seq-read-i64` scalar 39.1 GiB/s"),
+        "{}",
+        r.report
     );
 }
 
@@ -370,20 +578,31 @@ fn native_ratios_compare_the_same_build() {
     ));
     let dir = out_dir("simd");
     render(&results, &dir).unwrap();
-    let md = std::fs::read_to_string(dir.join("REPORT.md")).unwrap();
-    let simd_section = &md[md.find("### 1MiB, simd128 build").unwrap()..];
+    let r = read_pages(&dir);
+    let contiguous = r.page("contiguous.md");
+    assert!(
+        contiguous.contains("### 1MiB, simd128 build"),
+        "{contiguous}"
+    );
     // Against the simd128 native (50 µs): 0.5, not 1.0 as against the scalar native (100 µs).
     assert!(
-        simd_section.contains(
-            "| seq-read-i64 | wasmtime-cranelift | 100 µs [90 µs – 110 µs] | 39.1 GiB/s | 0.500× ["
+        section(contiguous, "### wasmtime-cranelift").contains(
+            "| 1MiB | simd128 | seq-read-i64 | 100 µs [90 µs – 110 µs] | 39.1 GiB/s | 0.500× ["
         ),
-        "{simd_section}"
+        "{contiguous}"
     );
     assert!(dir.join("charts/contiguous-1MiB-simd128.png").exists());
-    let summary = std::fs::read_to_string(dir.join("SUMMARY.md")).unwrap();
+    // The summary's table has a column for the simd128 build, with the same ratio.
+    let table_row = r
+        .report
+        .lines()
+        .find(|l| l.starts_with("| wasmtime-cranelift |"))
+        .unwrap();
     assert!(
-        summary.contains("1 MiB working set, simd128 build"),
-        "{summary}"
+        r.report.contains("| `seq-read-i64` simd128 |")
+            && table_row.matches("0.500× [").count() == 2,
+        "{}",
+        r.report
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -418,65 +637,257 @@ fn first_touch_sits_beside_warm_and_findings_and_unsupported_cases_are_not_failu
         FailureKind::Unsupported,
         "singlepass does not support simd128",
     ));
-    let (md, summary) = render_md(&results, "first-touch");
-    let section = &md[md.find("## First touch").unwrap()..md.find("## Grow").unwrap()];
+    let r = render_pages(&results, "first-touch");
+    let first = section(r.page("contiguous.md"), "## First touch");
     assert!(
-        section.contains("| first-touch-seq-write-i64 | 1MiB | wasmtime-cranelift | scalar | 400 µs [360 µs – 440 µs] | 9.77 GiB/s | 39.1 GiB/s | 0.250× ["),
-        "{section}"
+        section(first, "### wasmtime-cranelift").contains("| first-touch-seq-write-i64 | 1MiB | scalar | 400 µs [360 µs – 440 µs] | 9.77 GiB/s | 39.1 GiB/s | 0.250× ["),
+        "{first}"
+    );
+    assert!(first.contains("none of 1 MiB in 12 instances"), "{first}");
+    assert!(
+        first.contains("- **wasmi-interpreter** (first-touch-seq-write-i64, 1MiB, scalar): finding: wasmi's memory is a zeroed Vec"),
+        "{first}"
+    );
+    let cases = r.page("cases.md");
+    assert!(
+        cases.contains("0 cases failed; 1 are not supported by their engine; 1 are findings"),
+        "{cases}"
     );
     assert!(
-        section.contains("none of 1 MiB in 12 instances"),
-        "{section}"
+        section(cases, "### Unsupported by the engine").contains("#### wasmer-singlepass"),
+        "{cases}"
     );
+    assert!(!cases.contains("### Failed"), "{cases}");
     assert!(
-        section.contains("- **wasmi-interpreter** (first-touch-seq-write-i64, 1MiB, scalar): finding: wasmi's memory is a zeroed Vec"),
-        "{section}"
-    );
-    assert!(
-        md.contains("0 cases failed; 1 are not supported by their engine; 1 are findings"),
-        "{md}"
-    );
-    assert!(md.contains("### Unsupported by the engine"), "{md}");
-    assert!(!md.contains("### Failed"), "{md}");
-    assert!(
-        summary.contains("No first-touch figure, by finding: wasmi-interpreter"),
-        "{summary}"
-    );
-    assert!(
-        summary.contains("0 failed, 1 unsupported by their engine, 1 findings"),
-        "{summary}"
+        r.report
+            .contains("0 failed, 1 unsupported by their engine, 1 findings"),
+        "{}",
+        r.report
     );
 }
 
 #[test]
 fn the_summary_is_generated_from_the_results() {
-    let (_, summary) = render_md(&fixture(100_000.0), "summary");
+    let r = render_pages(&fixture(100_000.0), "summary");
     assert!(
-        summary.contains("| pattern | wasmi-interpreter | wasmtime-cranelift |"),
-        "{summary}"
+        r.report.contains("| wasmi-interpreter | missing |"),
+        "{}",
+        r.report
     );
     assert!(
-        summary.contains("| `seq-read-i64` (native scalar: 39.1 GiB/s) | missing | 0.500× ["),
-        "{summary}"
+        r.report.contains("| wasmtime-cranelift | 0.500× ["),
+        "{}",
+        r.report
     );
     assert!(
-        summary.contains("faster in 1 of 1 default configurations: wasmtime-cranelift 0.412× ["),
-        "{summary}"
+        r.report
+            .contains("Native's own throughput: `seq-read-i64` scalar 39.1 GiB/s"),
+        "{}",
+        r.report
     );
     assert!(
-        summary.contains("One `grow(1)`, with and without a declared maximum (range of criterion's estimates over the two; default strategies): wasmtime-cranelift 500 ns at 1 page, 700 ns–1.7 µs at 4096 pages."),
-        "{summary}"
+        r.report
+            .contains("faster in 1 of 1 default configurations: wasmtime-cranelift 0.412× ["),
+        "{}",
+        r.report
     );
     assert!(
-        summary.contains("Reserved more address space with a 4 GiB maximum than without (over 1.5×): wasmtime-cranelift (8 GiB with a 4 GiB maximum, 1 MiB without)."),
-        "{summary}"
+        r.page("grow.md").contains("One `grow(1)`, with and without a declared maximum (range of criterion's estimates over the two; default strategies): wasmtime-cranelift 500 ns at 1 page, 700 ns–1.7 µs at 4096 pages."),
+        "{}",
+        r.page("grow.md")
+    );
+    assert!(
+        r.report.contains("Reserved more address space with a 4 GiB maximum than without (over 1.5×): wasmtime-cranelift (8 GiB with a 4 GiB maximum, 1 MiB without)."),
+        "{}",
+        r.report
+    );
+    assert!(
+        r.report
+            .contains("- **sawtooth** waste (linear − peak live): talc 1 MiB."),
+        "{}",
+        r.report
     );
     // A different result gives a different sentence: nothing is typed in by hand.
-    let (_, other) = render_md(&fixture(50_000.0), "summary-other");
+    let other = render_pages(&fixture(50_000.0), "summary-other");
     assert!(
-        other.contains("| `seq-read-i64` (native scalar: 78.1 GiB/s) | missing | 0.250× ["),
-        "{other}"
+        other.report.contains("| wasmtime-cranelift | 0.250× [")
+            && other.report.contains("`seq-read-i64` scalar 78.1 GiB/s"),
+        "{}",
+        other.report
     );
+}
+
+#[test]
+fn a_runtime_keeps_its_colour_in_every_chart() {
+    // A fixed slot per known runtime-engine: all different, the strategy ignored.
+    let colours: Vec<String> = KNOWN_RUNTIMES
+        .iter()
+        .map(|r| hex(runtime_color(r)))
+        .collect();
+    let distinct: std::collections::BTreeSet<&String> = colours.iter().collect();
+    assert_eq!(distinct.len(), KNOWN_RUNTIMES.len(), "{colours:?}");
+    assert_eq!(
+        runtime_color("wasmtime-cranelift@pooling"),
+        runtime_color(WASMTIME)
+    );
+    // An unknown id gets a slot of its own, the same on every call, apart from the known ones.
+    let unknown = runtime_color("newvm-jit");
+    assert_eq!(unknown, runtime_color("newvm-jit"));
+    assert!(!colours.contains(&hex(unknown)), "{}", hex(unknown));
+    // The same colour in the summary's charts and the detail page's.
+    let dir = out_dir("colours");
+    render(&fixture(100_000.0), &dir).unwrap();
+    let wasmtime = hex(runtime_color(WASMTIME));
+    for chart in [
+        "summary-load-store",
+        "summary-grow",
+        "summary-memory",
+        "contiguous-1MiB",
+        "instantiate",
+    ] {
+        let svg = std::fs::read_to_string(dir.join(format!("charts/{chart}.svg"))).unwrap();
+        assert!(svg.contains(&wasmtime), "{chart} lacks {wasmtime}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+    // The grow lines: the runtime's colour for its default strategy, a shade of it for others.
+    let results = fixture(100_000.0);
+    let rows: Vec<_> = results
+        .rows
+        .iter()
+        .map(|r| (r.key.as_ref().unwrap(), r))
+        .collect();
+    let lines = grow_lines(rows.iter().copied());
+    let colour = |label: &str| lines.iter().find(|l| l.label == label).unwrap().color;
+    assert_eq!(colour("wasmtime-cranelift (max)"), runtime_color(WASMTIME));
+    assert_eq!(
+        colour("wasmtime-cranelift (no max, dashed)"),
+        runtime_color(WASMTIME)
+    );
+    assert_eq!(
+        colour("wasmtime-cranelift@growth-0 (max)"),
+        shade(runtime_color(WASMTIME), -1)
+    );
+}
+
+fn spread() -> Spread {
+    Spread {
+        runs: vec![run_a(), stamp("run-b", "2026-11-28T00:00:00Z")],
+        families: vec![FamilySpread {
+            family: "grow".into(),
+            cases: 5,
+            median_between: 0.031,
+            max_between: 0.12,
+            max_case: "grow/grow1-at/4096/wasmtime-cranelift/defined-max".into(),
+            median_within: 0.01,
+            disjoint: 2,
+        }],
+    }
+}
+
+#[test]
+fn the_between_run_spread_shows_when_measured_and_says_how_to_measure_it_otherwise() {
+    let without = render_pages(&fixture(100_000.0), "no-spread");
+    assert!(
+        section(
+            &without.report,
+            "## How much do the figures move from run to run?"
+        )
+        .contains("`membench spread`"),
+        "{}",
+        without.report
+    );
+    assert!(
+        without.page("grow.md").contains("`membench spread`"),
+        "{}",
+        without.page("grow.md")
+    );
+    let mut results = fixture(100_000.0);
+    results.spread = Some(spread());
+    let dir = out_dir("spread");
+    render(&results, &dir).unwrap();
+    let r = read_pages(&dir);
+    let s = section(
+        &r.report,
+        "## How much do the figures move from run to run?",
+    );
+    assert!(s.contains("| grow | 5 | 3.1 % | 12 % | 1 % | 2 |"), "{s}");
+    assert!(
+        s.contains("![summary-spread](charts/summary-spread.png)"),
+        "{s}"
+    );
+    assert!(dir.join("charts/summary-spread.svg").exists());
+    assert!(
+        r.page("grow.md").contains("Between 2 runs on this machine the point estimates of this family moved by median 3.1 %, at most 12 % (`grow/grow1-at/4096/wasmtime-cranelift/defined-max`), against criterion's median within-run half-width 1 %; 2 of 5 cases' intervals were disjoint across runs."),
+        "{}",
+        r.page("grow.md")
+    );
+    // A family the spread did not cover says so.
+    assert!(
+        r.page("contiguous.md")
+            .contains("had no case of this family in common"),
+        "{}",
+        r.page("contiguous.md")
+    );
+    assert!(r.report.lines().count() <= MAX_LINES);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_machines_page_says_whether_each_conclusion_holds_on_every_machine() {
+    let a = fixture(100_000.0);
+    // Machine B: another CPU, and a native twice as slow, so wasmtime is faster than native there.
+    let mut b = fixture(300_000.0);
+    for row in &mut b.rows {
+        if let Some(rec) = row.record.as_mut() {
+            rec.run.machine.cpu = "Other CPU".into();
+        }
+    }
+    let dir = out_dir("machines");
+    render_machines(
+        &[
+            ("machine-a".to_string(), a.clone()),
+            ("machine-b".to_string(), b),
+        ],
+        &dir,
+    )
+    .unwrap();
+    let md = std::fs::read_to_string(dir.join("MACHINES.md")).unwrap();
+    assert!(md.contains("- [machine-a](machine-a/REPORT.md): "), "{md}");
+    assert!(md.contains("on Other CPU"), "{md}");
+    let seq = section(&md, "## Throughput ÷ native's, `seq-read-i64`");
+    assert!(seq.contains("| runtime | machine-a | machine-b |"), "{seq}");
+    assert!(
+        seq.contains("| wasmtime-cranelift | 0.500× [") && seq.contains("slower | 1.50× ["),
+        "{seq}"
+    );
+    assert!(
+        seq.contains("The verdict differs between machines for wasmtime-cranelift (slower than native on machine-a, faster than native on machine-b)."),
+        "{seq}"
+    );
+    assert!(
+        seq.contains("The highest is wasmtime-cranelift on every machine."),
+        "{seq}"
+    );
+    // The grow and instantiate headlines, the same on both machines.
+    let grow = section(&md, "## `grow(1)` at 4096 pages");
+    assert!(
+        grow.contains("Faster with a maximum on every machine: wasmtime-cranelift.")
+            && grow.contains("No runtime's verdict differs between machines."),
+        "{grow}"
+    );
+    assert!(
+        section(&md, "## Instantiation").contains("| wasmtime-cranelift | 9.1 µs ["),
+        "{md}"
+    );
+    // One machine: the page says so and lists its values.
+    render_machines(&[("machine-a".to_string(), a)], &dir).unwrap();
+    let one = std::fs::read_to_string(dir.join("MACHINES.md")).unwrap();
+    assert!(
+        one.contains("Only one machine's results are here (`machine-a`)"),
+        "{one}"
+    );
+    assert!(one.contains("| runtime | machine-a |"), "{one}");
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -514,25 +925,43 @@ fn the_spec_table_shows_counts_and_every_assertion_that_did_not_pass() {
         }],
     }];
     results.verify_environment = Some(results.environment.clone());
-    let (md, _) = render_md(&results, "spec");
+    let r = render_pages(&results, "spec");
+    let spec = r.page("spec.md");
     assert!(
-        md.contains("| wasmer-singlepass @`MemoryStyle::Dynamic{offset_guard_size=65536}` | max-4g-added | 5459 | 0 | 3 | 0 | 0 | 49 |"),
-        "{md}"
+        section(spec, "### wasmer-singlepass").contains(
+            "| MemoryStyle::Dynamic{offset_guard_size=65536} | max-4g-added | 5459 | 0 | 3 | 0 | 0 | 49 |"
+        ),
+        "{spec}"
     );
     assert!(
-        md.contains("- `memory_grow.wast:18` (known-deviation, 1 configuration(s): wasmer-singlepass @ MemoryStyle::Dynamic{offset_guard_size=65536}): returned [I32(3)], expected a trap"),
-        "{md}"
+        spec.contains("- `memory_grow.wast:18` (known-deviation, 1 configuration(s): wasmer-singlepass @ MemoryStyle::Dynamic{offset_guard_size=65536}): returned [I32(3)], expected a trap"),
+        "{spec}"
     );
     assert!(
-        md.contains("no run stamp; added to these results at commit `def456`"),
-        "{md}"
+        spec.contains("no run stamp; added to these results at commit `def456`"),
+        "{spec}"
+    );
+    // The summary answers the claims question from the verdicts, with the spec in one sentence.
+    let claims = section(&r.report, "## Which of the post's claims hold where?");
+    assert!(
+        claims.contains("`spec-conformance` (1)")
+            && claims
+                .contains("1 of 1 configurations passed every assertion but the listed deviations")
+            && claims.contains("5459 assertions passed, 0 failed, 3 were known deviations"),
+        "{claims}"
+    );
+    assert!(
+        claims.contains("![summary-claims](charts/summary-claims.png)"),
+        "{claims}"
     );
     // With its own stamp, verify names its run.
     results.verify_run = Some(stamp("verify-run", "2026-11-29T00:00:00Z"));
-    let (md, _) = render_md(&results, "spec-stamped");
+    let r = render_pages(&results, "spec-stamped");
     assert!(
-        md.contains("run `verify-run` at commit `abc123`, started 2026-11-29T00:00:00Z"),
-        "{md}"
+        r.page("spec.md")
+            .contains("run `verify-run` at commit `abc123`, started 2026-11-29T00:00:00Z"),
+        "{}",
+        r.page("spec.md")
     );
 }
 
@@ -541,16 +970,22 @@ fn rendering_twice_gives_the_same_bytes() {
     let (a, b) = (out_dir("a"), out_dir("b"));
     render(&fixture(100_000.0), &a).unwrap();
     render(&fixture(100_000.0), &b).unwrap();
-    for file in [
-        "REPORT.md",
-        "SUMMARY.md",
-        "results.csv",
-        "charts/grow-cost.png",
-        "charts/contiguous-1MiB.svg",
-    ] {
+    let mut files: Vec<String> = PAGES.iter().map(|(f, _)| f.to_string()).collect();
+    files.extend(
+        [
+            "REPORT.md",
+            "results.csv",
+            "charts/grow-cost.png",
+            "charts/summary-grow.png",
+            "charts/summary-load-store.svg",
+            "charts/contiguous-1MiB.svg",
+        ]
+        .map(String::from),
+    );
+    for file in files {
         assert_eq!(
-            std::fs::read(a.join(file)).unwrap(),
-            std::fs::read(b.join(file)).unwrap(),
+            std::fs::read(a.join(&file)).unwrap(),
+            std::fs::read(b.join(&file)).unwrap(),
             "{file}"
         );
     }
@@ -633,13 +1068,14 @@ fn host_grows_shared_grows_and_shared_reservations_are_rendered() {
             },
         ),
     ];
-    let (md, _) = render_md(&results, "host-shared");
-    let host = &md[md.find("### `grow(1)` from the host").expect("host table")..];
+    let r = render_pages(&results, "host-shared");
+    let md = r.page("grow.md");
+    let host = &md[md.find("## `grow(1)` from the host").expect("host table")..];
     let line = host.lines().find(|l| l.starts_with("| node-v8 |")).unwrap();
     assert!(line.contains("2 µs [") && line.contains("4 µs ["), "{line}");
     assert!(line.contains("0.5"), "host ÷ guest: {line}");
     let shared = &md[md
-        .find("### `grow(1)` on a shared memory")
+        .find("## `grow(1)` on a shared memory")
         .expect("shared table")..];
     let line = shared
         .lines()
@@ -654,7 +1090,8 @@ fn host_grows_shared_grows_and_shared_reservations_are_rendered() {
         line.contains("unsupported (wasmtime-cranelift refuses a shared memory: threads must"),
         "{line}"
     );
-    let reserve = &md[md
+    let verify = r.page("verify.md");
+    let reserve = &verify[verify
         .find("unshared and shared (`reserve-ahead`)")
         .expect("reserve table")..];
     assert!(

@@ -162,6 +162,33 @@ impl Machine {
     }
 }
 
+impl Machine {
+    /// The folder name of this machine's reports (`reports/<slug>/`): the CPU model, the logical
+    /// cores and the cache sizes, lower-case, `-`-separated. The caches are in it because virtual
+    /// machines on different hosts report the same model name (`Intel(R) Xeon(R) Processor`); the
+    /// kernel and the memory size are not, as they change without changing what a case measures.
+    pub fn slug(&self) -> String {
+        let cpu = self
+            .cpu
+            .replace("(R)", "")
+            .replace("(TM)", "")
+            .replace("(tm)", "")
+            .replace(" CPU", "");
+        let mut parts: Vec<String> = vec![cpu, format!("{}c", self.cores)];
+        // The unified caches (L2, L3) tell hosts apart; L1 sizes add length, rarely information.
+        parts.extend(self.caches.iter().filter(|c| !c.starts_with("L1")).cloned());
+        let mut slug = String::new();
+        for c in parts.join(" ").chars() {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            } else if !slug.ends_with('-') && !slug.is_empty() {
+                slug.push('-');
+            }
+        }
+        slug.trim_end_matches('-').to_string()
+    }
+}
+
 impl RunStamp {
     /// This process's run, captured once (the first call) and the same afterwards.
     pub fn current() -> &'static RunStamp {
@@ -373,6 +400,44 @@ pub fn file_name(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn machine(cpu: &str, l3: &str) -> Machine {
+        Machine {
+            cpu: cpu.into(),
+            cores: 2,
+            caches: vec![
+                "L1d 48K".into(),
+                "L1i 64K".into(),
+                "L2 2048K".into(),
+                l3.into(),
+            ],
+            memory_bytes: 24 << 30,
+            kernel: "6.18.44".into(),
+        }
+    }
+
+    #[test]
+    fn machine_slugs_tell_hosts_of_one_cpu_model_apart_and_are_path_safe() {
+        let a = machine("Intel(R) Xeon(R) Processor", "L3 491520K");
+        assert_eq!(a.slug(), "intel-xeon-processor-2c-l2-2048k-l3-491520k");
+        // The same model name on another host (another L3) is another folder.
+        assert_ne!(
+            a.slug(),
+            machine("Intel(R) Xeon(R) Processor", "L3 16384K").slug()
+        );
+        // The kernel and the memory size do not move a run to another folder.
+        let b = Machine {
+            kernel: "6.1.0".into(),
+            memory_bytes: 8 << 30,
+            ..a.clone()
+        };
+        assert_eq!(a.slug(), b.slug());
+        let amd = machine("AMD EPYC 7B13 64-Core Processor", "L3 32768K").slug();
+        assert_eq!(amd, "amd-epyc-7b13-64-core-processor-2c-l2-2048k-l3-32768k");
+        assert!(amd
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+    }
 
     #[test]
     fn records_round_trip_through_an_atomic_write() {

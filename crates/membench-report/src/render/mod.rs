@@ -1,0 +1,716 @@
+//! Turns a collected run into the published report of one machine: `REPORT.md`, the summary that
+//! answers the post's questions first (each in a few generated sentences with one chart), the
+//! detail pages it links ([`PAGES`]: the long tables, one per runtime-engine or strategy), the
+//! charts (SVG + PNG) and `results.csv`; and, over several machines' results, the cross-machine
+//! page [`render_machines`]. Rendering reads only the `Results` it is given, so re-rendering
+//! committed results reproduces the files.
+//!
+//! Rows are grouped by their typed identity ([`CaseKey`]); an id is shown, never parsed. Every
+//! comparison (× native, faster/slower, with/without a maximum) comes from
+//! [`crate::stats::compare`], with its bootstrap interval.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use membench::case::{size_id, CaseKey, Family, GuestBuild};
+use membench::contiguous::{Kernel, MaxDecl, MemoryVariant, Pattern, Touch, Width};
+use membench::grow::GrowPattern;
+use membench::module::MemoryDecl;
+use membench::record::{FailureKind, RunStamp};
+
+use crate::charts::{self, DotRow, Mark, Shape};
+use crate::collect::{Results, Row};
+use crate::stats::{self, Comparison, Verdict};
+
+mod cases;
+mod contiguous;
+mod grow;
+mod instantiate;
+mod machines;
+mod summary;
+mod verify;
+mod wasted;
+
+pub use grow::grow_lines;
+pub use machines::render_machines;
+pub use summary::MAX_LINES;
+
+/// The native baseline's memory variant: a host buffer.
+const NATIVE_VARIANT: &str = "host-buffer";
+const PAGE: u64 = 65536;
+
+fn variant(maximum: MaxDecl) -> String {
+    MemoryVariant::new(MemoryDecl::Defined, maximum).id()
+}
+
+/// `defined-max`, the variant the runtimes are compared in.
+fn max() -> String {
+    variant(MaxDecl::Exact)
+}
+
+fn nomax() -> String {
+    variant(MaxDecl::None)
+}
+
+fn max4g() -> String {
+    variant(MaxDecl::Large)
+}
+
+/// The native baseline: its contiguous cases run on a host buffer, its grow and instantiate cases
+/// under the wasm variants' names, so the runtime id decides, not the variant.
+fn is_native(k: &CaseKey) -> bool {
+    k.variant == NATIVE_VARIANT || k.runtime.starts_with("native-")
+}
+
+/// The variant each runtime is compared in: `defined-max`, or native's host buffer.
+fn main_variant(k: &CaseKey) -> bool {
+    is_native(k) || k.variant == max()
+}
+
+/// Every contiguous pattern by the name keys carry: lets first-touch patterns be matched to
+/// their warm counterpart through the typed pattern, not by cutting strings.
+fn patterns() -> BTreeMap<String, Pattern> {
+    let mut out = BTreeMap::new();
+    for kernel in Kernel::ALL {
+        for width in Width::ALL {
+            for touch in [Touch::Warm, Touch::FirstTouch] {
+                let p = Pattern {
+                    kernel,
+                    width,
+                    touch,
+                };
+                out.insert(p.to_string(), p);
+            }
+        }
+    }
+    out
+}
+
+fn grow1_at() -> &'static str {
+    GrowPattern::Grow1At(0).name()
+}
+
+fn host_grow1_at() -> &'static str {
+    GrowPattern::HostGrow1At(0).name()
+}
+
+/// `imported-max`: the unshared twin of [`imported_shared_max`].
+fn imported_max() -> String {
+    MemoryVariant::new(MemoryDecl::Imported, MaxDecl::Exact).id()
+}
+
+/// `imported-shared-max`: `new WebAssembly.Memory({initial, maximum, shared: true})`, imported.
+fn imported_shared_max() -> String {
+    MemoryVariant::imported_shared(MaxDecl::Exact).id()
+}
+
+/// How comparisons are taken.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Measure {
+    /// Time per iteration.
+    Time,
+    /// Time per byte (throughput, inverted).
+    PerByte,
+}
+
+/// The results with their keyed rows and a cache of comparisons (each is a bootstrap).
+struct Ctx<'a> {
+    results: &'a Results,
+    rows: Vec<(&'a CaseKey, &'a Row)>,
+    patterns: BTreeMap<String, Pattern>,
+    cache: RefCell<HashMap<(usize, usize, Measure), Option<Comparison>>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(results: &'a Results) -> Self {
+        Self {
+            results,
+            rows: results.keyed().collect(),
+            patterns: patterns(),
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn family(&self, family: Family) -> Vec<(&'a CaseKey, &'a Row)> {
+        self.rows
+            .iter()
+            .filter(|(k, _)| k.family == family)
+            .copied()
+            .collect()
+    }
+
+    fn find(&self, pred: impl Fn(&CaseKey) -> bool) -> Option<&'a Row> {
+        self.rows.iter().find(|(k, _)| pred(k)).map(|(_, r)| *r)
+    }
+
+    fn is_first_touch(&self, k: &CaseKey) -> bool {
+        k.family == Family::Contiguous
+            && self
+                .patterns
+                .get(&k.pattern)
+                .is_some_and(|p| p.touch == Touch::FirstTouch)
+    }
+
+    /// The warm pattern of a first-touch one.
+    fn warm_of(&self, pattern: &str) -> Option<String> {
+        let p = self.patterns.get(pattern)?;
+        Some(
+            Pattern {
+                touch: Touch::Warm,
+                ..*p
+            }
+            .to_string(),
+        )
+    }
+
+    /// A's time (per iteration or per byte) ÷ B's, bootstrapped over both cases' samples.
+    fn compare(&self, a: &Row, b: &Row, measure: Measure) -> Option<Comparison> {
+        let key = (a as *const Row as usize, b as *const Row as usize, measure);
+        if let Some(c) = self.cache.borrow().get(&key) {
+            return *c;
+        }
+        let c = match measure {
+            Measure::Time => stats::compare(&a.per_iteration_ns()?, &b.per_iteration_ns()?),
+            Measure::PerByte => stats::compare(&a.ns_per_byte()?, &b.ns_per_byte()?),
+        };
+        self.cache.borrow_mut().insert(key, c);
+        c
+    }
+
+    /// Throughput of `a` ÷ throughput of `b` (so > 1 is faster), with the interval; the verdict
+    /// says whether `a` is faster than `b`.
+    fn throughput_ratio(&self, a: &Row, b: &Row) -> Option<Comparison> {
+        self.compare(a, b, Measure::PerByte).map(|c| Comparison {
+            verdict: c.verdict,
+            ..c.inverse()
+        })
+    }
+
+    /// The native case of the same pattern, size and build (native's default strategy).
+    fn native_of(&self, k: &CaseKey) -> Option<&'a Row> {
+        self.find(|n| {
+            is_native(n)
+                && n.strategy.default
+                && n.family == k.family
+                && n.pattern == k.pattern
+                && n.size_bytes == k.size_bytes
+                && n.build == k.build
+        })
+    }
+
+    /// Throughput ÷ native's of the same pattern, size and build.
+    fn vs_native(&self, k: &CaseKey, row: &Row) -> Option<Comparison> {
+        let native = self.native_of(k)?;
+        if std::ptr::eq(native, row) {
+            return None;
+        }
+        self.throughput_ratio(row, native)
+    }
+
+    /// Run stamps of `rows`.
+    fn stamps(rows: &[(&'a CaseKey, &'a Row)]) -> Vec<&'a RunStamp> {
+        rows.iter().filter_map(|(_, r)| r.run()).collect()
+    }
+}
+
+/// The run(s) behind some figures, in one sentence: id, commit, start, machine.
+fn run_line(stamps: &[&RunStamp]) -> String {
+    if stamps.is_empty() {
+        return "These figures carry no run stamp.".into();
+    }
+    // One entry per distinct run × commit × machine, with the span of its processes' starts.
+    let mut runs: BTreeMap<(String, String, String), (String, String)> = BTreeMap::new();
+    let mut machines: BTreeMap<String, &RunStamp> = BTreeMap::new();
+    for s in stamps {
+        let m = machine_line(s);
+        machines.insert(m.clone(), s);
+        let e = runs
+            .entry((s.id.clone(), s.commit.clone(), m))
+            .or_insert_with(|| (s.started.clone(), s.started.clone()));
+        if s.started < e.0 {
+            e.0 = s.started.clone();
+        }
+        if s.started > e.1 {
+            e.1 = s.started.clone();
+        }
+    }
+    let parts: Vec<String> = runs
+        .iter()
+        .map(|((id, commit, machine), (first, last))| {
+            let started = if first == last {
+                format!("started {first}")
+            } else {
+                format!("its processes started {first} – {last}")
+            };
+            format!("run `{id}` at commit `{commit}`, {started}, on {machine}")
+        })
+        .collect();
+    let head = if parts.len() == 1 {
+        "Measured in one run"
+    } else {
+        "Measured in several runs"
+    };
+    format!("{head}: {}.", parts.join("; "))
+}
+
+fn machine_line(s: &RunStamp) -> String {
+    let m = &s.machine;
+    format!(
+        "{} ({} logical cores; {}; {} memory; kernel {})",
+        m.cpu,
+        m.cores,
+        m.caches.join(", "),
+        charts::bytes(m.memory_bytes as f64),
+        m.kernel
+    )
+}
+
+/// A chart's footer: the run(s) its figures come from.
+fn footer(stamps: &[&RunStamp]) -> String {
+    let ids: BTreeSet<&str> = stamps.iter().map(|s| s.id.as_str()).collect();
+    let commits: BTreeSet<&str> = stamps.iter().map(|s| s.commit.as_str()).collect();
+    let started = stamps
+        .iter()
+        .map(|s| s.started.as_str())
+        .min()
+        .unwrap_or("?");
+    let machine = stamps.first().map_or_else(String::new, |s| {
+        format!(
+            "{} · {} cores · {}",
+            s.machine.cpu,
+            s.machine.cores,
+            charts::bytes(s.machine.memory_bytes as f64)
+        )
+    });
+    format!(
+        "run {} · commit {} · started {started} · {machine}",
+        ids.into_iter().collect::<Vec<_>>().join(", "),
+        commits.into_iter().collect::<Vec<_>>().join(", "),
+    )
+}
+
+/// The detail pages, in the order the summary links them: file name and title.
+pub const PAGES: [(&str, &str); 7] = [
+    (
+        "contiguous.md",
+        "Load/store throughput, first touch, memory variants and strategies",
+    ),
+    (
+        "grow.md",
+        "Grow: what one `memory.grow` costs, and whether a maximum helps",
+    ),
+    (
+        "instantiate.md",
+        "Instantiation and reserved address space per strategy",
+    ),
+    (
+        "wasted.md",
+        "Wasted memory: linear memory against what the guest held",
+    ),
+    ("verify.md", "The seed's claims, per runtime × strategy"),
+    ("spec.md", "Spec conformance: the WebAssembly memory tests"),
+    (
+        "cases.md",
+        "Runs, environment, cases without a figure, and what was left out",
+    ),
+];
+
+/// Renders one machine's report into `out` (`reports/<machine>/`): the summary `REPORT.md`, the
+/// detail pages ([`PAGES`]), the charts and `results.csv`.
+pub fn render(results: &Results, out: &Path) -> Result<()> {
+    let charts_dir = out.join("charts");
+    std::fs::create_dir_all(&charts_dir)
+        .with_context(|| format!("creating {}", charts_dir.display()))?;
+    // Charts of an earlier render that this one does not redraw would be stale: remove them.
+    for entry in std::fs::read_dir(&charts_dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "svg" || e == "png") {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    // REPORT.md is the summary now: an earlier render's SUMMARY.md would be stale.
+    let stale = out.join("SUMMARY.md");
+    if stale.exists() {
+        std::fs::remove_file(&stale).with_context(|| format!("removing {}", stale.display()))?;
+    }
+    let ctx = Ctx::new(results);
+    let pages = [
+        contiguous::page(&ctx, &charts_dir)?,
+        grow::page(&ctx, &charts_dir)?,
+        instantiate::page(&ctx, &charts_dir)?,
+        wasted::page(&ctx, &charts_dir)?,
+        verify::page(&ctx),
+        verify::spec_page(&ctx),
+        cases::page(&ctx),
+    ];
+    for ((file, _), md) in PAGES.iter().zip(pages) {
+        std::fs::write(out.join(file), md).with_context(|| format!("writing {file}"))?;
+    }
+    let summary = summary::page(&ctx, &charts_dir)?;
+    std::fs::write(out.join("REPORT.md"), summary).context("writing REPORT.md")?;
+    write_csv(&ctx, &out.join("results.csv"))?;
+    Ok(())
+}
+
+/// A detail page's head: its title, the way back to the summary, and the run its figures come
+/// from.
+fn page_head(md: &mut String, file: &str, run: &str) {
+    let title = PAGES
+        .iter()
+        .find(|(f, _)| *f == file)
+        .map_or(file, |(_, t)| t);
+    let _ = writeln!(
+        md,
+        "# {title}
+"
+    );
+    let _ = writeln!(
+        md,
+        "[← Summary](REPORT.md) · [all pages](REPORT.md#detail-pages)\n\n{run}\n"
+    );
+}
+
+/// One sentence on how far this family's figures moved between repeated runs on this machine,
+/// beside criterion's within-run interval; or how to measure it.
+fn spread_line(results: &Results, family: &str) -> String {
+    let Some(spread) = &results.spread else {
+        return "Between-run spread: not measured for these results (`membench spread` runs the \
+                cases again and records how far they move)."
+            .into();
+    };
+    match spread.families.iter().find(|f| f.family == family) {
+        Some(f) => format!(
+            "Between {} runs on this machine the point estimates of this family moved by median \
+             {}, at most {} (`{}`), against criterion's median within-run half-width {}; {} of \
+             {} cases' intervals were disjoint across runs.",
+            spread.runs.len(),
+            percent(f.median_between),
+            percent(f.max_between),
+            f.max_case,
+            percent(f.median_within),
+            f.disjoint,
+            f.cases
+        ),
+        None => format!(
+            "Between-run spread: the {} runs compared had no case of this family in common.",
+            spread.runs.len()
+        ),
+    }
+}
+
+/// `5.2 %` from `0.052`.
+fn percent(v: f64) -> String {
+    if v.is_finite() {
+        format!("{} %", charts::sig(v * 100.0, 2))
+    } else {
+        "–".into()
+    }
+}
+
+/// Writes one table per group, each under its own heading: `rows` are (group, row), in order;
+/// a group's rows stay together in the order they come.
+fn grouped_tables(md: &mut String, level: &str, header: &str, rows: Vec<(String, String)>) {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (group, row) in rows {
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, v)) => v.push(row),
+            None => groups.push((group, vec![row])),
+        }
+    }
+    for (group, rows) in groups {
+        let _ = writeln!(md, "{level} {group}\n\n{header}");
+        for row in rows {
+            let _ = writeln!(md, "{row}");
+        }
+        let _ = writeln!(md);
+    }
+}
+
+/// The environment the results were collected in, as a table.
+fn environment_table(results: &Results, md: &mut String) {
+    let e = &results.environment;
+    let _ = writeln!(md, "| | |\n|---|---|");
+    let _ = writeln!(md, "| CPU | {} ({} logical cores) |", e.cpu, e.cores);
+    let _ = writeln!(md, "| Caches | {} |", e.caches.join(", "));
+    let _ = writeln!(md, "| Memory | {} |", charts::bytes(e.memory_bytes as f64));
+    let _ = writeln!(md, "| Kernel | {} |", e.kernel);
+    let _ = writeln!(md, "| rustc (host and wasm32 guests) | {} |", e.rustc);
+    for (k, v) in &e.versions {
+        let _ = writeln!(md, "| {k} | {v} |");
+    }
+    let _ = writeln!(md, "| Commit | {} |", e.commit);
+    let _ = writeln!(md, "| Collected | {} |\n", e.date);
+}
+
+/// How the report compares: the sentence every page can point to.
+fn method(results: &Results) -> String {
+    format!(
+        "Times are criterion's estimates with criterion's {:.0} % confidence interval. Every \
+         comparison (× native, first touch ÷ warm, with against without a maximum, one strategy \
+         against another) is the ratio of the two cases' mean times per iteration, with a {:.0} % \
+         bootstrap interval ({} resamples of both cases' samples), and says faster or slower only \
+         when that interval excludes 1; otherwise it says no difference.",
+        results
+            .rows
+            .iter()
+            .find_map(|r| r.estimate)
+            .map_or(95.0, |e| e.confidence * 100.0),
+        stats::CONFIDENCE * 100.0,
+        stats::RESAMPLES
+    )
+}
+
+/// The runs behind each kind of figure, as list items.
+fn runs_list(results: &Results, md: &mut String) {
+    let benches: Vec<&RunStamp> = results.rows.iter().filter_map(Row::run).collect();
+    let _ = writeln!(
+        md,
+        "- Benches (`cargo bench`, timed by criterion): {} ({} cases collected{})",
+        run_line(&benches),
+        results.rows.len(),
+        match results.left_out.len() {
+            0 => String::new(),
+            n => format!(
+                "; {n} found on disk were left out, see [Left out](#left-out-of-this-collection)"
+            ),
+        }
+    );
+    let _ = writeln!(
+        md,
+        "- Memory figures (`membench measure`): {}",
+        fragmentation_line(results)
+    );
+    let _ = writeln!(
+        md,
+        "- Verdicts (`membench verify`): {}\n",
+        verify_line(results)
+    );
+}
+
+fn fragmentation_line(results: &Results) -> String {
+    if results.fragmentation.is_empty() {
+        return "not in these results.".into();
+    }
+    match (
+        &results.fragmentation_run,
+        &results.fragmentation_environment,
+    ) {
+        (Some(run), _) => run_line(&[run]),
+        (None, Some(e)) => format!(
+            "no run stamp; written at commit `{}` on {} ({}, {} logical cores).",
+            e.commit, e.date, e.cpu, e.cores
+        ),
+        (None, None) => "no run stamp, and no environment beside the figures.".into(),
+    }
+}
+
+fn verify_line(results: &Results) -> String {
+    if results.verify.is_empty() {
+        return "not in these results.".into();
+    }
+    match (&results.verify_run, &results.verify_environment) {
+        (Some(run), _) => run_line(&[run]),
+        (None, Some(e)) => format!(
+            "no run stamp; added to these results at commit `{}` on {} ({}, {} logical cores).",
+            e.commit, e.date, e.cpu, e.cores
+        ),
+        (None, None) => format!(
+            "no run stamp; collected with the benches at commit `{}` on {}.",
+            results.environment.commit, results.environment.date
+        ),
+    }
+}
+
+/// Why a row has no figure, in a word.
+fn status(row: &Row) -> &'static str {
+    match (row.estimate, row.failure_kind()) {
+        (_, Some(FailureKind::Failed)) => "failed",
+        (_, Some(FailureKind::Unsupported)) => "unsupported",
+        (_, Some(FailureKind::Finding)) => "finding",
+        (_, Some(FailureKind::NotInstalled)) => "not installed",
+        (Some(_), None) => "measured",
+        (None, None) => "missing",
+    }
+}
+
+/// `1.055 µs [1.034 µs – 1.073 µs]`, or why there is none.
+fn ci(row: &Row) -> String {
+    match row.estimate.filter(|_| row.failure.is_none()) {
+        Some(e) => format!(
+            "{} [{} – {}]",
+            charts::time(e.point_ns),
+            charts::time(e.lower_ns),
+            charts::time(e.upper_ns)
+        ),
+        None => status(row).into(),
+    }
+}
+
+fn throughput(row: &Row) -> String {
+    match row.throughput().filter(|_| row.failure.is_none()) {
+        Some(t) => charts::bytes_per_second(t),
+        None => "–".into(),
+    }
+}
+
+/// `0.512× [0.498–0.527]` or `–`.
+fn ratio_cell(c: Option<Comparison>) -> String {
+    c.map_or("–".into(), |c| c.label())
+}
+
+/// A throughput comparison in words: above, below or no different from the reference.
+fn throughput_verdict(c: Option<Comparison>, reference: &str) -> String {
+    match c.map(|c| c.verdict) {
+        Some(Verdict::Faster) => format!("faster than {reference}"),
+        Some(Verdict::Slower) => format!("slower than {reference}"),
+        Some(Verdict::NoDifference) => format!("no difference from {reference}"),
+        None => "–".into(),
+    }
+}
+
+/// The size as a heading shows it (`1MiB`), from the key.
+fn size_heading(bytes: u64) -> String {
+    size_id(bytes)
+}
+
+/// A ratio's row: the dot with its interval, and the ratio and verdict written beside it.
+fn dot_row(k: &CaseKey, row: &Row, c: Option<Comparison>) -> DotRow {
+    let label = k.runtime_label();
+    let marks = c
+        .map(|c| {
+            vec![Mark {
+                value: c.ratio,
+                interval: Some((c.lower, c.upper)),
+                shape: Shape::Dot,
+            }]
+        })
+        .unwrap_or_default();
+    let note = match (c, status(row)) {
+        (Some(c), _) => format!("{}× {}", stats::ratio_digits(c.ratio), c.verdict),
+        (None, "measured") => "no samples".into(),
+        (None, s) => s.into(),
+    };
+    DotRow {
+        label,
+        marks,
+        span: None,
+        note: Some(note),
+        alert: c.is_none(),
+    }
+}
+
+fn write_csv(ctx: &Ctx, path: &Path) -> Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    w.write_record([
+        "id",
+        "family",
+        "pattern",
+        "size_bytes",
+        "ran_bytes",
+        "runtime",
+        "strategy",
+        "strategy_knobs",
+        "strategy_default",
+        "variant",
+        "build",
+        "run_id",
+        "commit",
+        "started",
+        "timed",
+        "initial_pages",
+        "maximum_pages",
+        "per",
+        "bytes_per_iteration",
+        "grows",
+        "capped_at_pages",
+        "reserved_virtual_bytes",
+        "resident_bytes",
+        "time_ns",
+        "time_ns_lower",
+        "time_ns_upper",
+        "samples",
+        "throughput_bytes_per_s",
+        "throughput_vs_native",
+        "throughput_vs_native_lower",
+        "throughput_vs_native_upper",
+        "failure_kind",
+        "failure",
+    ])?;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    for row in &ctx.results.rows {
+        let r = row.record.as_ref();
+        let k = row.key.as_ref();
+        let f = r.and_then(|r| r.footprint);
+        let run = row.run();
+        let measured = row.estimate.filter(|_| row.failure.is_none());
+        let native = k
+            .filter(|k| k.family == Family::Contiguous && !is_native(k))
+            .and_then(|k| ctx.vs_native(k, row));
+        w.write_record([
+            row.id.clone(),
+            opt(k.map(|k| k.family.to_string())),
+            opt(k.map(|k| k.pattern.clone())),
+            opt(k.map(|k| k.size_bytes.to_string())),
+            opt(k.map(|k| k.ran_bytes.to_string())),
+            opt(k.map(|k| k.runtime.clone())),
+            opt(k.map(|k| k.strategy.slug.clone())),
+            opt(k.map(|k| k.strategy.knobs.clone())),
+            opt(k.map(|k| k.strategy.default.to_string())),
+            opt(k.map(|k| k.variant.clone())),
+            opt(k.map(|k| k.build.to_string())),
+            opt(run.map(|s| s.id.clone())),
+            opt(run.map(|s| s.commit.clone())),
+            opt(run.map(|s| s.started.clone())),
+            opt(r.map(|r| r.timed.clone())),
+            opt(r.map(|r| r.initial_pages.to_string())),
+            opt(r.and_then(|r| r.maximum_pages).map(|v| v.to_string())),
+            opt(r.map(|r| r.per.clone())),
+            opt(r.map(|r| r.bytes_per_iteration.to_string())),
+            opt(r.and_then(|r| r.grows).map(|v| v.to_string())),
+            opt(r.and_then(|r| r.capped_at_pages).map(|v| v.to_string())),
+            opt(f.map(|f| f.reserved_virtual_bytes.to_string())),
+            opt(f.map(|f| f.resident_bytes.to_string())),
+            opt(measured.map(|e| e.point_ns.to_string())),
+            opt(measured.map(|e| e.lower_ns.to_string())),
+            opt(measured.map(|e| e.upper_ns.to_string())),
+            opt(row.samples.as_ref().map(|s| s.times.len().to_string())),
+            opt(row
+                .throughput()
+                .filter(|_| row.failure.is_none())
+                .map(|t| t.to_string())),
+            opt(native.map(|c| c.ratio.to_string())),
+            opt(native.map(|c| c.lower.to_string())),
+            opt(native.map(|c| c.upper.to_string())),
+            opt(row.failure.as_ref().map(|f| f.kind.to_string())),
+            opt(row.failure.as_ref().map(|f| f.cause.clone())),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// One key per runtime × strategy among `keys`, in report order: by runtime, its default strategy
+/// first, then by slug.
+fn configurations<'a>(keys: impl Iterator<Item = &'a CaseKey>) -> Vec<&'a CaseKey> {
+    let mut configs: Vec<&CaseKey> = Vec::new();
+    for k in keys {
+        if !configs
+            .iter()
+            .any(|c| c.runtime == k.runtime && c.strategy == k.strategy)
+        {
+            configs.push(k);
+        }
+    }
+    configs.sort_by_key(|k| {
+        (
+            k.runtime.clone(),
+            !k.strategy.default,
+            k.strategy.slug.clone(),
+        )
+    });
+    configs
+}
