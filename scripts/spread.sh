@@ -35,7 +35,7 @@ grow=$(filter quick_grow)
 [ -n "$contiguous" ] && [ -n "$grow" ] || { echo "spread.sh: quick filters not found in justfile" >&2; exit 2; }
 
 # shellcheck disable=SC2086 # $features is a list of words
-cargo build --release -p membench-cli $features
+cargo build --release --workspace $features --bins
 membench="$target/release/membench"
 mkdir -p "$target/spread"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

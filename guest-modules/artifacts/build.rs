@@ -215,10 +215,13 @@ fn check_target_installed(rustc: &std::ffi::OsStr) {
 }
 
 /// Makes the outer build re-run exactly when a source the guests were built from changes, using the
-/// dependency file cargo writes beside each artifact.
+/// dependency file cargo writes beside each artifact. Not on the dependency file itself: the nested
+/// build rewrites it while this script runs, so it is always newer than the run cargo recorded, and
+/// every cargo command rebuilt the guests and everything above them (about a minute each).
 fn rerun_on_dependencies(dep_file: &Path) {
-    println!("cargo:rerun-if-changed={}", dep_file.display());
     let Ok(text) = std::fs::read_to_string(dep_file) else {
+        // No dependency file: re-run on anything, as cargo does for a script that names nothing.
+        println!("cargo:rerun-if-changed={}", dep_file.display());
         return;
     };
     let Some((_, deps)) = text.split_once(':') else {

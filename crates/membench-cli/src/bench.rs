@@ -117,24 +117,14 @@ pub fn variants(declared: &MemoryPlan, as_declared: bool) -> Vec<(String, Memory
 }
 
 fn load(path: &Path, exports: &[&str]) -> Result<(String, Vec<u8>)> {
-    let bytes = std::fs::read(path).context("cannot read it")?;
-    let wasm = if path.extension().is_some_and(|e| e == "wat") {
-        wat::parse_bytes(&bytes)
-            .context("cannot parse it as WebAssembly text")?
-            .into_owned()
-    } else {
-        bytes
-    };
+    let wasm = crate::measure::read_module(path)?;
     let problems = membench::module::guest_abi_problems(&wasm, exports, &[]);
     anyhow::ensure!(
         problems.is_empty(),
         "does not follow the guest ABI:\n    - {}",
         problems.join("\n    - ")
     );
-    let name = path
-        .file_name()
-        .map_or("module".into(), |n| n.to_string_lossy().into_owned());
-    Ok((name, wasm))
+    Ok((crate::measure::file_name(path), wasm))
 }
 
 /// The module's case on one runtime, ready to time: its warm instance and resolved exports.

@@ -87,14 +87,7 @@ const OPTIONAL_EXPORTS: [&str; 2] = ["live_bytes", "peak_live_bytes"];
 /// Reads a `--wasm` module and checks it against the guest ABI. The error lists every problem
 /// found, one per line.
 fn load(path: &Path) -> Result<GuestModule> {
-    let bytes = std::fs::read(path).context("cannot read it")?;
-    let wasm = if path.extension().is_some_and(|e| e == "wat") {
-        wat::parse_bytes(&bytes)
-            .context("cannot parse it as WebAssembly text")?
-            .into_owned()
-    } else {
-        bytes
-    };
+    let wasm = read_module(path)?;
     let problems = membench::module::guest_abi_problems(
         &wasm,
         &fragmentation::REQUIRED_EXPORTS,
@@ -109,8 +102,20 @@ fn load(path: &Path) -> Result<GuestModule> {
     GuestModule::as_is(&file_name(path), wasm, &fragmentation::REQUIRED_EXPORTS)
 }
 
+/// A module file's bytes: binary as it is, or WebAssembly text (a file named `*.wat`) parsed.
+pub fn read_module(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).context("cannot read it")?;
+    if path.extension().is_some_and(|e| e == "wat") {
+        Ok(wat::parse_bytes(&bytes)
+            .context("cannot parse it as WebAssembly text")?
+            .into_owned())
+    } else {
+        Ok(bytes)
+    }
+}
+
 /// A module's name in case ids and records: its file name.
-fn file_name(path: &Path) -> String {
+pub fn file_name(path: &Path) -> String {
     path.file_name()
         .map_or("module".into(), |n| n.to_string_lossy().into_owned())
 }

@@ -1103,3 +1103,86 @@ fn host_grows_shared_grows_and_shared_reservations_are_rendered() {
         "{reserve}"
     );
 }
+
+/// memory64 against its 32-bit twin: the ratio of the twins' throughputs with its verdict on the
+/// detail page and in the summary, and a runtime that refuses a 64-bit memory named with its own
+/// words; the twins never enter the "× native" figures (they have no native counterpart).
+#[test]
+fn memory64_is_compared_with_its_32_bit_twin_and_refusals_are_named() {
+    let mut results = fixture(100_000.0);
+    let (m32, m64) = (GuestBuild::Memory32, GuestBuild::Memory64);
+    // wasmtime: the 64-bit twin takes 1.25× the time (0.8× the throughput).
+    results.rows.push(row(
+        contiguous("seq-read-i64", WASMTIME, m32),
+        Some(100_000.0),
+        BYTES,
+    ));
+    results.rows.push(row(
+        contiguous("seq-read-i64", WASMTIME, m64),
+        Some(125_000.0),
+        BYTES,
+    ));
+    // wasmi: the same time.
+    results.rows.push(row(
+        contiguous("seq-read-i64", "wasmi-interpreter", m32),
+        Some(2e6),
+        BYTES,
+    ));
+    results.rows.push(row(
+        contiguous("seq-read-i64", "wasmi-interpreter", m64),
+        Some(2e6),
+        BYTES,
+    ));
+    // wasmer refuses it.
+    results.rows.push(row(
+        contiguous("seq-read-i64", "wasmer-cranelift", m32),
+        Some(1e5),
+        BYTES,
+    ));
+    results.rows.push(not_measured(
+        contiguous("seq-read-i64", "wasmer-cranelift", m64),
+        FailureKind::Unsupported,
+        "wasmer-cranelift refuses the memory64 guest (memory64) and compiles the memory32 one: \
+         Validation error: memory64 must be enabled for 64-bit memories",
+    ));
+    let r = render_pages(&results, "memory64");
+    let page = r.page("contiguous.md");
+    let body = section(
+        page,
+        "## memory64: a 64-bit memory against the same code on a 32-bit one",
+    );
+    assert!(body.contains("![memory64](charts/memory64.png)"), "{body}");
+    let wasmtime = section(body, &format!("### `{WASMTIME}`"));
+    let line = wasmtime
+        .lines()
+        .find(|l| l.starts_with("| `seq-read-i64` | 1MiB | `defined-max` |"))
+        .unwrap_or_else(|| panic!("{wasmtime}"));
+    assert!(
+        line.contains("0.800×") && line.ends_with("| slower |"),
+        "{line}"
+    );
+    let wasmi = section(body, "### `wasmi-interpreter`");
+    assert!(wasmi.contains("no difference"), "{wasmi}");
+    assert!(
+        body.contains("wasmer-cranelift (“memory64 must be enabled for 64-bit memories”)"),
+        "{body}"
+    );
+    // The summary says it in a sentence with the figures, and links the section.
+    assert!(r.report.contains("memory64"), "{}", r.report);
+    let sentence = r
+        .report
+        .lines()
+        .find(|l| l.starts_with("- `seq-read-i64`, 1 MiB, default strategies: the 64-bit memory"))
+        .unwrap_or_else(|| panic!("{}", r.report));
+    assert!(
+        sentence.contains("0.800×") && sentence.contains("slower on 1 (wasmtime-cranelift)"),
+        "{sentence}"
+    );
+    assert!(
+        sentence.contains("no different on 1 (wasmi-interpreter)"),
+        "{sentence}"
+    );
+    // No twin appears in a table against native.
+    let native_tables = section(page, "## Warm memory: throughput against native");
+    assert!(!native_tables.contains("memory64") && !native_tables.contains("memory32"));
+}

@@ -57,17 +57,49 @@ pub enum GuestBuild {
     /// Vectorised: the wasm guest built with `-C target-feature=+simd128` (LLVM auto-vectorises to
     /// wasm SIMD); natively, the host build with the vectorisers on (SSE2 on x86-64).
     Simd128,
+    /// The kernels written in WebAssembly text over a 32-bit memory: the twin of
+    /// [`GuestBuild::Memory64`], generated from the same text (`guest-modules/wat/contiguous.wat`).
+    /// No native build: it is compared with its 64-bit twin, not with native.
+    Memory32,
+    /// The same text over a 64-bit memory (the memory64 proposal): `i64` addresses, so no guard
+    /// region can replace a bounds check.
+    Memory64,
 }
 
 impl GuestBuild {
-    /// Both builds.
+    /// The builds of the Rust guest, each with its native counterpart.
     pub const ALL: [GuestBuild; 2] = [GuestBuild::Scalar, GuestBuild::Simd128];
+    /// The memory-kind twins: the same WebAssembly text over a 32-bit and a 64-bit memory.
+    pub const MEMORY_KINDS: [GuestBuild; 2] = [GuestBuild::Memory32, GuestBuild::Memory64];
 
-    /// `scalar` or `simd128`.
+    /// `scalar`, `simd128`, `memory32` or `memory64`.
     pub fn id(self) -> &'static str {
         match self {
             GuestBuild::Scalar => "scalar",
             GuestBuild::Simd128 => "simd128",
+            GuestBuild::Memory32 => "memory32",
+            GuestBuild::Memory64 => "memory64",
+        }
+    }
+
+    /// The build a runtime that refuses this one is checked against, so its refusal reads as
+    /// *unsupported* (the engine lacks the proposal) and not as a failure: the scalar guest for
+    /// `simd128`, the 32-bit twin for `memory64`.
+    pub fn baseline(self) -> Option<GuestBuild> {
+        match self {
+            GuestBuild::Simd128 => Some(GuestBuild::Scalar),
+            GuestBuild::Memory64 => Some(GuestBuild::Memory32),
+            GuestBuild::Scalar | GuestBuild::Memory32 => None,
+        }
+    }
+
+    /// The proposal the build needs beyond the one it is checked against, for the refusal's
+    /// wording.
+    pub fn proposal(self) -> &'static str {
+        match self {
+            GuestBuild::Simd128 => "simd128",
+            GuestBuild::Memory64 => "memory64",
+            GuestBuild::Scalar | GuestBuild::Memory32 => "wasm 2.0",
         }
     }
 }

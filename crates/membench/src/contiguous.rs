@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::time::Duration;
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::case::GuestBuild;
@@ -245,6 +245,7 @@ impl MemoryVariant {
                 MaxDecl::Large => Some(LARGE_MAX_PAGES),
             },
             shared: self.shared,
+            memory64: false,
         }
     }
 
@@ -273,8 +274,38 @@ pub fn guest(build: GuestBuild, plan: MemoryPlan) -> Result<GuestModule> {
             guest_artifacts::CONTIGUOUS_SIMD128,
             guest_contiguous::native::BUILD,
         ),
+        GuestBuild::Memory32 | GuestBuild::Memory64 => {
+            let plan = MemoryPlan {
+                memory64: build == GuestBuild::Memory64,
+                ..plan
+            };
+            return GuestModule::new("contiguous-wat", &memory_kind_wasm(build)?, plan, None);
+        }
     };
     GuestModule::new("contiguous", wasm, plan, Some(native))
+}
+
+/// The WebAssembly text of the memory-kind twins: one text, the address type substituted.
+const MEMORY_KINDS_WAT: &str = include_str!("../../../guest-modules/wat/contiguous.wat");
+
+/// The module of a memory-kind build ([`GuestBuild::MEMORY_KINDS`]): `guest-modules/wat/contiguous.wat`
+/// with its address type filled in (`i32` or `i64`) and parsed. The two differ only where an
+/// address is typed, widened or narrowed.
+pub fn memory_kind_wasm(build: GuestBuild) -> Result<Vec<u8>> {
+    let (a, mem, ext, wrap) = match build {
+        GuestBuild::Memory32 => ("i32", "", ("", ""), ("(i32.wrap_i64 ", ")")),
+        GuestBuild::Memory64 => ("i64", "i64", ("(i64.extend_i32_u ", ")"), ("", "")),
+        other => bail!("{other} is not a memory-kind build"),
+    };
+    let text = MEMORY_KINDS_WAT
+        .replace("{A}", a)
+        .replace("{MEM}", mem)
+        .replace("{ext}", ext.0)
+        .replace("{/ext}", ext.1)
+        .replace("{wrap}", wrap.0)
+        .replace("{/wrap}", wrap.1);
+    wat::parse_str(&text)
+        .with_context(|| format!("parsing guest-modules/wat/contiguous.wat for {build}"))
 }
 
 /// A fresh instance for a first-touch sample, its export resolved and its working set checked.
@@ -332,17 +363,20 @@ impl Prepared {
         );
         let static_pages = static_pages()?;
         let plan = variant.plan(static_pages, size);
-        let compiled = match runtime.compile(&guest(build, plan)?) {
-            Ok(compiled) => compiled,
-            Err(e) if build == GuestBuild::Simd128 => {
-                runtime.compile(&guest(GuestBuild::Scalar, plan)?)?;
+        let guest = guest(build, plan)?;
+        let plan = guest.memory;
+        let compiled = match (runtime.compile(&guest), build.baseline()) {
+            (Ok(compiled), _) => compiled,
+            (Err(e), Some(baseline)) => {
+                runtime.compile(&self::guest(baseline, variant.plan(static_pages, size))?)?;
                 return Err(NotMeasured::unsupported(format!(
-                    "{} refuses the simd128 guest (it compiles the scalar one): {e:#}",
-                    runtime.id()
+                    "{} refuses the {build} guest ({}) and compiles the {baseline} one: {e:#}",
+                    runtime.id(),
+                    build.proposal()
                 ))
                 .into());
             }
-            Err(e) => return Err(e),
+            (Err(e), None) => return Err(e),
         };
         let addr = (static_pages * PAGE) as u32;
         let args = [addr, size as u32, pattern.passes(size)];

@@ -460,6 +460,7 @@ mod tests {
             initial: 16,
             maximum,
             shared: false,
+            memory64: false,
         };
         assert_eq!(GrowPattern::failing_delta(&plan(Some(16))), 1);
         assert_eq!(

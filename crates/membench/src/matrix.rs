@@ -254,6 +254,8 @@ pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase>
                                 in_default(&case, defined_max)
                             }
                             (Scope::Default, GuestBuild::Scalar) => in_default_strategy(&case),
+                            // Not in `GuestBuild::ALL`: the memory kinds are listed below.
+                            (Scope::Default, GuestBuild::Memory32 | GuestBuild::Memory64) => false,
                         };
                         if keep {
                             cases.push(case);
@@ -263,7 +265,64 @@ pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase>
             }
         }
     }
+    // The memory kinds (issue 15): the same WebAssembly text over a 32-bit and a 64-bit memory,
+    // on every wasm runtime-engine (native has no such twin), defined by the module (the hosts
+    // create 32-bit memories only).
+    for pattern in warm
+        .iter()
+        .chain(&first_touch)
+        .filter(|p| MEMORY_KIND_KERNELS.contains(&p.kernel) && p.width == Width::I64)
+    {
+        for size in SIZES {
+            for (runtime, spec) in runtimes.iter().enumerate().filter(|(_, s)| !s.native) {
+                for variant in STRATEGY_VARIANTS {
+                    for build in GuestBuild::MEMORY_KINDS {
+                        let case = ContiguousCase {
+                            pattern: *pattern,
+                            size,
+                            runtime,
+                            variant: Some(variant),
+                            build,
+                        };
+                        if scope == Scope::Full || in_default_memory_kind(&case, spec, defined_max)
+                        {
+                            cases.push(case);
+                        }
+                    }
+                }
+            }
+        }
+    }
     cases
+}
+
+/// The kernels the memory-kind twins have (`guest-modules/wat/contiguous.wat`), all on `i64`.
+pub const MEMORY_KIND_KERNELS: [Kernel; 5] = [
+    Kernel::SeqRead,
+    Kernel::SeqWrite,
+    Kernel::Copy,
+    Kernel::RandomRead,
+    Kernel::RandomWrite,
+];
+
+/// The memory kinds in the default scope answer one headline question, what a 64-bit address costs
+/// each load and store: warm sequential and random loads and sequential stores at 1 MiB (in
+/// cache, so code generation sets the pace), with an exact maximum, on each runtime's default
+/// strategy. Every size, strategy and variant is in the full matrix.
+fn in_default_memory_kind(
+    case: &ContiguousCase,
+    spec: &RuntimeSpec,
+    defined_max: MemoryVariant,
+) -> bool {
+    let p = case.pattern;
+    spec.is_default()
+        && case.variant == Some(defined_max)
+        && case.size == 1 << 20
+        && p.touch == Touch::Warm
+        && matches!(
+            p.kernel,
+            Kernel::SeqRead | Kernel::RandomRead | Kernel::SeqWrite
+        )
 }
 
 /// The maximum variants every non-default strategy runs with: none, exact, much larger.
@@ -714,6 +773,23 @@ mod tests {
                     spec.id
                 );
             }
+        }
+        // The memory-kind twins: every default wasm runtime has both, case for case (the same
+        // pattern, size and variant), defined memories only; native has neither.
+        for (r, spec) in rts.iter().enumerate().filter(|(_, s)| s.is_default()) {
+            let of = |build| -> Vec<(Pattern, u64, Option<MemoryVariant>)> {
+                default
+                    .iter()
+                    .filter(|c| c.runtime == r && c.build == build)
+                    .map(|c| (c.pattern, c.size, c.variant))
+                    .collect()
+            };
+            let (m32, m64) = (of(GuestBuild::Memory32), of(GuestBuild::Memory64));
+            assert_eq!(m32, m64, "{}", spec.id);
+            assert_eq!(m64.is_empty(), spec.native, "{}", spec.id);
+            assert!(m64
+                .iter()
+                .all(|(_, _, v)| v.is_some_and(|v| v.decl == MemoryDecl::Defined)));
         }
     }
 

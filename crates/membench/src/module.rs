@@ -43,11 +43,25 @@ pub struct MemoryPlan {
     /// maximum. Absent from records written before it existed: unshared.
     #[serde(default)]
     pub shared: bool,
+    /// A 64-bit memory (the memory64 proposal; limits flag `0x04`): addresses are `i64`, and no
+    /// guard region can stand in for the bounds check of every access. Only a module that defines
+    /// its memory gets one here (the hosts create 32-bit memories). Absent from older records:
+    /// 32-bit.
+    #[serde(default)]
+    pub memory64: bool,
 }
 
 impl MemoryPlan {
     /// `initial` and `maximum` as the 32-bit page counts the runtimes' memory-type constructors take.
+    /// A 64-bit memory is refused: every host memory here is created 32-bit, and a 64-bit import
+    /// would not link.
     pub fn limits32(&self) -> Result<(u32, Option<u32>)> {
+        if self.memory64 {
+            bail!(
+                "a 64-bit memory (memory64) is only run defined by the module: the hosts here \
+                 create 32-bit memories"
+            );
+        }
         let pages32 = |pages: u64| {
             u32::try_from(pages)
                 .with_context(|| format!("{pages} pages do not fit a 32-bit memory"))
@@ -58,12 +72,12 @@ impl MemoryPlan {
         ))
     }
 
-    /// The wasm type of this memory (32-bit, 64 KiB pages, shared as the plan says).
+    /// The wasm type of this memory (64 KiB pages; 32- or 64-bit and shared as the plan says).
     pub fn memory_type(&self) -> wasm_encoder::MemoryType {
         wasm_encoder::MemoryType {
             minimum: self.initial,
             maximum: self.maximum,
-            memory64: false,
+            memory64: self.memory64,
             shared: self.shared,
             page_size_log2: None,
         }
@@ -99,6 +113,7 @@ pub fn declared_memory(wasm: &[u8]) -> Result<MemoryPlan> {
             initial: m.initial,
             maximum: m.maximum,
             shared: m.shared,
+            memory64: m.memory64,
         }),
         [] => bail!("the module declares no memory; a guest must define or import exactly one"),
         more => bail!(
@@ -510,6 +525,7 @@ mod tests {
                     initial: 3,
                     maximum,
                     shared: false,
+                    memory64: false,
                 };
                 let out = with_memory(&wasm, &plan).unwrap();
                 // The runtimes' own validator (wasmparser, as wasmtime uses it) accepts the result.
@@ -531,6 +547,7 @@ mod tests {
                 initial,
                 maximum: Some(maximum),
                 shared: true,
+                memory64: false,
             };
             let out = with_memory(&wasm, &plan).unwrap();
             let mut features = wasmparser::WasmFeatures::default();
@@ -563,6 +580,7 @@ mod tests {
             initial: 16,
             maximum: Some(16),
             shared: false,
+            memory64: false,
         };
         let out = with_memory(&wasm, &unshared).unwrap();
         assert!(out.windows(3).any(|w| w == [b'y', 0x02, 0x01]));
@@ -663,6 +681,7 @@ mod tests {
             initial: 4,
             maximum: Some(2),
             shared: false,
+            memory64: false,
         };
         assert!(with_memory(&wasm, &plan).is_err());
         // A shared memory without a maximum is not valid WebAssembly: refused before encoding.
@@ -671,6 +690,7 @@ mod tests {
             initial: 1,
             maximum: None,
             shared: true,
+            memory64: false,
         };
         let err = with_memory(&wasm, &unbounded).unwrap_err().to_string();
         assert!(

@@ -541,6 +541,7 @@ fn pages_and_limits(rt: &dyn Runtime) -> Result<(bool, String)> {
                 initial: 3,
                 maximum,
                 shared: false,
+                memory64: false,
             };
             // A runtime that cannot import a memory (WAMR's and wasm3's crates) is checked on the
             // memories it defines, and says so.

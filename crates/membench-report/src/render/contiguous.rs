@@ -5,12 +5,249 @@
 use super::*;
 use crate::charts::{Axis, Chart, DotPanel, Frame, Unit};
 
-/// The warm contiguous rows (no first touch).
+/// The warm contiguous rows (no first touch) of the Rust guest's builds, which compare with native;
+/// the memory-kind twins compare with each other ([`memory_kinds`]).
 fn warm<'a>(ctx: &Ctx<'a>) -> Vec<(&'a CaseKey, &'a Row)> {
     ctx.family(Family::Contiguous)
         .into_iter()
-        .filter(|(k, _)| !ctx.is_first_touch(k))
+        .filter(|(k, _)| !ctx.is_first_touch(k) && !GuestBuild::MEMORY_KINDS.contains(&k.build))
         .collect()
+}
+
+/// The warm memory64 rows, each with its 32-bit twin (same pattern, size, runtime, strategy and
+/// variant) and 64-bit throughput ÷ 32-bit throughput.
+pub(super) fn memory64_pairs<'a>(
+    ctx: &Ctx<'a>,
+) -> Vec<(&'a CaseKey, &'a Row, Option<&'a Row>, Option<Comparison>)> {
+    let family = ctx.family(Family::Contiguous);
+    let mut out: Vec<_> = family
+        .iter()
+        .filter(|(k, _)| k.build == GuestBuild::Memory64 && !ctx.is_first_touch(k))
+        .map(|(k, row)| {
+            let twin = family
+                .iter()
+                .find(|(t, _)| {
+                    t.build == GuestBuild::Memory32
+                        && t.pattern == k.pattern
+                        && t.size_bytes == k.size_bytes
+                        && t.runtime == k.runtime
+                        && t.strategy == k.strategy
+                        && t.variant == k.variant
+                })
+                .map(|(_, t)| *t);
+            let c = twin.and_then(|t| ctx.throughput_ratio(row, t));
+            (*k, *row, twin, c)
+        })
+        .collect();
+    out.sort_by_key(|(k, ..)| {
+        (
+            runtime_order(k),
+            k.pattern.clone(),
+            k.size_bytes,
+            k.variant.clone(),
+        )
+    });
+    out
+}
+
+/// memory64 against its 32-bit twin: a chart of the default strategies at 1 MiB, a table per
+/// runtime-engine × strategy, and which runtimes refuse a 64-bit memory, with their words.
+fn memory_kinds(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
+    let pairs = memory64_pairs(ctx);
+    let _ = writeln!(
+        md,
+        "## memory64: a 64-bit memory against the same code on a 32-bit one
+"
+    );
+    if pairs.is_empty() {
+        let _ = writeln!(
+            md,
+            "No memory64 cases in this run.
+"
+        );
+        return Ok(());
+    }
+    let _ = writeln!(
+        md,
+        "The kernels of `guest-modules/wat/contiguous.wat`, generated twice from one text: over a \
+         32-bit memory (`memory32`) and over a 64-bit one (`memory64`), the same loops but for the \
+         address type. A 64-bit address cannot be kept in bounds by a guard region, so an engine \
+         checks it on every access; the ratio is the 64-bit twin's throughput ÷ the 32-bit twin's \
+         on the same runtime, strategy, size and memory variant, with its 95 % bootstrap interval \
+         (below 1: the 64-bit memory is slower).\n"
+    );
+    for sentence in memory64_findings(&pairs) {
+        let _ = writeln!(md, "- {sentence}");
+    }
+    let _ = writeln!(md);
+    // The chart: default strategies, defined-max, 1 MiB.
+    let headline: Vec<_> = pairs
+        .iter()
+        .filter(|(k, ..)| k.strategy.default && k.variant == max() && k.size_bytes == 1 << 20)
+        .collect();
+    let patterns: BTreeSet<&str> = headline.iter().map(|(k, ..)| k.pattern.as_str()).collect();
+    let panels: Vec<DotPanel> = patterns
+        .iter()
+        .map(|p| DotPanel {
+            title: p.to_string(),
+            rows: headline
+                .iter()
+                .filter(|(k, ..)| k.pattern == *p)
+                .map(|(k, row, _, c)| dot_row(k, row, *c))
+                .collect(),
+        })
+        .collect();
+    if !panels.is_empty() {
+        let per_panel = panels.iter().map(|p| p.rows.len()).max().unwrap_or(1) as u32;
+        charts::write_both(
+            dir,
+            "memory64",
+            (1400, (160 + (60 + 20 * per_panel) * panels.len().div_ceil(2) as u32).max(500)),
+            &Chart::Dots {
+                frame: Frame {
+                    title: "What does a 64-bit memory cost each load and store? (memory64 ÷ the same code on a 32-bit memory, warm, 1 MiB)".into(),
+                    footer: footer(
+                        &headline.iter().filter_map(|(_, r, ..)| r.run()).collect::<Vec<_>>(),
+                    ),
+                },
+                panels,
+                cols: 2,
+                axis: Axis {
+                    label: "throughput of the memory64 twin ÷ the memory32 twin's (log scale)".into(),
+                    unit: Unit::Ratio,
+                },
+                reference: Some((1.0, "32-bit".into())),
+                legend: Some(
+                    "dot: ratio of mean times per byte; whisker: 95 % bootstrap interval; line: the 32-bit twin (1×)"
+                        .into(),
+                ),
+            },
+        )?;
+        let _ = writeln!(
+            md,
+            "![memory64](charts/memory64.png) ([SVG](charts/memory64.svg))\n"
+        );
+    }
+    let rows: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, row, twin, c)| {
+            (
+                format!("`{}`", k.runtime_label()),
+                format!(
+                    "| `{}` | {} | `{}` | {} | {} | {} | {} |",
+                    k.pattern,
+                    size_heading(k.size_bytes),
+                    k.variant,
+                    twin.map_or("–".into(), throughput),
+                    match row.failure_kind() {
+                        Some(FailureKind::Unsupported) => "refused".into(),
+                        _ => throughput(row),
+                    },
+                    ratio_cell(*c),
+                    c.map_or(status(row).to_string(), |c| c.verdict.to_string()),
+                ),
+            )
+        })
+        .collect();
+    grouped_tables(
+        md,
+        "###",
+        "| pattern | working set | variant | 32-bit | 64-bit | 64 ÷ 32 | verdict |\n|---|---|---|---|---|---|---|",
+        rows,
+    );
+    Ok(())
+}
+
+/// Sentences on memory64: per headline pattern at 1 MiB on the default strategies, the range of
+/// 64 ÷ 32 and the verdicts; then the runtimes that refuse a 64-bit memory, with their reason.
+pub(super) fn memory64_findings(
+    pairs: &[(&CaseKey, &Row, Option<&Row>, Option<Comparison>)],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let headline: Vec<_> = pairs
+        .iter()
+        .filter(|(k, ..)| k.strategy.default && k.variant == max() && k.size_bytes == 1 << 20)
+        .collect();
+    let patterns: BTreeSet<&str> = headline.iter().map(|(k, ..)| k.pattern.as_str()).collect();
+    for p in patterns {
+        let mut of: Vec<(String, Comparison)> = headline
+            .iter()
+            .filter(|(k, ..)| k.pattern == p)
+            .filter_map(|(k, _, _, c)| Some((k.runtime_label(), (*c)?)))
+            .collect();
+        if of.is_empty() {
+            continue;
+        }
+        of.sort_by(|a, b| a.1.ratio.total_cmp(&b.1.ratio));
+        let by = |v: Verdict| -> Vec<&str> {
+            of.iter()
+                .filter(|(_, c)| c.verdict == v)
+                .map(|(r, _)| r.as_str())
+                .collect()
+        };
+        let (slower, same, faster) = (
+            by(Verdict::Slower),
+            by(Verdict::NoDifference),
+            by(Verdict::Faster),
+        );
+        let list = |name: &str, v: &[&str]| {
+            (!v.is_empty()).then(|| format!("{name} on {} ({})", v.len(), v.join(", ")))
+        };
+        let verdicts: Vec<String> = [
+            list("slower", &slower),
+            list("no different", &same),
+            list("faster", &faster),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let (lo, hi) = (&of[0], &of[of.len() - 1]);
+        out.push(format!(
+            "`{p}`, 1 MiB, default strategies: the 64-bit memory ran at {} ({}) to {} ({}) of the \
+             32-bit twin's throughput; {}.",
+            lo.1.label(),
+            lo.0,
+            hi.1.label(),
+            hi.0,
+            verdicts.join("; ")
+        ));
+    }
+    let mut refused: BTreeMap<String, String> = BTreeMap::new();
+    for (k, row, ..) in pairs {
+        if let (Some(FailureKind::Unsupported), Some(f)) = (row.failure_kind(), &row.failure) {
+            refused
+                .entry(k.runtime.clone())
+                .or_insert_with(|| refusal_reason(&f.cause));
+        }
+    }
+    if !refused.is_empty() {
+        let list: Vec<String> = refused
+            .iter()
+            .map(|(r, why)| format!("{r} ({why})"))
+            .collect();
+        out.push(format!(
+            "Refuse a 64-bit memory while they run the 32-bit twin: {}.",
+            list.join("; ")
+        ));
+    }
+    out
+}
+
+/// The engine's own words from an *unsupported* cause: the last part of the error chain, cut to
+/// one line.
+fn refusal_reason(cause: &str) -> String {
+    let last = cause
+        .rsplit(": ")
+        .next()
+        .unwrap_or(cause)
+        .lines()
+        .next()
+        .unwrap_or("");
+    let mut s: String = last.chars().take(90).collect();
+    if last.chars().count() > 90 {
+        s.push('…');
+    }
+    format!("“{}”", s.trim())
 }
 
 /// Native first, then by runtime label.
@@ -28,6 +265,7 @@ pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
         spread_line(ctx.results, Family::Contiguous.id())
     );
     contiguous(ctx, dir, &mut md)?;
+    memory_kinds(ctx, dir, &mut md)?;
     first_touch(ctx, &mut md);
     Ok(md)
 }

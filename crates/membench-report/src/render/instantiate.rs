@@ -79,34 +79,7 @@ fn instantiate(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
             rows: rows
                 .iter()
                 .filter(|(k, _)| k.variant == variant)
-                .map(|(k, r)| {
-                    let v = r.record.as_ref().and_then(|r| r.footprint);
-                    DotRow {
-                        label: k.runtime_label(),
-                        marks: v
-                            .filter(|f| f.reserved_virtual_bytes > 0)
-                            .map(|f| {
-                                vec![Mark {
-                                    value: f.reserved_virtual_bytes as f64,
-                                    interval: None,
-                                    shape: Shape::Dot,
-                                }]
-                            })
-                            .unwrap_or_default(),
-                        span: None,
-                        note: Some(v.map_or(status(r).into(), |f| {
-                            let b = charts::bytes(f.reserved_virtual_bytes as f64);
-                            match f.reserved_basis {
-                                _ if f.reserved_virtual_bytes == 0 => {
-                                    format!("{b} (not on a log axis)")
-                                }
-                                membench::procfs::ReservedBasis::Mappings => b,
-                                basis => format!("≥ {b} ({})", basis.label()),
-                            }
-                        })),
-                        alert: v.is_none(),
-                    }
-                })
+                .map(|(k, r)| reserved_row(k, r))
                 .collect(),
         });
     }
@@ -351,4 +324,33 @@ pub(super) fn reserved_range(inst: &[(&CaseKey, &Row)]) -> Option<String> {
             at(hi.1),
         )
     })
+}
+
+/// The dot of the virtual address space one memory added, with the figure (and its basis when it
+/// is a lower bound) beside it: one row of the reservation charts here and in the summary.
+pub(super) fn reserved_row(k: &CaseKey, r: &Row) -> DotRow {
+    let v = r.record.as_ref().and_then(|r| r.footprint);
+    DotRow {
+        label: k.runtime_label(),
+        marks: v
+            .filter(|f| f.reserved_virtual_bytes > 0)
+            .map(|f| {
+                vec![Mark {
+                    value: f.reserved_virtual_bytes as f64,
+                    interval: None,
+                    shape: Shape::Dot,
+                }]
+            })
+            .unwrap_or_default(),
+        span: None,
+        note: Some(v.map_or(status(r).into(), |f| {
+            let b = charts::bytes(f.reserved_virtual_bytes as f64);
+            match f.reserved_basis {
+                _ if f.reserved_virtual_bytes == 0 => format!("{b} (not on a log axis)"),
+                membench::procfs::ReservedBasis::Mappings => b,
+                basis => format!("≥ {b} ({})", basis.label()),
+            }
+        })),
+        alert: v.is_none(),
+    }
 }

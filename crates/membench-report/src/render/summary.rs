@@ -92,6 +92,7 @@ pub(super) fn headline_rows<'a>(ctx: &Ctx<'a>) -> Vec<(&'a CaseKey, &'a Row)> {
                 && HEADLINE_PATTERNS.contains(&k.pattern.as_str())
                 && k.strategy.default
                 && main_variant(k)
+                && !GuestBuild::MEMORY_KINDS.contains(&k.build)
         })
         .collect()
 }
@@ -260,6 +261,18 @@ fn load_store(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
          the memory variants and strategies: [contiguous.md](contiguous.md).\n",
         natives.join(", ")
     );
+    let memory64 = super::contiguous::memory64_findings(&super::contiguous::memory64_pairs(ctx));
+    if !memory64.is_empty() {
+        let _ = writeln!(
+            md,
+            "A 64-bit memory (memory64) against the same WebAssembly text over a 32-bit one \
+             ([contiguous.md](contiguous.md#memory64-a-64-bit-memory-against-the-same-code-on-a-32-bit-one)):\n"
+        );
+        for sentence in memory64 {
+            let _ = writeln!(md, "- {sentence}");
+        }
+        let _ = writeln!(md);
+    }
     Ok(())
 }
 
@@ -434,31 +447,7 @@ fn memory_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
     let reserved_rows: Vec<DotRow> = inst
         .iter()
         .filter(|(k, _)| k.variant == max() && k.strategy.default)
-        .map(|(k, r)| {
-            let f = r.record.as_ref().and_then(|r| r.footprint);
-            DotRow {
-                label: k.runtime_label(),
-                marks: f
-                    .filter(|f| f.reserved_virtual_bytes > 0)
-                    .map(|f| {
-                        vec![Mark {
-                            value: f.reserved_virtual_bytes as f64,
-                            interval: None,
-                            shape: Shape::Dot,
-                        }]
-                    })
-                    .unwrap_or_default(),
-                span: None,
-                note: Some(f.map_or(status(r).into(), |f| {
-                    let b = charts::bytes(f.reserved_virtual_bytes as f64);
-                    match f.reserved_basis {
-                        membench::procfs::ReservedBasis::Mappings => b,
-                        _ => format!("≥ {b}"),
-                    }
-                })),
-                alert: f.is_none(),
-            }
-        })
+        .map(|(k, r)| super::instantiate::reserved_row(k, r))
         .collect();
     // Panel 2: peak live → linear memory per workload and allocator, over every runtime.
     let mut waste: BTreeMap<(String, String), (u64, u64, BTreeSet<u64>)> = BTreeMap::new();

@@ -798,6 +798,7 @@ impl JsRuntime {
             initial: 1,
             maximum: Some(2),
             shared: false,
+            memory64: false,
         };
         let mut host = lock(&self.host);
         let memory = json!({"initial": 1, "maximum": 2, "shared": false});
