@@ -15,10 +15,11 @@ pub const RESAMPLES: usize = 2000;
 pub const CONFIDENCE: f64 = 0.95;
 /// Bootstrap resamples behind criterion's own estimates and intervals (the benches and `membench
 /// bench` set it; criterion's default is 100 000). Its HTML report draws a density estimate over
-/// every resample of five statistics, which at 100 000 took 2.8 s per case on a 2-core Xeon, more
-/// than the case's measurement; at 5 000 the whole case (measurement, analysis and plots) took
-/// 0.58 s, against 0.60 s at 100 000 without plots. 5 000 resamples still put 125 of them in each
-/// 2.5 % tail of the interval.
+/// every resample of five statistics, which at 100 000 took about 2.8 s per case, more than the
+/// case's measurement; at 5 000 the whole case (measurement, analysis and plots) took about 0.58 s,
+/// against 0.60 s at 100 000 without plots (`membench bench` on five cases, virtualised 2-core
+/// Xeon, commit 030ba82's code, while another build ran: rough times, a clear gap). 5 000
+/// resamples still put 125 of them in each 2.5 % tail of the interval.
 pub const CRITERION_RESAMPLES: usize = 5000;
 /// The generator's fixed seed: the same samples always give the same interval.
 const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
