@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Memory, MemoryType, Module,
-    PoolingAllocationConfig, Store, Strategy, TypedFunc,
+    PoolingAllocationConfig, SharedMemory, Store, Strategy, TypedFunc,
 };
 
 use crate::module::MemoryDecl;
@@ -194,6 +194,12 @@ impl Wasmtime {
                 "pulley"
             }
         };
+        // Lets the host create a `SharedMemory` (the threads proposal's validation is on by
+        // default; creating one is not). It gates `SharedMemory::new` alone and changes nothing
+        // an unshared memory compiles to, so it is on under every strategy rather than being a
+        // strategy of its own; a strategy that cannot hold a shared memory (the pooling
+        // allocator) refuses it with wasmtime's own error, recorded as *unsupported*.
+        config.shared_memory(true);
         configure(&mut config);
         let engine = Engine::new(&config)
             .map_err(trap)
@@ -420,12 +426,12 @@ impl runtime::Compiled for Compiled {
         let mut store = Store::new(&self.engine, ());
         let instance = match (&self.pre, imported) {
             (Some(pre), _) => pre.instantiate(&mut store),
-            // A shared memory is a `SharedMemory`, which this wasmtime build (without its
-            // `threads` feature) cannot create; its validator refuses the module before this.
-            (None, Some(_)) if self.guest.memory.shared => Err(wasmtime::format_err!(
-                "creation of shared memories disabled at compile time (wasmtime built without \
-                 its `threads` feature)"
-            )),
+            // A shared memory is a `SharedMemory`: it belongs to the engine, not to the store.
+            (None, Some((initial, Some(maximum)))) if self.guest.memory.shared => {
+                SharedMemory::new(&self.engine, MemoryType::shared(initial, maximum)).and_then(
+                    |memory| wasmtime::Instance::new(&mut store, &self.module, &[memory.into()]),
+                )
+            }
             (None, Some((initial, maximum))) => {
                 Memory::new(&mut store, MemoryType::new(initial, maximum)).and_then(|memory| {
                     wasmtime::Instance::new(&mut store, &self.module, &[memory.into()])
@@ -441,9 +447,16 @@ impl runtime::Compiled for Compiled {
             store.epoch_deadline_trap();
             store.set_epoch_deadline(1);
         }
-        let memory = instance
-            .get_memory(&mut store, runtime::MEMORY_EXPORT)
-            .with_context(|| format!("{} exports no memory named `memory`", self.guest.name))?;
+        let memory = if self.guest.memory.shared {
+            instance
+                .get_shared_memory(&mut store, runtime::MEMORY_EXPORT)
+                .map(GuestMemory::Shared)
+        } else {
+            instance
+                .get_memory(&mut store, runtime::MEMORY_EXPORT)
+                .map(GuestMemory::Unshared)
+        }
+        .with_context(|| format!("{} exports no memory named `memory`", self.guest.name))?;
         let instance = Instance {
             store,
             instance,
@@ -465,10 +478,79 @@ impl runtime::Compiled for Compiled {
 /// A guest export with the guest ABI's signature, resolved once.
 type GuestFunc = TypedFunc<(i32, i32, i32), i64>;
 
+/// The guest's memory: wasmtime gives a shared memory a type of its own, owned by the engine.
+#[derive(Clone)]
+enum GuestMemory {
+    Unshared(Memory),
+    Shared(SharedMemory),
+}
+
+impl GuestMemory {
+    fn info(&self, store: &Store<()>) -> MemoryInfo {
+        let (size_bytes, maximum_pages, base) = match self {
+            GuestMemory::Unshared(m) => (
+                m.data_size(store),
+                m.ty(store).maximum(),
+                m.data_ptr(store) as usize,
+            ),
+            GuestMemory::Shared(m) => (m.data_size(), m.ty().maximum(), m.data().as_ptr() as usize),
+        };
+        MemoryInfo {
+            size_bytes: size_bytes as u64,
+            maximum_pages,
+            base: Some(base),
+            heap_backed: false,
+            process: None,
+        }
+    }
+
+    fn size(&self, store: &Store<()>) -> u64 {
+        match self {
+            GuestMemory::Unshared(m) => m.size(store),
+            GuestMemory::Shared(m) => m.size(),
+        }
+    }
+
+    fn maximum(&self, store: &Store<()>) -> Option<u64> {
+        match self {
+            GuestMemory::Unshared(m) => m.ty(store).maximum(),
+            GuestMemory::Shared(m) => m.ty().maximum(),
+        }
+    }
+
+    fn grow(&self, store: &mut Store<()>, delta_pages: u64) -> wasmtime::Result<u64> {
+        match self {
+            GuestMemory::Unshared(m) => m.grow(store, delta_pages),
+            GuestMemory::Shared(m) => m.grow(delta_pages),
+        }
+    }
+
+    fn read(&self, store: &Store<()>, offset: usize, len: usize) -> Result<Vec<u8>> {
+        match self {
+            GuestMemory::Unshared(m) => {
+                let mut buf = vec![0; len];
+                m.read(store, offset, &mut buf)?;
+                Ok(buf)
+            }
+            GuestMemory::Shared(m) => {
+                let cells = offset
+                    .checked_add(len)
+                    .and_then(|end| m.data().get(offset..end))
+                    .with_context(|| {
+                        format!("{len} bytes at {offset} are past the memory's end")
+                    })?;
+                // SAFETY: no wasm runs while the host holds the kept memory, and no other
+                // thread was given it: these plain reads race with no write.
+                Ok(cells.iter().map(|c| unsafe { *c.get() }).collect())
+            }
+        }
+    }
+}
+
 struct Instance {
     store: Store<()>,
     instance: wasmtime::Instance,
-    memory: Memory,
+    memory: GuestMemory,
     funcs: Vec<(String, GuestFunc)>,
     /// With epoch interruption: the deadline each call gets, for the message when it runs out.
     deadline: Option<Duration>,
@@ -504,17 +586,11 @@ impl runtime::Instance for Instance {
     }
 
     fn memory(&mut self) -> Result<MemoryInfo> {
-        Ok(MemoryInfo {
-            size_bytes: self.memory.data_size(&self.store) as u64,
-            maximum_pages: self.memory.ty(&self.store).maximum(),
-            base: Some(self.memory.data_ptr(&self.store) as usize),
-            heap_backed: false,
-            process: None,
-        })
+        Ok(self.memory.info(&self.store))
     }
 
     fn grow(&mut self, delta_pages: u64) -> Result<u64> {
-        let maximum = self.memory.ty(&self.store).maximum();
+        let maximum = self.memory.maximum(&self.store);
         self.memory
             .grow(&mut self.store, delta_pages)
             .map_err(trap)
@@ -524,14 +600,19 @@ impl runtime::Instance for Instance {
     }
 
     fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
-        // `Memory::grow` alone inside the clock; the error's context (type, size) after it.
+        // The runtime's own grow alone inside the clock (one loop per memory type, so no branch
+        // is timed); the error's context (type, size) after it.
         let count = count.max(1);
-        let (result, elapsed) =
-            runtime::time_grows(count, || self.memory.grow(&mut self.store, delta_pages));
+        let (result, elapsed) = match &self.memory {
+            GuestMemory::Unshared(m) => {
+                runtime::time_grows(count, || m.grow(&mut self.store, delta_pages))
+            }
+            GuestMemory::Shared(m) => runtime::time_grows(count, || m.grow(delta_pages)),
+        };
         match result {
             Ok(last) => Ok((last, elapsed)),
             Err((done, e)) => {
-                let maximum = self.memory.ty(&self.store).maximum();
+                let maximum = self.memory.maximum(&self.store);
                 let current = self.memory.size(&self.store);
                 Err(runtime::grow_loop_failed(
                     trap(e),
@@ -556,14 +637,12 @@ impl runtime::Instance for Instance {
 /// A memory and the store that owns it, its instance dropped.
 struct Kept {
     store: Store<()>,
-    memory: Memory,
+    memory: GuestMemory,
 }
 
 impl runtime::KeptMemory for Kept {
     fn read(&mut self, offset: usize, len: usize) -> Result<Vec<u8>> {
-        let mut buf = vec![0; len];
-        self.memory.read(&self.store, offset, &mut buf)?;
-        Ok(buf)
+        self.memory.read(&self.store, offset, len)
     }
 }
 
