@@ -21,6 +21,7 @@ const GUESTS: &[&str] = &[
     "guest-frag-talc",
     "guest-frag-lol",
     "guest-frag-bump",
+    "guest-frag-bump-bytes",
 ];
 const TARGET: &str = "wasm32-unknown-unknown";
 

@@ -1,18 +1,25 @@
-;; The contiguous kernels the memory-kind twins run (issue 15): one text, two modules. `membench`
-;; substitutes the address type before parsing (crates/membench/src/memory_kinds.rs):
+;; The contiguous kernels the memory-kind twins run (issue 15): one text, four modules. membench
+;; fills in these placeholders before parsing (`contiguous::memory_kind_wasm`,
+;; crates/membench/src/contiguous.rs):
 ;;   {A}                  i32 or i64: the memory's address type and every address computed here
 ;;   {MEM}                nothing (a 32-bit memory) or `i64` (memory64)
 ;;   {ext} ... {/ext}     an i32 argument widened to an address: `(i64.extend_i32_u ...)` for i64
 ;;   {wrap} ... {/wrap}   an i64 offset narrowed to an address: `(i32.wrap_i64 ...)` for i32
-;; So the 32-bit and the 64-bit module are the same loops, instruction for instruction, but for the
-;; address type: what a 64-bit memory costs is the only difference between them.
+;;   {PAGES}              nothing (64 KiB pages) or ` (pagesize 1)` (custom-page-sizes)
+;;   {MEM0}               nothing, or a first memory the kernels never touch (multi-memory)
+;;   {M}                  the memory every load and store names: nothing (memory 0) or ` 1`
+;; So the 32-bit and the 64-bit module, the 1-byte-page one and the second-memory one are the same
+;; loops, instruction for instruction, but for the one thing each varies: what it costs is the only
+;; difference between them. (The host rewrites the memory's limits for each case; the multi-memory
+;; module keeps its first memory as written.)
 ;;
 ;; The exports follow the guest ABI, `(i32 addr, i32 len, i32 passes) -> i64`, and compute what the
 ;; Rust guest's kernels of the same names compute (guest-modules/contiguous/src/lib.rs): the same
 ;; checksums and the same bytes written, for any `len` that is a multiple of 8 (`random-*` need a
 ;; power of two). No static data: the working set starts wherever the host says.
 (module
-  (memory (export "memory") {MEM} 1)
+  {MEM0}
+  (memory (export "memory") {MEM} 1{PAGES})
 
   ;; xorshift64 (x ^= x << 13; x ^= x >> 7; x ^= x << 17) is written out in each loop: no call in
   ;; a hot loop, as the Rust guest's is inlined.
@@ -29,7 +36,7 @@
           (loop $next
             (br_if $pass_done ({A}.ge_u (local.get $p) (local.get $end)))
             (local.set $acc
-              (i64.add (local.get $acc) (i64.xor (i64.load (local.get $p)) (local.get $pass))))
+              (i64.add (local.get $acc) (i64.xor (i64.load{M} (local.get $p)) (local.get $pass))))
             (local.set $p ({A}.add (local.get $p) ({A}.const 8)))
             (br $next)))
         (local.set $pass (i64.add (local.get $pass) (i64.const 1)))
@@ -48,7 +55,7 @@
         (block $pass_done
           (loop $next
             (br_if $pass_done ({A}.ge_u (local.get $p) (local.get $end)))
-            (i64.store (local.get $p) (i64.xor (local.get $i) (local.get $pass)))
+            (i64.store{M} (local.get $p) (i64.xor (local.get $i) (local.get $pass)))
             (local.set $i (i64.add (local.get $i) (i64.const 1)))
             (local.set $p ({A}.add (local.get $p) ({A}.const 8)))
             (br $next)))
@@ -70,7 +77,7 @@
         (block $pass_done
           (loop $next
             (br_if $pass_done ({A}.ge_u (local.get $src) (local.get $end)))
-            (i64.store (local.get $dst) (i64.add (i64.load (local.get $src)) (local.get $pass)))
+            (i64.store{M} (local.get $dst) (i64.add (i64.load{M} (local.get $src)) (local.get $pass)))
             (local.set $src ({A}.add (local.get $src) ({A}.const 8)))
             (local.set $dst ({A}.add (local.get $dst) ({A}.const 8)))
             (br $next)))
@@ -94,7 +101,7 @@
         (local.set $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 17))))
         (local.set $acc
           (i64.add (local.get $acc)
-            (i64.load ({A}.add (local.get $base)
+            (i64.load{M} ({A}.add (local.get $base)
               {wrap}(i64.shl (i64.and (local.get $x) (local.get $mask)) (i64.const 3)){/wrap}))))
         (local.set $left (i64.sub (local.get $left) (i64.const 1)))
         (br $next)))
@@ -114,7 +121,7 @@
         (local.set $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 13))))
         (local.set $x (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 7))))
         (local.set $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 17))))
-        (i64.store ({A}.add (local.get $base)
+        (i64.store{M} ({A}.add (local.get $base)
                       {wrap}(i64.shl (i64.and (local.get $x) (local.get $mask)) (i64.const 3)){/wrap})
                    (local.get $x))
         (local.set $left (i64.sub (local.get $left) (i64.const 1)))
@@ -133,7 +140,7 @@
         (local.set $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 13))))
         (local.set $x (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 7))))
         (local.set $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 17))))
-        (i64.store (local.get $p) (local.get $x))
+        (i64.store{M} (local.get $p) (local.get $x))
         (local.set $p ({A}.add (local.get $p) ({A}.const 8)))
         (br $next)))
     (i64.extend_i32_u (local.get $len)))
@@ -147,7 +154,7 @@
     (block $done
       (loop $next
         (br_if $done ({A}.ge_u (local.get $p) (local.get $end)))
-        (local.set $h (i64.mul (i64.xor (local.get $h) (i64.load8_u (local.get $p)))
+        (local.set $h (i64.mul (i64.xor (local.get $h) (i64.load8_u{M} (local.get $p)))
                                (i64.const 0x100000001b3)))
         (local.set $p ({A}.add (local.get $p) ({A}.const 1)))
         (br $next)))

@@ -64,31 +64,51 @@ pub enum GuestBuild {
     /// The same text over a 64-bit memory (the memory64 proposal): `i64` addresses, so no guard
     /// region can replace a bounds check.
     Memory64,
+    /// The same text over a 32-bit memory of 1-byte pages (the custom-page-sizes proposal): the
+    /// same bytes, but a memory that may end at any byte, so engines check bounds explicitly.
+    #[serde(rename = "bytepage")]
+    PageSize1,
+    /// The same text with every load and store on a module's second memory (the multi-memory
+    /// proposal): the module defines a 1-page memory 0 it never touches, and the working set lies
+    /// in memory 1, which some engines reach through the instance rather than a register.
+    #[serde(rename = "multimem")]
+    SecondMemory,
 }
 
 impl GuestBuild {
     /// The builds of the Rust guest, each with its native counterpart.
     pub const ALL: [GuestBuild; 2] = [GuestBuild::Scalar, GuestBuild::Simd128];
-    /// The memory-kind twins: the same WebAssembly text over a 32-bit and a 64-bit memory.
-    pub const MEMORY_KINDS: [GuestBuild; 2] = [GuestBuild::Memory32, GuestBuild::Memory64];
+    /// The memory-kind twins: the same WebAssembly text over a 32-bit memory (the baseline of
+    /// the others), a 64-bit one, one of 1-byte pages, and a module's second memory.
+    pub const MEMORY_KINDS: [GuestBuild; 4] = [
+        GuestBuild::Memory32,
+        GuestBuild::Memory64,
+        GuestBuild::PageSize1,
+        GuestBuild::SecondMemory,
+    ];
 
-    /// `scalar`, `simd128`, `memory32` or `memory64`.
+    /// `scalar`, `simd128`, `memory32`, `memory64`, `bytepage` or `multimem` (short: ids stay
+    /// within criterion's 100 characters).
     pub fn id(self) -> &'static str {
         match self {
             GuestBuild::Scalar => "scalar",
             GuestBuild::Simd128 => "simd128",
             GuestBuild::Memory32 => "memory32",
             GuestBuild::Memory64 => "memory64",
+            GuestBuild::PageSize1 => "bytepage",
+            GuestBuild::SecondMemory => "multimem",
         }
     }
 
     /// The build a runtime that refuses this one is checked against, so its refusal reads as
     /// *unsupported* (the engine lacks the proposal) and not as a failure: the scalar guest for
-    /// `simd128`, the 32-bit twin for `memory64`.
+    /// `simd128`, the 32-bit twin for the other memory kinds.
     pub fn baseline(self) -> Option<GuestBuild> {
         match self {
             GuestBuild::Simd128 => Some(GuestBuild::Scalar),
-            GuestBuild::Memory64 => Some(GuestBuild::Memory32),
+            GuestBuild::Memory64 | GuestBuild::PageSize1 | GuestBuild::SecondMemory => {
+                Some(GuestBuild::Memory32)
+            }
             GuestBuild::Scalar | GuestBuild::Memory32 => None,
         }
     }
@@ -99,6 +119,8 @@ impl GuestBuild {
         match self {
             GuestBuild::Simd128 => "simd128",
             GuestBuild::Memory64 => "memory64",
+            GuestBuild::PageSize1 => "custom-page-sizes",
+            GuestBuild::SecondMemory => "multi-memory",
             GuestBuild::Scalar | GuestBuild::Memory32 => "wasm 2.0",
         }
     }

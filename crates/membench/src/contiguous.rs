@@ -246,6 +246,7 @@ impl MemoryVariant {
             },
             shared: self.shared,
             memory64: false,
+            page_size_log2: None,
         }
     }
 
@@ -274,9 +275,13 @@ pub fn guest(build: GuestBuild, plan: MemoryPlan) -> Result<GuestModule> {
             guest_artifacts::CONTIGUOUS_SIMD128,
             guest_contiguous::native::BUILD,
         ),
-        GuestBuild::Memory32 | GuestBuild::Memory64 => {
+        GuestBuild::Memory32
+        | GuestBuild::Memory64
+        | GuestBuild::PageSize1
+        | GuestBuild::SecondMemory => {
             let plan = MemoryPlan {
                 memory64: build == GuestBuild::Memory64,
+                page_size_log2: (build == GuestBuild::PageSize1).then_some(0),
                 ..plan
             };
             return GuestModule::new("contiguous-wat", &memory_kind_wasm(build)?, plan, None);
@@ -289,17 +294,28 @@ pub fn guest(build: GuestBuild, plan: MemoryPlan) -> Result<GuestModule> {
 const MEMORY_KINDS_WAT: &str = include_str!("../../../guest-modules/wat/contiguous.wat");
 
 /// The module of a memory-kind build ([`GuestBuild::MEMORY_KINDS`]): `guest-modules/wat/contiguous.wat`
-/// with its address type filled in (`i32` or `i64`) and parsed. The two differ only where an
-/// address is typed, widened or narrowed.
+/// with its placeholders filled in and parsed: the address type (`i32` or `i64`), the page size,
+/// and which memory the loads and stores name. Each kind differs from the 32-bit twin in one of
+/// these alone.
 pub fn memory_kind_wasm(build: GuestBuild) -> Result<Vec<u8>> {
-    let (a, mem, ext, wrap) = match build {
-        GuestBuild::Memory32 => ("i32", "", ("", ""), ("(i32.wrap_i64 ", ")")),
-        GuestBuild::Memory64 => ("i64", "i64", ("(i64.extend_i32_u ", ")"), ("", "")),
+    let bits32 = ("i32", "", ("", ""), ("(i32.wrap_i64 ", ")"));
+    let ((a, mem, ext, wrap), pages, (mem0, m)) = match build {
+        GuestBuild::Memory32 => (bits32, "", ("", "")),
+        GuestBuild::Memory64 => (
+            ("i64", "i64", ("(i64.extend_i32_u ", ")"), ("", "")),
+            "",
+            ("", ""),
+        ),
+        GuestBuild::PageSize1 => (bits32, " (pagesize 1)", ("", "")),
+        GuestBuild::SecondMemory => (bits32, "", ("(memory 1)", " 1")),
         other => bail!("{other} is not a memory-kind build"),
     };
     let text = MEMORY_KINDS_WAT
         .replace("{A}", a)
+        .replace("{MEM0}", mem0)
         .replace("{MEM}", mem)
+        .replace("{PAGES}", pages)
+        .replace("{M}", m)
         .replace("{ext}", ext.0)
         .replace("{/ext}", ext.1)
         .replace("{wrap}", wrap.0)
@@ -369,10 +385,14 @@ impl Prepared {
             (Ok(compiled), _) => compiled,
             (Err(e), Some(baseline)) => {
                 runtime.compile(&self::guest(baseline, variant.plan(static_pages, size))?)?;
+                // The proposal is named where the build's id does not already say it.
+                let proposal = match build.proposal() {
+                    p if p == build.id() => String::new(),
+                    p => format!(" ({p})"),
+                };
                 return Err(NotMeasured::unsupported(format!(
-                    "{} refuses the {build} guest ({}) and compiles the {baseline} one: {e:#}",
+                    "{} refuses the {build} guest{proposal} and compiles the {baseline} one: {e:#}",
                     runtime.id(),
-                    build.proposal()
                 ))
                 .into());
             }

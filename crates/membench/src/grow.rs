@@ -461,6 +461,7 @@ mod tests {
             maximum,
             shared: false,
             memory64: false,
+            page_size_log2: None,
         };
         assert_eq!(GrowPattern::failing_delta(&plan(Some(16))), 1);
         assert_eq!(

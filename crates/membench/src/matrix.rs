@@ -255,7 +255,13 @@ pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase>
                             }
                             (Scope::Default, GuestBuild::Scalar) => in_default_strategy(&case),
                             // Not in `GuestBuild::ALL`: the memory kinds are listed below.
-                            (Scope::Default, GuestBuild::Memory32 | GuestBuild::Memory64) => false,
+                            (
+                                Scope::Default,
+                                GuestBuild::Memory32
+                                | GuestBuild::Memory64
+                                | GuestBuild::PageSize1
+                                | GuestBuild::SecondMemory,
+                            ) => false,
                         };
                         if keep {
                             cases.push(case);
@@ -305,10 +311,11 @@ pub const MEMORY_KIND_KERNELS: [Kernel; 5] = [
     Kernel::RandomWrite,
 ];
 
-/// The memory kinds in the default scope answer one headline question, what a 64-bit address costs
-/// each load and store: warm sequential and random loads and sequential stores at 1 MiB (in
-/// cache, so code generation sets the pace), with an exact maximum, on each runtime's default
-/// strategy. Every size, strategy and variant is in the full matrix.
+/// The memory kinds in the default scope answer one headline question, what a 64-bit address, a
+/// 1-byte page or a second memory costs each load and store: warm sequential and random loads and
+/// sequential stores at 1 MiB (in cache, so code generation sets the pace), with an exact
+/// maximum, on each runtime's default strategy. Every size, strategy and variant is in the full
+/// matrix.
 fn in_default_memory_kind(
     case: &ContiguousCase,
     spec: &RuntimeSpec,
@@ -774,8 +781,8 @@ mod tests {
                 );
             }
         }
-        // The memory-kind twins: every default wasm runtime has both, case for case (the same
-        // pattern, size and variant), defined memories only; native has neither.
+        // The memory-kind twins: every default wasm runtime has all four, case for case (the same
+        // pattern, size and variant), defined memories only; native has none.
         for (r, spec) in rts.iter().enumerate().filter(|(_, s)| s.is_default()) {
             let of = |build| -> Vec<(Pattern, u64, Option<MemoryVariant>)> {
                 default
@@ -784,8 +791,11 @@ mod tests {
                     .map(|c| (c.pattern, c.size, c.variant))
                     .collect()
             };
-            let (m32, m64) = (of(GuestBuild::Memory32), of(GuestBuild::Memory64));
-            assert_eq!(m32, m64, "{}", spec.id);
+            let m32 = of(GuestBuild::Memory32);
+            for kind in GuestBuild::MEMORY_KINDS {
+                assert_eq!(m32, of(kind), "{} {kind}", spec.id);
+            }
+            let m64 = of(GuestBuild::Memory64);
             assert_eq!(m64.is_empty(), spec.native, "{}", spec.id);
             assert!(m64
                 .iter()

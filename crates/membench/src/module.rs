@@ -49,6 +49,14 @@ pub struct MemoryPlan {
     /// 32-bit.
     #[serde(default)]
     pub memory64: bool,
+    /// The page size, as log2 of its bytes, of a memory declared with the custom-page-sizes
+    /// proposal: `Some(0)` for 1-byte pages, where `memory.size` counts bytes and `memory.grow(n)`
+    /// adds `n` bytes; `None` for wasm 1.0's 64 KiB pages. `initial` and `maximum` stay in 64 KiB
+    /// units whatever it is, so two plans of the same bytes compare alike: the declaration
+    /// converts them ([`MemoryPlan::memory_type`]). Only a module that defines its memory gets one
+    /// here. Absent from older records: 64 KiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size_log2: Option<u8>,
 }
 
 impl MemoryPlan {
@@ -62,6 +70,12 @@ impl MemoryPlan {
                  create 32-bit memories"
             );
         }
+        if self.page_size_log2.is_some() {
+            bail!(
+                "a memory with a custom page size is only run defined by the module: the hosts \
+                 here create memories of 64 KiB pages"
+            );
+        }
         let pages32 = |pages: u64| {
             u32::try_from(pages)
                 .with_context(|| format!("{pages} pages do not fit a 32-bit memory"))
@@ -72,15 +86,36 @@ impl MemoryPlan {
         ))
     }
 
-    /// The wasm type of this memory (64 KiB pages; 32- or 64-bit and shared as the plan says).
+    /// The wasm type of this memory: 32- or 64-bit, shared, and of the page size the plan says,
+    /// its limits converted from 64 KiB units to that page size. A maximum past what the address
+    /// type can count in such pages (4 GiB is 2^32 one-byte pages, one more than a 32-bit limit
+    /// holds) is the largest it can.
     pub fn memory_type(&self) -> wasm_encoder::MemoryType {
+        let (minimum, maximum) = match self.page_size_log2 {
+            None => (self.initial, self.maximum),
+            Some(log2) => {
+                let shift = 16 - u32::from(log2.min(16));
+                let largest = if self.memory64 {
+                    u64::MAX >> log2
+                } else {
+                    u64::from(u32::MAX) >> log2
+                };
+                let convert = |pages: u64| (pages << shift).min(largest);
+                (convert(self.initial), self.maximum.map(convert))
+            }
+        };
         wasm_encoder::MemoryType {
-            minimum: self.initial,
-            maximum: self.maximum,
+            minimum,
+            maximum,
             memory64: self.memory64,
             shared: self.shared,
-            page_size_log2: None,
+            page_size_log2: self.page_size_log2.map(u32::from),
         }
+    }
+
+    /// The size of one page of this memory, in bytes.
+    pub fn page_bytes(&self) -> u64 {
+        1 << self.page_size_log2.unwrap_or(16)
     }
 }
 
@@ -108,13 +143,19 @@ pub fn declared_memory(wasm: &[u8]) -> Result<MemoryPlan> {
         }
     }
     match found.as_slice() {
-        [(decl, m)] => Ok(MemoryPlan {
-            decl: *decl,
-            initial: m.initial,
-            maximum: m.maximum,
-            shared: m.shared,
-            memory64: m.memory64,
-        }),
+        [(decl, m)] => {
+            // Limits in 64 KiB units (see `MemoryPlan::page_size_log2`), rounded up.
+            let shift = 16 - m.page_size_log2.unwrap_or(16).min(16);
+            let in_64k = |pages: u64| pages.div_ceil(1 << shift);
+            Ok(MemoryPlan {
+                decl: *decl,
+                initial: in_64k(m.initial),
+                maximum: m.maximum.map(in_64k),
+                shared: m.shared,
+                memory64: m.memory64,
+                page_size_log2: m.page_size_log2.map(|l| l as u8),
+            })
+        }
         [] => bail!("the module declares no memory; a guest must define or import exactly one"),
         more => bail!(
             "the module declares {} memories; a guest must define or import exactly one",
@@ -390,12 +431,30 @@ fn kind_name(kind: wasmparser::ExternalKind) -> &'static str {
 /// keeps them.
 pub const LINKER_EXPORTS: [&str; 2] = ["__data_end", "__heap_base"];
 
-/// Rewrites `wasm` (which must define exactly one memory) so that its memory follows `plan`, and
-/// drops the [`LINKER_EXPORTS`].
+/// Rewrites `wasm` so that its memory follows `plan`, and drops the [`LINKER_EXPORTS`]. The memory
+/// rewritten is the module's only one, or, in a module with several (the multi-memory proposal),
+/// the one it exports as `memory`; the others are kept as they are, and such a module keeps its
+/// memories defined (importing one would renumber them).
 pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
-    let original = declared_memory(wasm)?;
-    if original.decl != MemoryDecl::Defined {
+    let shape = Shape::read(wasm)?;
+    let count = shape.memories.len();
+    let target = match (count, shape.export(MEMORY_EXPORT)) {
+        (0, _) => bail!("the module declares no memory"),
+        (1, _) => 0,
+        (_, Some((wasmparser::ExternalKind::Memory, index))) => index as usize,
+        (_, _) => bail!(
+            "the module declares {count} memories and exports none as `{MEMORY_EXPORT}`: which \
+             one to rewrite is not known"
+        ),
+    };
+    if shape.memories.get(target).is_some_and(|(from, _)| from.is_some()) {
         bail!("the module imports its memory; only a module that defines it can be rewritten");
+    }
+    if count > 1 && plan.decl == MemoryDecl::Imported {
+        bail!(
+            "the module declares {count} memories: it is run with them defined, since importing \
+             one would renumber the others"
+        );
     }
     if let Some(max) = plan.maximum {
         if max < plan.initial {
@@ -408,6 +467,7 @@ pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
     if plan.shared && plan.maximum.is_none() {
         bail!("a shared memory must declare a maximum (the threads proposal requires one)");
     }
+    let imported_memories = shape.memories.iter().filter(|(f, _)| f.is_some()).count();
     let mut out = wasm_encoder::Module::new();
     let mut import_written = false;
     let write_imports = |out: &mut wasm_encoder::Module,
@@ -460,10 +520,17 @@ pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
                 }
                 out.section(&section);
             }
-            Payload::MemorySection(_) => {
+            Payload::MemorySection(reader) => {
                 if plan.decl == MemoryDecl::Defined {
                     let mut section = wasm_encoder::MemorySection::new();
-                    section.memory(plan.memory_type());
+                    for (i, memory) in reader.into_iter().enumerate() {
+                        if imported_memories + i == target {
+                            section.memory(plan.memory_type());
+                        } else {
+                            let memory = memory.context("reading a memory")?;
+                            section.memory(RoundtripReencoder.memory_type(memory)?);
+                        }
+                    }
                     out.section(&section);
                 }
             }
@@ -526,6 +593,7 @@ mod tests {
                     maximum,
                     shared: false,
                     memory64: false,
+                    page_size_log2: None,
                 };
                 let out = with_memory(&wasm, &plan).unwrap();
                 // The runtimes' own validator (wasmparser, as wasmtime uses it) accepts the result.
@@ -548,6 +616,7 @@ mod tests {
                 maximum: Some(maximum),
                 shared: true,
                 memory64: false,
+                page_size_log2: None,
             };
             let out = with_memory(&wasm, &plan).unwrap();
             let mut features = wasmparser::WasmFeatures::default();
@@ -581,6 +650,7 @@ mod tests {
             maximum: Some(16),
             shared: false,
             memory64: false,
+            page_size_log2: None,
         };
         let out = with_memory(&wasm, &unshared).unwrap();
         assert!(out.windows(3).any(|w| w == [b'y', 0x02, 0x01]));
@@ -682,6 +752,7 @@ mod tests {
             maximum: Some(2),
             shared: false,
             memory64: false,
+            page_size_log2: None,
         };
         assert!(with_memory(&wasm, &plan).is_err());
         // A shared memory without a maximum is not valid WebAssembly: refused before encoding.
@@ -691,6 +762,7 @@ mod tests {
             maximum: None,
             shared: true,
             memory64: false,
+            page_size_log2: None,
         };
         let err = with_memory(&wasm, &unbounded).unwrap_err().to_string();
         assert!(

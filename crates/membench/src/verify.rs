@@ -542,6 +542,7 @@ fn pages_and_limits(rt: &dyn Runtime) -> Result<(bool, String)> {
                 maximum,
                 shared: false,
                 memory64: false,
+                page_size_log2: None,
             };
             // A runtime that cannot import a memory (WAMR's and wasm3's crates) is checked on the
             // memories it defines, and says so.

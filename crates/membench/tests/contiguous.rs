@@ -269,6 +269,7 @@ fn memory_reports_the_declared_initial_and_maximum() {
                 maximum: (variant.maximum != MaxDecl::None).then_some(static_pages() + 9),
                 shared: false,
                 memory64: false,
+                page_size_log2: None,
             };
             let Some(compiled) = compile(&id, rt.as_ref(), plan) else {
                 continue;
@@ -354,6 +355,7 @@ fn a_maximum_above_what_a_32_bit_memory_allows_is_refused_not_a_crash() {
         maximum: Some(65537),
         shared: false,
         memory64: false,
+        page_size_log2: None,
     };
     for (id, rt) in build_all() {
         if id == "native-rustc" {
@@ -442,24 +444,45 @@ fn the_native_memory_is_uninstalled_after_each_call() {
 /// of their refusal: wasmer 7.4 does not validate memory64 by default (and panics in codegen with
 /// it on), stitch, WAMR's fast interpreter and wasm3 do not implement it. A runtime that starts
 /// accepting it, or one that stops, fails this list.
-const MEMORY64_REFUSED: [&str; 5] = [
-    "wasmer-cranelift",
-    "wasmer-singlepass",
-    "stitch-interpreter",
-    "wamr-fast-interp",
-    "wasm3-interpreter",
-];
+/// The in-process runtimes that refuse each memory kind beyond the 32-bit twin, by what their own
+/// validators say: memory64 (wasmer 7.4's "memory64 must be enabled", stitch's "invalid limits",
+/// WAMR's "invalid limits flags", wasm3's "malformed"), custom page sizes (wasmer, stitch, WAMR;
+/// wasmtime and wasmi take them once `wasm_custom_page_sizes` is on, tinywasm and wasm3 always),
+/// and multiple memories (stitch, WAMR, wasm3).
+fn refusers(build: GuestBuild) -> &'static [&'static str] {
+    match build {
+        GuestBuild::Memory64 => &[
+            "wasmer-cranelift",
+            "wasmer-singlepass",
+            "stitch-interpreter",
+            "wamr-fast-interp",
+            "wasm3-interpreter",
+        ],
+        GuestBuild::PageSize1 => &[
+            "wasmer-cranelift",
+            "wasmer-singlepass",
+            "stitch-interpreter",
+            "wamr-fast-interp",
+        ],
+        GuestBuild::SecondMemory => &[
+            "stitch-interpreter",
+            "wamr-fast-interp",
+            "wasm3-interpreter",
+        ],
+        _ => &[],
+    }
+}
 
 /// The memory-kind twins are the Rust guest's kernels, written out: on every runtime, the 32-bit
-/// twin's results and the bytes it leaves equal the Rust scalar guest's, and so do the 64-bit
-/// twin's wherever the runtime takes a 64-bit memory; exactly the runtimes of
-/// [`MEMORY64_REFUSED`] refuse it, and each refusal is *unsupported* (the benches' rows), not a
-/// failure.
+/// twin's results and the bytes it leaves equal the Rust scalar guest's, and so do the other
+/// kinds' (64-bit, 1-byte pages, a second memory) wherever the runtime takes them; exactly the
+/// runtimes [`refusers`] names refuse each, and each refusal is *unsupported* (the benches' rows),
+/// not a failure.
 #[test]
 fn memory_kind_twins_compute_what_the_rust_guest_computes() {
     let addr = (static_pages() * PAGE) as u32;
-    let plan =
-        MemoryVariant::new(MemoryDecl::Defined, MaxDecl::Exact).plan(static_pages(), SIZE as u64);
+    let variant = MemoryVariant::new(MemoryDecl::Defined, MaxDecl::Exact);
+    let plan = variant.plan(static_pages(), SIZE as u64);
     let run = |instance: &mut dyn Instance| -> Vec<(String, u64, u64)> {
         matrix::MEMORY_KIND_KERNELS
             .iter()
@@ -476,20 +499,33 @@ fn memory_kind_twins_compute_what_the_rust_guest_computes() {
             })
             .collect()
     };
-    let m64 = membench::contiguous::guest(GuestBuild::Memory64, plan).unwrap();
-    assert!(
-        membench::module::declared_memory(&m64.wasm)
-            .unwrap()
-            .memory64
-    );
-    assert!(m64.memory.memory64);
-    let m32 = membench::contiguous::guest(GuestBuild::Memory32, plan).unwrap();
-    assert!(
-        !membench::module::declared_memory(&m32.wasm)
-            .unwrap()
-            .memory64
-    );
-    let mut refused = Vec::new();
+    let kind = |build| membench::contiguous::guest(build, plan).unwrap();
+    // Each module declares what its kind says, of the same bytes.
+    let declared = |build| {
+        let mut shape = wasmparser::Parser::new(0)
+            .parse_all(&kind(build).wasm)
+            .filter_map(|p| match p.unwrap() {
+                wasmparser::Payload::MemorySection(r) => {
+                    Some(r.into_iter().map(|m| m.unwrap()).collect::<Vec<_>>())
+                }
+                _ => None,
+            })
+            .flatten()
+            .collect::<Vec<_>>();
+        let exported = shape.pop().unwrap();
+        (shape.len(), exported)
+    };
+    let (others, m32) = declared(GuestBuild::Memory32);
+    assert_eq!((others, m32.memory64, m32.page_size_log2), (0, false, None));
+    let (_, m64) = declared(GuestBuild::Memory64);
+    assert!(m64.memory64 && kind(GuestBuild::Memory64).memory.memory64);
+    let (_, bytes) = declared(GuestBuild::PageSize1);
+    assert_eq!(bytes.page_size_log2, Some(0));
+    assert_eq!(bytes.initial, m32.initial * PAGE);
+    assert_eq!(bytes.maximum, m32.maximum.map(|m| m * PAGE));
+    let (others, second) = declared(GuestBuild::SecondMemory);
+    assert_eq!((others, second.initial), (1, m32.initial));
+    let mut refused: Vec<(GuestBuild, &str, String)> = Vec::new();
     for spec in matrix::runtimes()
         .iter()
         .filter(|s| s.is_default() && !s.native)
@@ -503,53 +539,74 @@ fn memory_kind_twins_compute_what_the_rust_guest_computes() {
             .instantiate()
             .unwrap()
             .as_mut());
-        let twin32 = run(rt.compile(&m32).unwrap().instantiate().unwrap().as_mut());
+        let twin32 = run(rt
+            .compile(&kind(GuestBuild::Memory32))
+            .unwrap()
+            .instantiate()
+            .unwrap()
+            .as_mut());
         assert_eq!(twin32, reference, "{} memory32", spec.id);
-        let prepared = membench::contiguous::Prepared::new(
-            rt.as_ref(),
-            Pattern {
-                kernel: Kernel::SeqRead,
-                width: Width::I64,
-                touch: Touch::Warm,
-            },
-            MemoryVariant::new(MemoryDecl::Defined, MaxDecl::Exact),
-            SIZE as u64,
-            GuestBuild::Memory64,
-        );
-        match rt.compile(&m64) {
-            Ok(compiled) => {
-                assert!(
-                    prepared.is_ok(),
-                    "{}: {:#}",
-                    spec.id,
-                    prepared.err().unwrap()
-                );
-                let twin64 = run(compiled.instantiate().unwrap().as_mut());
-                assert_eq!(twin64, reference, "{} memory64", spec.id);
-            }
-            Err(e) => {
-                let err = prepared
-                    .err()
-                    .expect("the case refuses what compile refused");
-                assert_eq!(
-                    NotMeasured::of(&err),
-                    FailureKind::Unsupported,
-                    "{}: {err:#}",
-                    spec.id
-                );
-                assert!(format!("{err:#}").contains("memory64"), "{err:#}");
-                refused.push((spec.id, format!("{e:#}")));
+        for build in GuestBuild::MEMORY_KINDS.into_iter().skip(1) {
+            let prepared = membench::contiguous::Prepared::new(
+                rt.as_ref(),
+                Pattern {
+                    kernel: Kernel::SeqRead,
+                    width: Width::I64,
+                    touch: Touch::Warm,
+                },
+                variant,
+                SIZE as u64,
+                build,
+            );
+            match rt.compile(&kind(build)) {
+                Ok(compiled) => {
+                    assert!(
+                        prepared.is_ok(),
+                        "{} {build}: {:#}",
+                        spec.id,
+                        prepared.err().unwrap()
+                    );
+                    let mut instance = compiled.instantiate().unwrap();
+                    assert_eq!(
+                        instance.memory().unwrap().size_bytes,
+                        plan.initial * PAGE,
+                        "{} {build}",
+                        spec.id
+                    );
+                    let twin = run(instance.as_mut());
+                    assert_eq!(twin, reference, "{} {build}", spec.id);
+                }
+                Err(e) => {
+                    let err = prepared
+                        .err()
+                        .expect("the case refuses what compile refused");
+                    assert_eq!(
+                        NotMeasured::of(&err),
+                        FailureKind::Unsupported,
+                        "{} {build}: {err:#}",
+                        spec.id
+                    );
+                    assert!(format!("{err:#}").contains(build.id()), "{err:#}");
+                    refused.push((build, spec.id, format!("{e:#}")));
+                }
             }
         }
     }
-    let ids: Vec<&str> = refused.iter().map(|(id, _)| *id).collect();
-    let expected: Vec<&str> = MEMORY64_REFUSED
-        .into_iter()
-        .filter(|id| {
-            matrix::runtimes()
-                .iter()
-                .any(|s| s.id == *id && s.build().is_ok())
-        })
-        .collect();
-    assert_eq!(ids, expected, "{refused:#?}");
+    for build in GuestBuild::MEMORY_KINDS.into_iter().skip(1) {
+        let ids: Vec<&str> = refused
+            .iter()
+            .filter(|(b, ..)| *b == build)
+            .map(|(_, id, _)| *id)
+            .collect();
+        let expected: Vec<&str> = refusers(build)
+            .iter()
+            .copied()
+            .filter(|id| {
+                matrix::runtimes()
+                    .iter()
+                    .any(|s| s.id == *id && s.build().is_ok())
+            })
+            .collect();
+        assert_eq!(ids, expected, "{build}: {refused:#?}");
+    }
 }

@@ -82,12 +82,22 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Counting<A> {
 
 /// An allocator that never frees: it takes memory from the end of linear memory, growing it by
 /// whole pages as needed. The floor for speed, the ceiling for waste.
-pub struct Bump {
+///
+/// `PAGE_BYTES` is the page size of the memory it runs in: 65536 for a wasm 1.0 memory
+/// ([`Bump`]), or 1 for a memory declared with 1-byte pages (the custom-page-sizes proposal,
+/// [`BumpBytes`]), where `memory.size` counts bytes and `memory.grow(n)` adds exactly `n` bytes.
+/// Nothing else differs, so the two waste the same but for the rounding up to a page.
+pub struct PagedBump<const PAGE_BYTES: usize> {
     next: AtomicUsize,
     end: AtomicUsize,
 }
 
-impl Bump {
+/// The bump allocator over 64 KiB pages.
+pub type Bump = PagedBump<{ PAGE as usize }>;
+/// The bump allocator over 1-byte pages: it grows memory by the bytes it needs, no more.
+pub type BumpBytes = PagedBump<1>;
+
+impl<const PAGE_BYTES: usize> PagedBump<PAGE_BYTES> {
     /// A bump allocator that starts at the end of memory at its first allocation.
     pub const fn new() -> Self {
         Self {
@@ -97,28 +107,28 @@ impl Bump {
     }
 }
 
-impl Default for Bump {
+impl<const PAGE_BYTES: usize> Default for PagedBump<PAGE_BYTES> {
     fn default() -> Self {
         Self::new()
     }
 }
 
 // SAFETY: hands out disjoint ranges of memory that were grown for them and are never reused.
-unsafe impl GlobalAlloc for Bump {
+unsafe impl<const PAGE_BYTES: usize> GlobalAlloc for PagedBump<PAGE_BYTES> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let (mut next, mut end) = (self.next.load(Relaxed), self.end.load(Relaxed));
         if end == 0 {
-            next = memory_size() as usize * PAGE as usize;
+            next = memory_size() as usize * PAGE_BYTES;
             end = next;
         }
         let start = (next + layout.align() - 1) & !(layout.align() - 1);
         let stop = start + layout.size();
         if stop > end {
-            let pages = (stop - end).div_ceil(PAGE as usize);
+            let pages = (stop - end).div_ceil(PAGE_BYTES);
             if memory_grow(pages as u32) == u32::MAX {
                 return core::ptr::null_mut();
             }
-            end += pages * PAGE as usize;
+            end += pages * PAGE_BYTES;
         }
         self.next.store(stop, Relaxed);
         self.end.store(end, Relaxed);

@@ -799,6 +799,7 @@ impl JsRuntime {
             maximum: Some(2),
             shared: false,
             memory64: false,
+            page_size_log2: None,
         };
         let mut host = lock(&self.host);
         let memory = json!({"initial": 1, "maximum": 2, "shared": false});

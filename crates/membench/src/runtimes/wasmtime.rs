@@ -200,6 +200,9 @@ impl Wasmtime {
         // strategy of its own; a strategy that cannot hold a shared memory (the pooling
         // allocator) refuses it with wasmtime's own error, recorded as *unsupported*.
         config.shared_memory(true);
+        // The custom-page-sizes proposal (off by default) only lets a module declare 1-byte
+        // pages; a 64 KiB-page memory compiles as without it. On under every strategy likewise.
+        config.wasm_custom_page_sizes(true);
         configure(&mut config);
         let engine = Engine::new(&config)
             .map_err(trap)
