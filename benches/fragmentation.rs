@@ -38,7 +38,7 @@ fn main() {
                     0,
                     runtime.version(),
                 ));
-                check(runtime.compile(&guest))
+                check(membench::fragmentation::compile(runtime, &guest))
             });
             let w = case.workload;
             b.iter_custom(|iters| {

@@ -447,7 +447,11 @@ pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
              one to rewrite is not known"
         ),
     };
-    if shape.memories.get(target).is_some_and(|(from, _)| from.is_some()) {
+    if shape
+        .memories
+        .get(target)
+        .is_some_and(|(from, _)| from.is_some())
+    {
         bail!("the module imports its memory; only a module that defines it can be rewritten");
     }
     if count > 1 && plan.decl == MemoryDecl::Imported {

@@ -10,6 +10,7 @@ use membench::fragmentation::{self, Allocator, Figures, Workload, FIXED_64K};
 use membench::matrix;
 use membench::module::PAGE;
 use membench::procfs::{self, ReservedBasis};
+use membench::record::{FailureKind, NotMeasured};
 use membench::runtime::{GuestModule, MemoryInfo, Runtime};
 
 /// Address-space and resident figures are process-wide: tests that read them run one at a time.
@@ -25,6 +26,89 @@ fn wasm_runtimes() -> Vec<Box<dyn Runtime>> {
         .filter(|s| s.is_default() && !s.native && s.id != "stitch-interpreter")
         .filter_map(|s| s.build_optional().unwrap())
         .collect()
+}
+
+/// Whether `rt` runs `allocator`'s guest: every runtime here runs the 64 KiB-page ones, and
+/// those with the custom-page-sizes proposal the 1-byte-page one ([`Allocator::BumpBytes`]); a
+/// refusal must be the typed *unsupported*.
+fn runs(rt: &dyn Runtime, allocator: Allocator) -> bool {
+    let guest = allocator.guest().unwrap();
+    match fragmentation::compile(rt, &guest) {
+        Ok(_) => true,
+        Err(e) => {
+            assert_eq!(allocator, Allocator::BumpBytes, "{}: {e:#}", rt.id());
+            assert_eq!(
+                NotMeasured::of(&e),
+                FailureKind::Unsupported,
+                "{}: {e:#}",
+                rt.id()
+            );
+            false
+        }
+    }
+}
+
+/// The same bump allocator over 1-byte pages makes the same allocations at the same addresses
+/// and grows memory to exactly where the last one ends; over 64 KiB pages it grows to the next
+/// page boundary past it. So on every runtime with custom page sizes, for every workload, the
+/// 64 KiB memory is the 1-byte one rounded up to a page, and live bytes are equal. The runtimes
+/// without the proposal (wasmer, WAMR, every JavaScript engine) refuse it as *unsupported*.
+///
+#[test]
+fn a_byte_granular_bump_grows_to_the_byte_where_the_paged_one_rounds_up() {
+    with_main_thread_stack(byte_granular_bump);
+}
+
+/// Runs `test` on a thread with the main thread's 8 MiB of stack, as the benches and `membench
+/// measure` run their cases: wasmi 2.0 on stable Rust keeps one host stack frame per
+/// `memory.grow` executed until the call returns (its "tail" dispatch's `memory_grow` handler is
+/// not compiled to a tail call), and a bump allocator over 1-byte pages grows memory at nearly
+/// every allocation: `sawtooth` overflows a test thread's 2 MiB there, not 8 MiB.
+fn with_main_thread_stack(test: fn()) {
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(test)
+        .unwrap()
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+}
+
+fn byte_granular_bump() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let bytes = Allocator::BumpBytes.guest().unwrap();
+    assert_eq!(bytes.memory.page_size_log2, Some(0));
+    assert_eq!(
+        bytes.memory.initial,
+        Allocator::Bump.guest().unwrap().memory.initial
+    );
+    let mut refused = Vec::new();
+    for rt in wasm_runtimes() {
+        if !runs(rt.as_ref(), Allocator::BumpBytes) {
+            refused.push(rt.id().to_string());
+            continue;
+        }
+        for workload in fragmentation::WORKLOADS.into_iter().chain([FIXED_64K]) {
+            let name = format!("{} {}", rt.id(), workload.id);
+            let paged = Allocator::Bump.guest().unwrap();
+            let paged = fragmentation::measure(rt.as_ref(), &paged, workload).unwrap();
+            let exact = fragmentation::measure(rt.as_ref(), &bytes, workload).unwrap();
+            assert_eq!(exact.allocations, paged.allocations, "{name}");
+            assert_eq!(exact.peak_live_bytes, paged.peak_live_bytes, "{name}");
+            assert_eq!(
+                exact.linear_bytes.next_multiple_of(PAGE),
+                paged.linear_bytes,
+                "{name}: {exact:?} {paged:?}"
+            );
+        }
+    }
+    let expected: Vec<String> = wasm_runtimes()
+        .iter()
+        .filter(|rt| {
+            rt.js().is_some() || rt.id().starts_with("wasmer-") || rt.id().starts_with("wamr-")
+        })
+        .map(|rt| rt.id().to_string())
+        .collect();
+    assert_eq!(refused, expected);
 }
 
 #[test]
@@ -138,9 +222,13 @@ fn assert_figures_hold(name: &str, f: &Figures, smaps_rss: u64, holder: Holder) 
 
 #[test]
 fn resident_and_reserved_agree_with_independent_figures_for_every_case() {
+    with_main_thread_stack(resident_and_reserved_agree);
+}
+
+fn resident_and_reserved_agree() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     for rt in wasm_runtimes() {
-        for allocator in Allocator::ALL {
+        for allocator in Allocator::ALL.into_iter().filter(|a| runs(rt.as_ref(), *a)) {
             let guest = allocator.guest().unwrap();
             for workload in fragmentation::WORKLOADS {
                 let (f, (smaps_rss, holder)) =
@@ -226,7 +314,7 @@ fn freeing_everything_does_not_shrink_linear_memory() {
     let peak_release = fragmentation::WORKLOADS[4];
     assert_eq!(peak_release.id, "peak-release");
     for rt in wasm_runtimes() {
-        for allocator in Allocator::ALL {
+        for allocator in Allocator::ALL.into_iter().filter(|a| runs(rt.as_ref(), *a)) {
             let guest = allocator.guest().unwrap();
             let f = fragmentation::measure(rt.as_ref(), &guest, peak_release).unwrap();
             let name = format!("{} {}", rt.id(), allocator.id());
