@@ -381,8 +381,20 @@ impl Prepared {
         let plan = variant.plan(static_pages, size);
         let guest = guest(build, plan)?;
         let plan = guest.memory;
-        let compiled = match (runtime.compile(&guest), build.baseline()) {
+        // A shared memory a runtime refuses is *unsupported*, with the engine's words.
+        let compiled = crate::runtime::compile_for_plan(runtime, plan, |plan| {
+            Ok(if plan == guest.memory {
+                guest.clone()
+            } else {
+                self::guest(build, plan)?
+            })
+        });
+        let compiled = match (compiled, build.baseline()) {
             (Ok(compiled), _) => compiled,
+            // Already typed (a shared memory refused): the build is not what was refused.
+            (Err(e), _) if NotMeasured::of(&e) != crate::record::FailureKind::Failed => {
+                return Err(e)
+            }
             (Err(e), Some(baseline)) => {
                 runtime.compile(&self::guest(baseline, variant.plan(static_pages, size))?)?;
                 // The proposal is named where the build's id does not already say it.

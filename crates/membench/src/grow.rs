@@ -223,32 +223,7 @@ pub fn guest(plan: MemoryPlan) -> Result<GuestModule> {
 /// a typed *unsupported* error carrying the engine's own error
 /// ([`crate::runtime::shared_memory_refused`]), never a failure. Any other error stays an error.
 pub fn compile(runtime: &dyn Runtime, plan: MemoryPlan) -> Result<Box<dyn Compiled>> {
-    let attempt = || -> Result<Box<dyn Compiled>> {
-        let compiled = runtime.compile(&guest(plan)?)?;
-        if plan.shared {
-            drop(compiled.instantiate()?);
-        }
-        Ok(compiled)
-    };
-    match attempt() {
-        Err(e)
-            if plan.shared
-                && crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Failed =>
-        {
-            let unshared = MemoryPlan {
-                shared: false,
-                ..plan
-            };
-            drop(
-                runtime
-                    .compile(&guest(unshared)?)?
-                    .instantiate()
-                    .context("the same memory unshared does not instantiate either")?,
-            );
-            Err(crate::runtime::shared_memory_refused(runtime.id(), &e))
-        }
-        other => other,
-    }
+    crate::runtime::compile_for_plan(runtime, plan, guest)
 }
 
 impl Prepared {

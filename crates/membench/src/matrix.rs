@@ -201,10 +201,11 @@ impl ContiguousCase {
 /// The contiguous cases of `scope`, over `runtimes`.
 ///
 /// `Full` is every pattern (7 kernels × 2 widths, warm) × every size × every runtime × every memory
-/// variant × both guest builds, plus first-touch writes and reads at every size. `Default` keeps,
-/// in the scalar build: every warm pattern on every runtime at 16 KiB, 1 MiB and 32 MiB with a
-/// declared maximum (`defined-max`), and `seq-read-*` / `seq-write-*` at 256 MiB; all four memory
-/// variants for `seq-read-i64`, `seq-write-i64` and `random-read-i64` at 1 MiB; first-touch
+/// variant (the shared one, [`CONTIGUOUS_SHARED`], included) × both guest builds, plus first-touch
+/// writes and reads at every size. `Default` keeps, in the scalar build: every warm pattern on
+/// every runtime at 16 KiB, 1 MiB and 32 MiB with a declared maximum (`defined-max`), and
+/// `seq-read-*` / `seq-write-*` at 256 MiB; all four memory variants and the shared one (on
+/// default strategies) for `seq-read-i64`, `seq-write-i64` and `random-read-i64` at 1 MiB; first-touch
 /// `seq-write-i64` / `seq-read-i64` at 1 MiB and 32 MiB; and in the `simd128` build, `seq-read-i64`,
 /// `seq-write-i64` and `copy-i64` at 1 MiB and 256 MiB on every runtime's default strategy
 /// (`defined-max`).
@@ -229,12 +230,22 @@ pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase>
     for pattern in warm.iter().chain(&first_touch) {
         for size in SIZES {
             for (runtime, spec) in runtimes.iter().enumerate() {
+                // Every wasm runtime-engine × strategy also runs on a shared memory
+                // ([`CONTIGUOUS_SHARED`]); the default scope keeps it on default strategies.
                 let variants: Vec<Option<MemoryVariant>> = if spec.native {
                     vec![None]
                 } else if spec.is_default() {
-                    MemoryVariant::ALL.into_iter().map(Some).collect()
+                    MemoryVariant::ALL
+                        .into_iter()
+                        .chain([CONTIGUOUS_SHARED])
+                        .map(Some)
+                        .collect()
                 } else {
-                    STRATEGY_VARIANTS.into_iter().map(Some).collect()
+                    STRATEGY_VARIANTS
+                        .into_iter()
+                        .chain([CONTIGUOUS_SHARED])
+                        .map(Some)
+                        .collect()
                 };
                 for variant in variants {
                     for build in GuestBuild::ALL {
@@ -253,7 +264,9 @@ pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase>
                             (Scope::Default, GuestBuild::Scalar) if spec.is_default() => {
                                 in_default(&case, defined_max)
                             }
-                            (Scope::Default, GuestBuild::Scalar) => in_default_strategy(&case),
+                            (Scope::Default, GuestBuild::Scalar) => {
+                                in_default_strategy(&case) && variant != Some(CONTIGUOUS_SHARED)
+                            }
                             // Not in `GuestBuild::ALL`: the memory kinds are listed below.
                             (
                                 Scope::Default,
@@ -301,6 +314,13 @@ pub fn contiguous(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<ContiguousCase>
     }
     cases
 }
+
+/// The shared memory the contiguous family also runs on: the host creates it with an exact
+/// maximum and `shared: true`, the guest imports it (`imported-shared-max`), beside the same memory
+/// unshared (`imported-max`). A shared memory never moves, so an engine may compile its accesses
+/// as it would under a fixed reservation; a runtime that refuses shared memories records the case
+/// as *unsupported*, with the engine's error.
+pub const CONTIGUOUS_SHARED: MemoryVariant = MemoryVariant::imported_shared(MaxDecl::Exact);
 
 /// The kernels the memory-kind twins have (`guest-modules/wat/contiguous.wat`), all on `i64`.
 pub const MEMORY_KIND_KERNELS: [Kernel; 5] = [

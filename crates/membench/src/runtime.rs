@@ -411,6 +411,44 @@ pub fn shared_memory_refused(runtime: &str, engine_error: &anyhow::Error) -> any
     )))
 }
 
+/// Compiles `guest(plan)` on `runtime`. For a shared memory, also instantiates it once (an engine
+/// may refuse it when creating it rather than when compiling); when that fails while the same
+/// memory unshared compiles and instantiates, the runtime refuses shared memories: a typed
+/// *unsupported* error carrying the engine's own error ([`shared_memory_refused`]), never a
+/// failure. Any other error stays an error.
+pub fn compile_for_plan(
+    runtime: &dyn Runtime,
+    plan: MemoryPlan,
+    guest: impl Fn(MemoryPlan) -> Result<GuestModule>,
+) -> Result<Box<dyn Compiled>> {
+    let attempt = || -> Result<Box<dyn Compiled>> {
+        let compiled = runtime.compile(&guest(plan)?)?;
+        if plan.shared {
+            drop(compiled.instantiate()?);
+        }
+        Ok(compiled)
+    };
+    match attempt() {
+        Err(e)
+            if plan.shared
+                && crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Failed =>
+        {
+            let unshared = MemoryPlan {
+                shared: false,
+                ..plan
+            };
+            drop(
+                runtime
+                    .compile(&guest(unshared)?)?
+                    .instantiate()
+                    .context("the same memory unshared does not instantiate either")?,
+            );
+            Err(shared_memory_refused(runtime.id(), &e))
+        }
+        other => other,
+    }
+}
+
 /// Times `count` (at least 1) calls of an adapter's raw `grow`, and nothing else: the last old
 /// size and the time, or how many grows succeeded and the error that stopped the loop (whose
 /// context the adapter adds after the clock stopped). One loop for every in-process adapter's
