@@ -237,6 +237,7 @@ pub fn run(o: Options) -> Result<()> {
     let mut records: Vec<FragRecord> = Vec::new();
     let mut failed = 0;
     let mut skipped = 0;
+    let mut not_measured = 0;
     for case in &cases {
         bar.set_message(case.id.clone());
         let spec = &specs[case.runtime];
@@ -255,20 +256,29 @@ pub fn run(o: Options) -> Result<()> {
                     record::panic_message(panic.as_ref())
                 ))
             })
-            .map_err(|e| format!("{e:#}")),
-            (Err((_, e)), _) => Err(format!("building {}: {e}", spec.id)),
-            (_, Err(e)) => Err(e.clone()),
+            .map_err(|e| (NotMeasured::of(&e), format!("{e:#}"))),
+            (Err((kind, e)), _) => Err((*kind, format!("building {}: {e}", spec.id))),
+            (_, Err(e)) => Err((FailureKind::Failed, e.clone())),
         };
-        match (&outcome, &*runtime) {
+        match &outcome {
             // An optional engine (node, deno, bun) that is missing: its rows say how to install
             // it, and the run is not failed for it.
-            (Err(_), Err((FailureKind::NotInstalled, _))) => skipped += 1,
-            (Err(e), _) => {
+            Err((FailureKind::NotInstalled, _)) => skipped += 1,
+            // A runtime without what the case needs (1-byte pages): a row with its words.
+            Err((kind @ (FailureKind::Unsupported | FailureKind::Finding), e)) => {
+                not_measured += 1;
+                bar.println(format!("not measured ({kind}) {}: {e}", case.id));
+            }
+            Err((_, e)) => {
                 failed += 1;
                 bar.println(format!("FAILED {}: {e}", case.id));
             }
-            (Ok(_), _) => {}
+            Ok(_) => {}
         }
+        let (figures, failure) = match outcome {
+            Ok(figures) => (Some(figures), None),
+            Err(failure) => (None, Some(failure)),
+        };
         records.push(FragRecord {
             id: case.id.clone(),
             runtime: spec.id.into(),
@@ -278,8 +288,9 @@ pub fn run(o: Options) -> Result<()> {
             workload: case.workload.id.into(),
             scale: case.workload.scale,
             runtime_version: runtime.as_ref().map_or("unknown", |r| r.version()).into(),
-            figures: outcome.as_ref().ok().cloned(),
-            failure: outcome.err(),
+            figures,
+            failure_kind: failure.as_ref().map(|(kind, _)| *kind),
+            failure: failure.map(|(_, e)| e),
         });
         let output = Output {
             run: membench::record::RunStamp::current(),
@@ -295,7 +306,7 @@ pub fn run(o: Options) -> Result<()> {
         write_csv(path, &records)?;
     }
     eprintln!(
-        "measured {} cases ({failed} failed, {skipped} on engines not installed) into {}",
+        "measured {} cases ({failed} failed, {not_measured} unsupported, {skipped} on engines not installed) into {}",
         records.len(),
         o.out.display()
     );

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use common::*;
 use membench::case::{Family, GuestBuild};
+use membench::fragmentation::{Figures, FragRecord};
 use membench::grow::Footprint;
 use membench::record::{FailureKind, FirstTouch};
 use membench_report::charts::{hex, runtime_color, shade, KNOWN_RUNTIMES};
@@ -146,6 +147,7 @@ fn fixture(native_ns: f64) -> Results {
                 allocations: 10,
             }),
             failure: None,
+            failure_kind: None,
             runtime_version: "48.0.0".into(),
         }],
         fragmentation_run: Some(stamp("frag-run", "2026-11-27T01:00:00Z")),
@@ -1167,13 +1169,11 @@ fn memory64_is_compared_with_its_32_bit_twin_and_refusals_are_named() {
         body.contains("wasmer-cranelift (“memory64 must be enabled for 64-bit memories”)"),
         "{body}"
     );
-    // The summary says it in a sentence with the figures, and links the section.
-    assert!(r.report.contains("memory64"), "{}", r.report);
-    let sentence = r
-        .report
+    // The section says it per pattern, with the figures.
+    let sentence = body
         .lines()
         .find(|l| l.starts_with("- `seq-read-i64`, 1 MiB, default strategies: the 64-bit memory"))
-        .unwrap_or_else(|| panic!("{}", r.report));
+        .unwrap_or_else(|| panic!("{body}"));
     assert!(
         sentence.contains("0.800×") && sentence.contains("slower on 1 (wasmtime-cranelift)"),
         "{sentence}"
@@ -1182,7 +1182,305 @@ fn memory64_is_compared_with_its_32_bit_twin_and_refusals_are_named() {
         sentence.contains("no different on 1 (wasmi-interpreter)"),
         "{sentence}"
     );
+    // The summary says it in one sentence with the figures, and links the section by its anchor.
+    let sentence = r
+        .report
+        .lines()
+        .find(|l| {
+            l.starts_with(
+                "- [memory64](contiguous.md#memory64-a-64-bit-memory-against-the-same-code-on-a-32-bit-one), \
+                 a 64-bit memory, 1 MiB, default strategies: the 64-bit memory ran at 0.800× [",
+            )
+        })
+        .unwrap_or_else(|| panic!("{}", r.report));
+    assert!(
+        sentence.contains("slower on 1 (wasmtime-cranelift `seq-read-i64`)")
+            && sentence.contains("no different on 1 (wasmi-interpreter `seq-read-i64`)")
+            && sentence.ends_with("; refused by wasmer-cranelift."),
+        "{sentence}"
+    );
+    // A kind without cases has no summary sentence, and its section says so.
+    assert!(!r.report.contains("- [bytepage]"), "{}", r.report);
+    assert!(
+        section(
+            page,
+            "## bytepage: 1-byte pages (custom-page-sizes) against the same code on 64 KiB pages"
+        )
+        .contains("No bytepage cases in this run."),
+        "{page}"
+    );
     // No twin appears in a table against native.
     let native_tables = section(page, "## Warm memory: throughput against native");
     assert!(!native_tables.contains("memory64") && !native_tables.contains("memory32"));
+}
+
+/// 1-byte pages and a second memory, each against its 32-bit twin, in a section of its own built
+/// like memory64's: the ratio and verdict per runtime, the chart, a refusing runtime named with the
+/// engine's words; and one sentence per kind in the summary, linking its section.
+#[test]
+fn every_memory_kind_is_compared_with_its_32_bit_twin_in_a_section_of_its_own() {
+    let mut results = fixture(100_000.0);
+    let (m32, bytepage, multimem) = (
+        GuestBuild::Memory32,
+        GuestBuild::PageSize1,
+        GuestBuild::SecondMemory,
+    );
+    let mut add = |runtime: &str, build: GuestBuild, ns: f64| {
+        results.rows.push(row(
+            contiguous("seq-read-i64", runtime, build),
+            Some(ns),
+            BYTES,
+        ));
+    };
+    // wasmtime: 1-byte pages take 1.25× the time (0.8× the throughput); a second memory the same.
+    add(WASMTIME, m32, 100_000.0);
+    add(WASMTIME, bytepage, 125_000.0);
+    add(WASMTIME, multimem, 100_000.0);
+    // wasmi: 1-byte pages the same; a second memory twice the time (0.5× the throughput).
+    add("wasmi-interpreter", m32, 2e6);
+    add("wasmi-interpreter", bytepage, 2e6);
+    add("wasmi-interpreter", multimem, 4e6);
+    // wasmer: refuses 1-byte pages; a second memory in 0.8× the time (1.25× the throughput).
+    add("wasmer-cranelift", m32, 100_000.0);
+    add("wasmer-cranelift", multimem, 80_000.0);
+    results.rows.push(not_measured(
+        contiguous("seq-read-i64", "wasmer-cranelift", bytepage),
+        FailureKind::Unsupported,
+        "wasmer-cranelift refuses the bytepage guest (custom-page-sizes) and compiles the memory32 \
+         one: Validation error: custom page sizes proposal not enabled (at offset 0xb)",
+    ));
+    let dir = out_dir("memory-kinds");
+    render(&results, &dir).unwrap();
+    let r = read_pages(&dir);
+    for chart in ["bytepage", "multimem"] {
+        assert!(
+            std::fs::metadata(dir.join(format!("charts/{chart}.png")))
+                .unwrap()
+                .len()
+                > 1000,
+            "{chart}"
+        );
+    }
+    // memory64 has no case here: no chart, and its section says so.
+    assert!(!dir.join("charts/memory64.png").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+    let page = r.page("contiguous.md");
+    assert!(
+        section(
+            page,
+            "## memory64: a 64-bit memory against the same code on a 32-bit one"
+        )
+        .contains("No memory64 cases in this run."),
+        "{page}"
+    );
+    // The line of one runtime in a kind's table: pattern, size and variant, then the figures.
+    let line = |body: &str, runtime: &str| -> String {
+        section(body, &format!("### `{runtime}`"))
+            .lines()
+            .find(|l| l.starts_with("| `seq-read-i64` | 1MiB | `defined-max` |"))
+            .unwrap_or_else(|| panic!("{runtime}: {body}"))
+            .to_string()
+    };
+    let bytes = section(
+        page,
+        "## bytepage: 1-byte pages (custom-page-sizes) against the same code on 64 KiB pages",
+    );
+    assert!(
+        bytes.contains("![bytepage](charts/bytepage.png)"),
+        "{bytes}"
+    );
+    assert!(
+        bytes.contains("| `memory32` | `bytepage` | bytepage ÷ memory32 [95 % interval] |"),
+        "{bytes}"
+    );
+    let l = line(bytes, WASMTIME);
+    assert!(l.contains("| 0.800× [") && l.ends_with("| slower |"), "{l}");
+    let l = line(bytes, "wasmi-interpreter");
+    assert!(l.ends_with("| no difference |"), "{l}");
+    let l = line(bytes, "wasmer-cranelift");
+    assert!(l.contains("| refused | – | unsupported |"), "{l}");
+    assert!(
+        bytes.contains(
+            "- `seq-read-i64`, 1 MiB, default strategies: the memory of 1-byte pages ran at 0.800× ["
+        ),
+        "{bytes}"
+    );
+    assert!(
+        bytes.contains(
+            "- Refuse 1-byte pages while they run the 64 KiB-page twin: wasmer-cranelift \
+             (“custom page sizes proposal not enabled (at offset 0xb)”)."
+        ),
+        "{bytes}"
+    );
+    let multi = section(
+        page,
+        "## multimem: a second memory (multi-memory) against the same code on a module's only memory",
+    );
+    assert!(
+        multi.contains("![multimem](charts/multimem.png)"),
+        "{multi}"
+    );
+    let l = line(multi, "wasmi-interpreter");
+    assert!(l.contains("| 0.500× [") && l.ends_with("| slower |"), "{l}");
+    let l = line(multi, "wasmer-cranelift");
+    assert!(l.contains("| 1.25× [") && l.ends_with("| faster |"), "{l}");
+    assert!(line(multi, WASMTIME).ends_with("| no difference |"));
+    assert!(!multi.contains("Refuse"), "{multi}");
+    // The summary: one sentence per kind, linking its section by the anchor of its heading.
+    let sentence = |kind: &str| -> String {
+        r.report
+            .lines()
+            .find(|l| l.starts_with(&format!("- [{kind}](contiguous.md#")))
+            .unwrap_or_else(|| panic!("{kind}: {}", r.report))
+            .to_string()
+    };
+    let s = sentence("bytepage");
+    assert!(
+        s.starts_with(
+            "- [bytepage](contiguous.md#bytepage-1-byte-pages-custom-page-sizes-against-the-same-code-on-64-kib-pages), \
+             1-byte pages (custom-page-sizes), 1 MiB, default strategies: the memory of 1-byte pages ran at 0.800× ["
+        ) && s.contains("(wasmtime-cranelift `seq-read-i64`) to 1.00× [")
+            && s.contains("of the 64 KiB-page twin's throughput; slower on 1 (wasmtime-cranelift `seq-read-i64`); no different on 1 (wasmi-interpreter `seq-read-i64`)")
+            && s.ends_with("; refused by wasmer-cranelift."),
+        "{s}"
+    );
+    let s = sentence("multimem");
+    assert!(
+        s.starts_with(
+            "- [multimem](contiguous.md#multimem-a-second-memory-multi-memory-against-the-same-code-on-a-modules-only-memory), \
+             a second memory (multi-memory), 1 MiB, default strategies: the second memory ran at 0.500× ["
+        ) && s.contains("(wasmi-interpreter `seq-read-i64`) to 1.25× [")
+            && s.contains("faster on 1 (wasmer-cranelift `seq-read-i64`)")
+            && !s.contains("refused"),
+        "{s}"
+    );
+    assert!(!r.report.contains("- [memory64]"), "{}", r.report);
+    // The twins never enter a table against native.
+    let native_tables = section(page, "## Warm memory: throughput against native");
+    for build in ["memory32", "bytepage", "multimem"] {
+        assert!(!native_tables.contains(build), "{build}: {native_tables}");
+    }
+}
+
+/// A fragmentation record with figures: `linear` bytes of linear memory for `live` peak live bytes.
+fn frag(runtime: &str, allocator: &str, workload: &str, linear: u64, live: u64) -> FragRecord {
+    FragRecord {
+        id: format!("fragmentation/{workload}/{allocator}/{runtime}/defined-nomax"),
+        runtime: runtime.into(),
+        strategy: "default".into(),
+        memory_variant: "defined-nomax".into(),
+        allocator: allocator.into(),
+        workload: workload.into(),
+        scale: 16,
+        figures: Some(Figures {
+            reserved_basis: membench::procfs::ReservedBasis::Mappings,
+            linear_bytes: linear,
+            linear_peak_bytes: linear,
+            peak_live_bytes: Some(live),
+            live_bytes_end: Some(0),
+            resident_bytes: Some(linear),
+            resident_unsupported: None,
+            reserved_virtual_bytes: linear,
+            rss_delta_bytes: 0,
+            waste_bytes: Some(linear - live),
+            resident_per_live: Some(linear as f64 / live as f64),
+            reserved_per_linear: 1.0,
+            allocations: 10,
+        }),
+        failure: None,
+        failure_kind: None,
+        runtime_version: "1.0.0".into(),
+    }
+}
+
+/// `bump` against `bump-bytes`: per runtime with both, each one's linear memory and waste per
+/// workload and what the 64 KiB page adds; the largest difference in a sentence, on the page and in
+/// the summary; a runtime without a `bump-bytes` figure named with its record's words.
+#[test]
+fn one_byte_pages_are_compared_with_64_kib_pages_per_runtime_and_workload() {
+    const MIB: u64 = 1 << 20;
+    let mut results = fixture(100_000.0);
+    for rt in [WASMTIME, "wasmi-interpreter"] {
+        // sawtooth: 2 MiB live; 64 KiB pages end at 2 MiB + 64 KiB, 1-byte pages 1 KiB past it:
+        // the 64 KiB page adds 63 KiB. mixed: 1 MiB live; 64 KiB against 48 KiB past it: 16 KiB.
+        results.fragmentation.extend([
+            frag(rt, "bump", "sawtooth", 2 * MIB + 65536, 2 * MIB),
+            frag(rt, "bump-bytes", "sawtooth", 2 * MIB + 1024, 2 * MIB),
+            frag(rt, "bump", "mixed", MIB + 65536, MIB),
+            frag(rt, "bump-bytes", "mixed", MIB + 49152, MIB),
+        ]);
+    }
+    // wasmer has bump's figures; its bump-bytes case was refused.
+    let cause = "wasmer-cranelift refuses a memory of 1-byte pages (custom-page-sizes) and \
+                 compiles the same guest with 64 KiB pages: custom page sizes are not enabled";
+    results.fragmentation.extend([
+        frag(
+            "wasmer-cranelift",
+            "bump",
+            "sawtooth",
+            2 * MIB + 65536,
+            2 * MIB,
+        ),
+        FragRecord {
+            figures: None,
+            failure: Some(cause.into()),
+            failure_kind: Some(membench::record::FailureKind::Unsupported),
+            ..frag("wasmer-cranelift", "bump-bytes", "sawtooth", 0, 0)
+        },
+    ]);
+    let r = render_pages(&results, "page-sizes");
+    let wasted = r.page("wasted.md");
+    let body = section(wasted, "## 1-byte pages against 64 KiB pages");
+    for rt in [WASMTIME, "wasmi-interpreter"] {
+        let table = section(body, &format!("### {rt}"));
+        assert!(
+            table.contains(
+                "| strategy | variant | workload | peak live | `bump` linear | `bump-bytes` linear | `bump` waste | `bump-bytes` waste | what 64 KiB pages add |"
+            ),
+            "{table}"
+        );
+        assert!(
+            table.contains(
+                "| default | defined-nomax | sawtooth | 2 MiB | 2.06 MiB | 2 MiB | 64 KiB | 1 KiB | 63 KiB |"
+            ),
+            "{table}"
+        );
+        assert!(
+            table.contains(
+                "| default | defined-nomax | mixed | 1 MiB | 1.06 MiB | 1.05 MiB | 64 KiB | 48 KiB | 16 KiB |"
+            ),
+            "{table}"
+        );
+    }
+    // wasmer has no pair: no table, and the note names it with its record's words.
+    assert!(!body.contains("### wasmer-cranelift"), "{body}");
+    assert!(
+        body.contains(&format!(
+            "- Without a `bump-bytes` figure (a runtime without custom-page-sizes refuses the \
+             guest): **wasmer-cranelift**, no figure for 1 of 1 cases (unsupported): “{cause}”."
+        )),
+        "{body}"
+    );
+    let finding = "the same bump allocator over 64 KiB pages (`bump`) and over 1-byte pages \
+                   (`bump-bytes`, grown by the bytes it needs), on 2 runtimes: 64 KiB pages added \
+                   16 KiB to 63 KiB per workload to the linear memory; the most on **sawtooth**, \
+                   63 KiB (3 % of `bump`'s 2.06 MiB, against 2 MiB over 1-byte pages; waste 64 KiB \
+                   against 1 KiB), on wasmi-interpreter, wasmtime-cranelift.";
+    assert!(body.contains(&format!("- T{}", &finding[1..])), "{body}");
+    // The summary carries the same sentence in its memory question, linking the section.
+    let memory = section(
+        &r.report,
+        "## How much memory is reserved, and how much is wasted?",
+    );
+    assert!(
+        memory.contains(&format!(
+            "- [1-byte pages against 64 KiB pages](wasted.md#1-byte-pages-against-64-kib-pages): {finding}"
+        )),
+        "{memory}"
+    );
+    assert!(r.report.lines().count() <= MAX_LINES);
+    // Without bump-bytes records, neither the section nor the sentence.
+    let plain = render_pages(&fixture(100_000.0), "page-sizes-none");
+    assert!(!plain.page("wasted.md").contains("1-byte pages"));
+    assert!(!plain.report.contains("1-byte pages"));
 }

@@ -330,6 +330,10 @@ pub struct FragRecord {
     pub figures: Option<Figures>,
     /// Why the case failed.
     pub failure: Option<String>,
+    /// What kind of failure: a failure of the run, or a runtime without what the case needs
+    /// (*unsupported*), or an engine not installed. Absent from older records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_kind: Option<crate::record::FailureKind>,
     /// The runtime crate's version.
     pub runtime_version: String,
 }

@@ -199,7 +199,11 @@ pub fn guest_abi_problems(wasm: &[u8], required: &[&str], optional: &[&str]) -> 
         );
         return problems;
     }
-    if let Err(e) = wasmparser::Validator::new().validate_all(wasm) {
+    // Every proposal on: whether an engine takes a proposal (custom page sizes, say) is the
+    // engine's answer, recorded with its words; this check is for modules no engine could take.
+    let all = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(wasm);
+    if let Err(e) = all {
         // One line per problem: the validator's message may span several.
         let e = e
             .to_string()

@@ -19,6 +19,8 @@ use crate::procfs;
 use crate::runtime::{is_trap, Compiled, MemoryInfo, Runtime, RuntimeSpec};
 use crate::spec::{At, MaxVariant, SpecRun};
 
+mod kinds;
+
 /// What a check found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -67,11 +69,20 @@ pub enum CheckId {
     /// The JS API only: how many live memories an engine makes, and where its reservation per
     /// memory changes.
     ManyMemories,
+    /// A finding beyond the post's wasm 1.0 model: whether a memory of 1-byte pages
+    /// (custom-page-sizes) is taken, and grows by one byte ([`kinds`]).
+    PageSize,
+    /// A finding beyond the model: whether a 64-bit memory (memory64) is taken and grows past
+    /// 4 GiB, and what it reserves.
+    FourGib,
+    /// A finding beyond the model: whether a module may have a second memory (multi-memory), and
+    /// what the second one reserves.
+    OneMemory,
 }
 
 impl CheckId {
     /// Every check, in the order [`verify`] runs them (`build` only replaces them all).
-    pub const ALL: [CheckId; 12] = [
+    pub const ALL: [CheckId; 15] = [
         CheckId::Build,
         CheckId::PagesAndLimits,
         CheckId::GrowPastMaximum,
@@ -84,6 +95,9 @@ impl CheckId {
         CheckId::SpecConformance,
         CheckId::DetachedOnGrow,
         CheckId::ManyMemories,
+        CheckId::PageSize,
+        CheckId::FourGib,
+        CheckId::OneMemory,
     ];
 
     /// The name, as serialised: `pages-and-limits`, ...
@@ -101,6 +115,9 @@ impl CheckId {
             CheckId::SpecConformance => "spec-conformance",
             CheckId::DetachedOnGrow => "detached-on-grow",
             CheckId::ManyMemories => "many-memories",
+            CheckId::PageSize => "page-size",
+            CheckId::FourGib => "four-gib",
+            CheckId::OneMemory => "one-memory",
         }
     }
 }
@@ -497,6 +514,22 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
                     push(CheckId::ManyMemories, js_only());
                 }
             }
+            // The post's wasm 1.0 model where newer proposals break it: after the post's own
+            // claims, since growing a memory past 4 GiB may leave an engine holding more.
+            for (id, check) in [
+                (CheckId::PageSize, kinds::page_size as fn(&dyn Runtime) -> _),
+                (CheckId::FourGib, kinds::four_gib),
+                (CheckId::OneMemory, kinds::one_memory),
+            ] {
+                push(
+                    id,
+                    if spec.native {
+                        no_wasm()
+                    } else {
+                        outcome(check(rt))
+                    },
+                );
+            }
             add_shared_reserve(rt, &mut checks, reserve.as_mut());
         }
     }
@@ -843,10 +876,21 @@ fn reserved_by(
     variant: MemoryVariant,
     heap_backed: &mut Vec<bool>,
 ) -> Result<Reserved> {
-    let used = RESERVE_PAGES * PAGE;
     let plan = variant.plan_pages(RESERVE_PAGES, RESERVE_PAGES);
     // A runtime that refuses a shared memory says so as a typed *unsupported* error.
     let compiled = grow::compile(rt, plan)?;
+    sample_reserved(rt, compiled.as_ref(), RESERVE_PAGES * PAGE, heap_backed)
+}
+
+/// What one instance of `compiled`, whose memory has `used` bytes, adds to the mappings of the
+/// process holding it: the median of [`RESERVE_SAMPLES`] instances after an unmeasured one.
+/// Whether each sample's memory was heap-backed is appended to `heap_backed`.
+fn sample_reserved(
+    rt: &dyn Runtime,
+    compiled: &dyn Compiled,
+    used: u64,
+    heap_backed: &mut Vec<bool>,
+) -> Result<Reserved> {
     // One instance first, dropped unmeasured: what a first instantiation sets up once (a
     // thread's allocator arena, a lazily mapped table) is not this memory's reservation.
     drop(compiled.instantiate()?);
@@ -1894,7 +1938,14 @@ impl Outcome {
 
 /// True for the checks whose "did not hold" is a correctness failure rather than a finding.
 pub fn is_correctness(check: CheckId) -> bool {
-    !matches!(check, CheckId::ReserveAhead | CheckId::ManyMemories)
+    !matches!(
+        check,
+        CheckId::ReserveAhead
+            | CheckId::ManyMemories
+            | CheckId::PageSize
+            | CheckId::FourGib
+            | CheckId::OneMemory
+    )
 }
 
 impl Check {

@@ -39,6 +39,38 @@ fn expected_reservation(spec: &RuntimeSpec) -> (Reservation, ReservedBasis) {
     }
 }
 
+/// Whether a memory of 1-byte pages is refused: everywhere but wasmtime and wasmi (with
+/// `wasm_custom_page_sizes`), tinywasm and wasm3.
+fn keeps_64k_pages(spec: &RuntimeSpec) -> bool {
+    !(spec.id.starts_with("wasmtime-")
+        || matches!(
+            spec.id,
+            "wasmi-interpreter" | "tinywasm-interpreter" | "wasm3-interpreter"
+        ))
+}
+
+/// Whether no memory grows past 4 GiB: where memory64 is refused (wasmer, stitch, WAMR, wasm3),
+/// where a 64-bit memory without a maximum is capped at 4 GiB (tinywasm), where the strategy
+/// caps every memory (wasmtime's pool at 2 GiB, wasmi's `StoreLimits` at 1 GiB), and where a
+/// memory may not move out of its 4 GiB reservation (wasmtime's `memory_may_move=false`).
+fn keeps_4gib(spec: &RuntimeSpec) -> bool {
+    let capped = spec.memory_limit_pages.is_some();
+    match spec.id {
+        "wasmi-interpreter" => capped,
+        id if id.starts_with("wasmtime-") => capped || spec.strategy == "memory_may_move=false",
+        _ => true,
+    }
+}
+
+/// Whether a second memory is refused: stitch, WAMR, wasm3, and wasmtime's pooling allocator
+/// (one memory per instance unless configured otherwise).
+fn keeps_one_memory(spec: &RuntimeSpec) -> bool {
+    matches!(
+        spec.id,
+        "stitch-interpreter" | "wamr-fast-interp" | "wasm3-interpreter"
+    ) || spec.strategy.contains("Pooling")
+}
+
 #[test]
 fn every_configuration_passes_the_seed_checks() {
     let options = verify::Options {
@@ -56,7 +88,24 @@ fn every_configuration_passes_the_seed_checks() {
         }
         let verdict = verify::verify(&spec, options);
         let name = format!("{} {}", spec.id, spec.strategy);
-        assert_eq!(verdict.checks.len(), 10, "{name}: {:?}", verdict.checks);
+        assert_eq!(verdict.checks.len(), 13, "{name}: {:?}", verdict.checks);
+        // The post's wasm 1.0 model where newer proposals break it: each runtime keeps it or
+        // not as its proposals and strategy say.
+        if !spec.native {
+            for (id, kept) in [
+                (CheckId::PageSize, keeps_64k_pages(&spec)),
+                (CheckId::FourGib, keeps_4gib(&spec)),
+                (CheckId::OneMemory, keeps_one_memory(&spec)),
+            ] {
+                let c = verdict.check(id).unwrap();
+                let expected = if kept {
+                    Outcome::Held
+                } else {
+                    Outcome::DidNotHold
+                };
+                assert_eq!(c.outcome, expected, "{name} {id}: {}", c.detail);
+            }
+        }
         // The two checks only the JS API can be asked say so on every other runtime.
         for js_only in [CheckId::DetachedOnGrow, CheckId::ManyMemories] {
             let c = verdict.checks.iter().find(|c| c.check == js_only).unwrap();

@@ -1,6 +1,7 @@
 //! `contiguous.md`: warm load/store throughput against native (a chart per working set and build,
 //! a table per runtime-engine), the memory variants and strategies (a table per runtime-engine ×
-//! strategy), and first touch (a table per runtime-engine).
+//! strategy), each memory kind against its 32-bit twin (a section per kind: memory64, 1-byte
+//! pages, a second memory), and first touch (a table per runtime-engine).
 
 use super::*;
 use crate::charts::{Axis, Chart, DotPanel, Frame, Unit};
@@ -14,20 +15,117 @@ fn warm<'a>(ctx: &Ctx<'a>) -> Vec<(&'a CaseKey, &'a Row)> {
         .collect()
 }
 
-/// The warm memory64 rows, each with its 32-bit twin (same pattern, size, runtime, strategy and
-/// variant) and 64-bit throughput ÷ 32-bit throughput.
-pub(super) fn memory64_pairs<'a>(
-    ctx: &Ctx<'a>,
-) -> Vec<(&'a CaseKey, &'a Row, Option<&'a Row>, Option<Comparison>)> {
+/// A memory-kind row, its 32-bit twin (same pattern, size, runtime, strategy and variant) and the
+/// kind's throughput ÷ the twin's.
+type KindPair<'a> = (&'a CaseKey, &'a Row, Option<&'a Row>, Option<Comparison>);
+
+/// The memory kinds compared with a twin: every one of [`GuestBuild::MEMORY_KINDS`] that has a
+/// baseline (memory64, 1-byte pages, a second memory), in that order.
+pub(super) fn compared_kinds() -> impl Iterator<Item = GuestBuild> {
+    GuestBuild::MEMORY_KINDS
+        .into_iter()
+        .filter(|b| b.baseline().is_some())
+}
+
+/// How the report speaks of one memory kind. The kinds differ in these words alone: their section,
+/// chart and sentences are one function over them ([`memory_kind`], [`kind_findings`],
+/// [`kind_summary`]).
+struct KindWords {
+    /// What the kind is, after its id in the heading: `a 64-bit memory`.
+    what: &'static str,
+    /// What it is compared with, ending the heading: `the same code on a 32-bit one`.
+    against: &'static str,
+    /// The memory the kind's twin runs over, in the section's first sentence: `a 64-bit one`.
+    over: &'static str,
+    /// The one thing the twins differ in.
+    difference: &'static str,
+    /// Why that may cost something on each access.
+    why: &'static str,
+    /// The kind as a sentence's subject: `the 64-bit memory`.
+    subject: &'static str,
+    /// The twin as a sentence names it: `the 32-bit twin`.
+    twin: &'static str,
+    /// What a runtime without the proposal refuses: `a 64-bit memory`.
+    refused: &'static str,
+    /// The chart's question.
+    question: &'static str,
+}
+
+/// The words of a kind compared with a twin; `None` for the builds that are not.
+fn kind_words(build: GuestBuild) -> Option<KindWords> {
+    Some(match build {
+        GuestBuild::Memory64 => KindWords {
+            what: "a 64-bit memory",
+            against: "the same code on a 32-bit one",
+            over: "a 64-bit one",
+            difference: "the address type",
+            why: "A 64-bit address cannot be kept in bounds by a guard region, so an engine \
+                  checks it on every access.",
+            subject: "the 64-bit memory",
+            twin: "the 32-bit twin",
+            refused: "a 64-bit memory",
+            question: "What does a 64-bit memory cost each load and store?",
+        },
+        GuestBuild::PageSize1 => KindWords {
+            what: "1-byte pages (custom-page-sizes)",
+            against: "the same code on 64 KiB pages",
+            over: "a 32-bit memory of 1-byte pages",
+            difference: "the page size the memory declares (the same bytes: 65536 one-byte pages \
+                         for each 64 KiB page)",
+            why: "A memory of 1-byte pages may end at any byte, so no guard region past its last \
+                  page keeps an access in bounds: an engine checks it explicitly.",
+            subject: "the memory of 1-byte pages",
+            twin: "the 64 KiB-page twin",
+            refused: "1-byte pages",
+            question: "What do 1-byte pages cost each load and store?",
+        },
+        GuestBuild::SecondMemory => KindWords {
+            what: "a second memory (multi-memory)",
+            against: "the same code on a module's only memory",
+            over: "the second of two 32-bit memories",
+            difference: "the memory every load and store names (memory 1; memory 0 is a 1-page \
+                         memory nothing touches)",
+            why: "An engine may keep memory 0's base and bound at hand and reach any other \
+                  memory through the instance, a load more per access.",
+            subject: "the second memory",
+            twin: "the one-memory twin",
+            refused: "a second memory",
+            question: "What does a second memory cost each load and store?",
+        },
+        _ => return None,
+    })
+}
+
+/// A kind's section heading, without the `##`: `memory64: a 64-bit memory against the same code
+/// on a 32-bit one`.
+fn kind_heading(build: GuestBuild, words: &KindWords) -> String {
+    format!("{build}: {} against {}", words.what, words.against)
+}
+
+/// The anchor GitHub gives a heading: lower case, punctuation but `-` and `_` dropped, spaces as
+/// `-`; so the summary links a section by the heading this page writes, never by a typed anchor.
+pub(super) fn anchor(heading: &str) -> String {
+    heading
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The warm rows of `build`, each with its twin of [`GuestBuild::baseline`] (same pattern, size,
+/// runtime, strategy and variant) and the kind's throughput ÷ the twin's.
+fn kind_pairs<'a>(ctx: &Ctx<'a>, build: GuestBuild) -> Vec<KindPair<'a>> {
     let family = ctx.family(Family::Contiguous);
+    let baseline = build.baseline();
     let mut out: Vec<_> = family
         .iter()
-        .filter(|(k, _)| k.build == GuestBuild::Memory64 && !ctx.is_first_touch(k))
+        .filter(|(k, _)| k.build == build && !ctx.is_first_touch(k))
         .map(|(k, row)| {
             let twin = family
                 .iter()
                 .find(|(t, _)| {
-                    t.build == GuestBuild::Memory32
+                    Some(t.build) == baseline
                         && t.pattern == k.pattern
                         && t.size_bytes == k.size_bytes
                         && t.runtime == k.runtime
@@ -50,41 +148,56 @@ pub(super) fn memory64_pairs<'a>(
     out
 }
 
-/// memory64 against its 32-bit twin: a chart of the default strategies at 1 MiB, a table per
-/// runtime-engine × strategy, and which runtimes refuse a 64-bit memory, with their words.
+/// The pairs the headline figures come from: default strategies, `defined-max`, 1 MiB.
+fn headline_pairs<'p, 'a>(pairs: &'p [KindPair<'a>]) -> Vec<&'p KindPair<'a>> {
+    pairs
+        .iter()
+        .filter(|(k, ..)| k.strategy.default && k.variant == max() && k.size_bytes == 1 << 20)
+        .collect()
+}
+
+/// Every memory kind against its 32-bit twin, one section each ([`memory_kind`]).
 fn memory_kinds(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
-    let pairs = memory64_pairs(ctx);
-    let _ = writeln!(
-        md,
-        "## memory64: a 64-bit memory against the same code on a 32-bit one
-"
-    );
+    for build in compared_kinds() {
+        memory_kind(ctx, build, dir, md)?;
+    }
+    Ok(())
+}
+
+/// One memory kind against its 32-bit twin: the sentences, a chart of the default strategies at
+/// 1 MiB, a table per runtime-engine × strategy, and which runtimes refuse the kind, with their
+/// words.
+fn memory_kind(ctx: &Ctx, build: GuestBuild, dir: &Path, md: &mut String) -> Result<()> {
+    let (Some(words), Some(baseline)) = (kind_words(build), build.baseline()) else {
+        return Ok(());
+    };
+    let pairs = kind_pairs(ctx, build);
+    let _ = writeln!(md, "## {}\n", kind_heading(build, &words));
     if pairs.is_empty() {
-        let _ = writeln!(
-            md,
-            "No memory64 cases in this run.
-"
-        );
+        let _ = writeln!(md, "No {build} cases in this run.\n");
         return Ok(());
     }
     let _ = writeln!(
         md,
-        "The kernels of `guest-modules/wat/contiguous.wat`, generated twice from one text: over a \
-         32-bit memory (`memory32`) and over a 64-bit one (`memory64`), the same loops but for the \
-         address type. A 64-bit address cannot be kept in bounds by a guard region, so an engine \
-         checks it on every access; the ratio is the 64-bit twin's throughput ÷ the 32-bit twin's \
-         on the same runtime, strategy, size and memory variant, with its 95 % bootstrap interval \
-         (below 1: the 64-bit memory is slower).\n"
+        "The kernels of `guest-modules/wat/contiguous.wat`, generated from one text over a 32-bit \
+         memory (`{baseline}`) and over {} (`{build}`, the {} proposal), the same loops but for \
+         {}. {} The ratio is the `{build}` twin's throughput ÷ the `{baseline}` twin's on the same \
+         runtime, strategy, size and memory variant, with its {:.0} % bootstrap interval (below \
+         1: {} is slower). A runtime without the proposal refuses the `{build}` guest while it \
+         compiles the `{baseline}` one: its case is *unsupported*, shown as refused.\n",
+        words.over,
+        build.proposal(),
+        words.difference,
+        words.why,
+        stats::CONFIDENCE * 100.0,
+        words.subject,
     );
-    for sentence in memory64_findings(&pairs) {
+    for sentence in kind_findings(build, &pairs) {
         let _ = writeln!(md, "- {sentence}");
     }
     let _ = writeln!(md);
     // The chart: default strategies, defined-max, 1 MiB.
-    let headline: Vec<_> = pairs
-        .iter()
-        .filter(|(k, ..)| k.strategy.default && k.variant == max() && k.size_bytes == 1 << 20)
-        .collect();
+    let headline = headline_pairs(&pairs);
     let patterns: BTreeSet<&str> = headline.iter().map(|(k, ..)| k.pattern.as_str()).collect();
     let panels: Vec<DotPanel> = patterns
         .iter()
@@ -98,14 +211,18 @@ fn memory_kinds(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         })
         .collect();
     if !panels.is_empty() {
+        let name = build.id();
         let per_panel = panels.iter().map(|p| p.rows.len()).max().unwrap_or(1) as u32;
         charts::write_both(
             dir,
-            "memory64",
+            name,
             (1400, (160 + (60 + 20 * per_panel) * panels.len().div_ceil(2) as u32).max(500)),
             &Chart::Dots {
                 frame: Frame {
-                    title: "What does a 64-bit memory cost each load and store? (memory64 ÷ the same code on a 32-bit memory, warm, 1 MiB)".into(),
+                    title: format!(
+                        "{} ({build} ÷ {}, warm, 1 MiB)",
+                        words.question, words.against
+                    ),
                     footer: footer(
                         &headline.iter().filter_map(|(_, r, ..)| r.run()).collect::<Vec<_>>(),
                     ),
@@ -113,19 +230,22 @@ fn memory_kinds(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
                 panels,
                 cols: 2,
                 axis: Axis {
-                    label: "throughput of the memory64 twin ÷ the memory32 twin's (log scale)".into(),
+                    label: format!(
+                        "throughput of the {build} twin ÷ the {baseline} twin's (log scale)"
+                    ),
                     unit: Unit::Ratio,
                 },
-                reference: Some((1.0, "32-bit".into())),
-                legend: Some(
-                    "dot: ratio of mean times per byte; whisker: 95 % bootstrap interval; line: the 32-bit twin (1×)"
-                        .into(),
-                ),
+                reference: Some((1.0, baseline.to_string())),
+                legend: Some(format!(
+                    "dot: ratio of mean times per byte; whisker: {:.0} % bootstrap interval; line: {} (1×)",
+                    stats::CONFIDENCE * 100.0,
+                    words.twin
+                )),
             },
         )?;
         let _ = writeln!(
             md,
-            "![memory64](charts/memory64.png) ([SVG](charts/memory64.svg))\n"
+            "![{name}](charts/{name}.png) ([SVG](charts/{name}.svg))\n"
         );
     }
     let rows: Vec<(String, String)> = pairs
@@ -152,66 +272,60 @@ fn memory_kinds(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
     grouped_tables(
         md,
         "###",
-        "| pattern | working set | variant | 32-bit | 64-bit | 64 ÷ 32 | verdict |\n|---|---|---|---|---|---|---|",
+        &format!(
+            "| pattern | working set | variant | `{baseline}` | `{build}` | {build} ÷ {baseline} [{:.0} % interval] | verdict |\n|---|---|---|---|---|---|---|",
+            stats::CONFIDENCE * 100.0
+        ),
         rows,
     );
     Ok(())
 }
 
-/// Sentences on memory64: per headline pattern at 1 MiB on the default strategies, the range of
-/// 64 ÷ 32 and the verdicts; then the runtimes that refuse a 64-bit memory, with their reason.
-pub(super) fn memory64_findings(
-    pairs: &[(&CaseKey, &Row, Option<&Row>, Option<Comparison>)],
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let headline: Vec<_> = pairs
-        .iter()
-        .filter(|(k, ..)| k.strategy.default && k.variant == max() && k.size_bytes == 1 << 20)
-        .collect();
-    let patterns: BTreeSet<&str> = headline.iter().map(|(k, ..)| k.pattern.as_str()).collect();
-    for p in patterns {
-        let mut of: Vec<(String, Comparison)> = headline
+/// The range of the kind's throughput ÷ its twin's over `of` (labelled comparisons), and who is
+/// slower, no different and faster: `the 64-bit memory ran at 0.8× [..] (a) to 1.0× [..] (b) of
+/// the 32-bit twin's throughput; slower on 1 (a); no different on 1 (b)`. Names are listed when a
+/// verdict has at most `names` of them (all when `None`), otherwise counted.
+fn range_and_verdicts(
+    words: &KindWords,
+    mut of: Vec<(String, Comparison)>,
+    names: Option<usize>,
+) -> Option<String> {
+    of.sort_by(|a, b| a.1.ratio.total_cmp(&b.1.ratio));
+    let (lo, hi) = (of.first()?, of.last()?);
+    let list = |name: &str, v: Verdict| {
+        let with: Vec<&str> = of
             .iter()
-            .filter(|(k, ..)| k.pattern == p)
-            .filter_map(|(k, _, _, c)| Some((k.runtime_label(), (*c)?)))
+            .filter(|(_, c)| c.verdict == v)
+            .map(|(r, _)| r.as_str())
             .collect();
-        if of.is_empty() {
-            continue;
+        match with.len() {
+            0 => None,
+            n if names.is_some_and(|max| n > max) => Some(format!("{name} on {n}")),
+            n => Some(format!("{name} on {n} ({})", with.join(", "))),
         }
-        of.sort_by(|a, b| a.1.ratio.total_cmp(&b.1.ratio));
-        let by = |v: Verdict| -> Vec<&str> {
-            of.iter()
-                .filter(|(_, c)| c.verdict == v)
-                .map(|(r, _)| r.as_str())
-                .collect()
-        };
-        let (slower, same, faster) = (
-            by(Verdict::Slower),
-            by(Verdict::NoDifference),
-            by(Verdict::Faster),
-        );
-        let list = |name: &str, v: &[&str]| {
-            (!v.is_empty()).then(|| format!("{name} on {} ({})", v.len(), v.join(", ")))
-        };
-        let verdicts: Vec<String> = [
-            list("slower", &slower),
-            list("no different", &same),
-            list("faster", &faster),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let (lo, hi) = (&of[0], &of[of.len() - 1]);
-        out.push(format!(
-            "`{p}`, 1 MiB, default strategies: the 64-bit memory ran at {} ({}) to {} ({}) of the \
-             32-bit twin's throughput; {}.",
-            lo.1.label(),
-            lo.0,
-            hi.1.label(),
-            hi.0,
-            verdicts.join("; ")
-        ));
-    }
+    };
+    let verdicts: Vec<String> = [
+        list("slower", Verdict::Slower),
+        list("no different", Verdict::NoDifference),
+        list("faster", Verdict::Faster),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Some(format!(
+        "{} ran at {} ({}) to {} ({}) of {}'s throughput; {}",
+        words.subject,
+        lo.1.label(),
+        lo.0,
+        hi.1.label(),
+        hi.0,
+        words.twin,
+        verdicts.join("; ")
+    ))
+}
+
+/// The runtimes that refuse the kind (its case *unsupported*), each with the engine's words.
+fn refusals(pairs: &[KindPair]) -> BTreeMap<String, String> {
     let mut refused: BTreeMap<String, String> = BTreeMap::new();
     for (k, row, ..) in pairs {
         if let (Some(FailureKind::Unsupported), Some(f)) = (row.failure_kind(), &row.failure) {
@@ -220,17 +334,73 @@ pub(super) fn memory64_findings(
                 .or_insert_with(|| refusal_reason(&f.cause));
         }
     }
+    refused
+}
+
+/// Sentences on one memory kind: per pattern at 1 MiB on the default strategies, the range of the
+/// kind ÷ its twin and the verdicts; then the runtimes that refuse the kind, with their reason.
+fn kind_findings(build: GuestBuild, pairs: &[KindPair]) -> Vec<String> {
+    let Some(words) = kind_words(build) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let headline = headline_pairs(pairs);
+    let patterns: BTreeSet<&str> = headline.iter().map(|(k, ..)| k.pattern.as_str()).collect();
+    for p in patterns {
+        let of: Vec<(String, Comparison)> = headline
+            .iter()
+            .filter(|(k, ..)| k.pattern == p)
+            .filter_map(|(k, _, _, c)| Some((k.runtime_label(), (*c)?)))
+            .collect();
+        if let Some(s) = range_and_verdicts(&words, of, None) {
+            out.push(format!("`{p}`, 1 MiB, default strategies: {s}."));
+        }
+    }
+    let refused = refusals(pairs);
     if !refused.is_empty() {
         let list: Vec<String> = refused
             .iter()
             .map(|(r, why)| format!("{r} ({why})"))
             .collect();
         out.push(format!(
-            "Refuse a 64-bit memory while they run the 32-bit twin: {}.",
+            "Refuse {} while they run {}: {}.",
+            words.refused,
+            words.twin,
             list.join("; ")
         ));
     }
     out
+}
+
+/// The summary's sentence on one memory kind, linking its section: the range over every pattern
+/// at 1 MiB on the default strategies, the verdicts (named when few), and who refuses the kind.
+/// `None` when the run has no case of the kind.
+pub(super) fn kind_summary(ctx: &Ctx, build: GuestBuild) -> Option<String> {
+    let words = kind_words(build)?;
+    let pairs = kind_pairs(ctx, build);
+    if pairs.is_empty() {
+        return None;
+    }
+    let of: Vec<(String, Comparison)> = headline_pairs(&pairs)
+        .iter()
+        .filter_map(|(k, _, _, c)| Some((format!("{} `{}`", k.runtime_label(), k.pattern), (*c)?)))
+        .collect();
+    let figures = range_and_verdicts(&words, of, Some(3))
+        .unwrap_or_else(|| "no case measured beside its twin".into());
+    let refused = refusals(&pairs);
+    let refusers = if refused.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; refused by {}",
+            refused.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+    };
+    Some(format!(
+        "[{build}](contiguous.md#{}), {}, 1 MiB, default strategies: {figures}{refusers}.",
+        anchor(&kind_heading(build, &words)),
+        words.what,
+    ))
 }
 
 /// The engine's own words from an *unsupported* cause: the last part of the error chain, cut to

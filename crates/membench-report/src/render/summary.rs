@@ -261,14 +261,17 @@ fn load_store(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
          the memory variants and strategies: [contiguous.md](contiguous.md).\n",
         natives.join(", ")
     );
-    let memory64 = super::contiguous::memory64_findings(&super::contiguous::memory64_pairs(ctx));
-    if !memory64.is_empty() {
+    // One sentence per memory kind against its 32-bit twin, each linking its section.
+    let kinds: Vec<String> = contiguous::compared_kinds()
+        .filter_map(|build| contiguous::kind_summary(ctx, build))
+        .collect();
+    if !kinds.is_empty() {
         let _ = writeln!(
             md,
-            "A 64-bit memory (memory64) against the same WebAssembly text over a 32-bit one \
-             ([contiguous.md](contiguous.md#memory64-a-64-bit-memory-against-the-same-code-on-a-32-bit-one)):\n"
+            "The same WebAssembly text over other kinds of memory, against its twin over a 32-bit \
+             memory of 64 KiB pages (throughput ÷ the twin's):\n"
         );
-        for sentence in memory64 {
+        for sentence in kinds {
             let _ = writeln!(md, "- {sentence}");
         }
         let _ = writeln!(md);
@@ -562,6 +565,14 @@ fn memory_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
     }
     if let Some(s) = wasted::waste_finding(records, "sawtooth") {
         let _ = writeln!(md, "- {s}");
+    }
+    if let Some(s) = wasted::page_size_finding(records) {
+        let _ = writeln!(
+            md,
+            "- [{}](wasted.md#{}): {s}",
+            wasted::PAGE_SIZES_HEADING,
+            contiguous::anchor(wasted::PAGE_SIZES_HEADING)
+        );
     }
     let _ = writeln!(
         md,

@@ -1,8 +1,11 @@
 //! `wasted.md`: what linear memory grew to against what the guest held, per allocator ×
-//! workload; a chart and a table per runtime-engine.
+//! workload; a chart and a table per runtime-engine; and what a 64 KiB page wastes by itself, the
+//! bump allocator over 64 KiB pages against the same allocator over 1-byte pages.
 
 use super::*;
 use crate::charts::{Axis, Chart, DotPanel, Frame, Unit};
+use membench::fragmentation::{Allocator, Figures, FragRecord};
+use membench::record::FailureKind;
 
 pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
     let mut md = String::new();
@@ -21,6 +24,7 @@ pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
         );
     }
     wasted(ctx.results, dir, &mut md)?;
+    page_sizes(&ctx.results.fragmentation, &mut md);
     Ok(md)
 }
 
@@ -70,7 +74,8 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
     let _ = writeln!(
         md,
         "For each workload and allocator: the guest's own peak live bytes (dark square), the \
-         linear memory after the workload (`memory.size` × 64 KiB, dot; the line between them is \
+         linear memory after the workload (`memory.size` × the page size: 64 KiB, or 1 byte for \
+         `bump-bytes`; dot; the line between them is \
          the waste) and what is resident (`/proc/<pid>/pagemap`, red tick), on a log axis. Reserved address \
          space is in the table. Memory never shrinks, so the end size is the peak size. One \
          chart and one table per runtime-engine.\n"
@@ -205,4 +210,236 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
         let _ = writeln!(md);
     }
     Ok(())
+}
+
+/// The heading of the page-size comparison, which the summary links.
+pub(super) const PAGE_SIZES_HEADING: &str = "1-byte pages against 64 KiB pages";
+
+/// A `bump` case and its `bump-bytes` twin (same runtime, strategy, variant, workload and scale),
+/// both with figures.
+struct PagePair<'a> {
+    bump: &'a FragRecord,
+    pages: &'a Figures,
+    bytes: &'a Figures,
+}
+
+impl PagePair<'_> {
+    /// What the 64 KiB page adds: `bump`'s linear bytes − `bump-bytes`' (signed: a runtime could
+    /// show the opposite).
+    fn added(&self) -> i128 {
+        self.pages.linear_bytes as i128 - self.bytes.linear_bytes as i128
+    }
+}
+
+/// Is `twin` the same case as `r` but for the allocator?
+fn same_case(r: &FragRecord, twin: &FragRecord) -> bool {
+    twin.runtime == r.runtime
+        && twin.strategy == r.strategy
+        && twin.memory_variant == r.memory_variant
+        && twin.workload == r.workload
+        && twin.scale == r.scale
+}
+
+/// Every `bump` case with figures whose `bump-bytes` twin has figures too, in the records' order.
+fn page_pairs(records: &[FragRecord]) -> Vec<PagePair<'_>> {
+    records
+        .iter()
+        .filter(|r| r.allocator == Allocator::Bump.id())
+        .filter_map(|r| {
+            let bytes = records
+                .iter()
+                .find(|t| t.allocator == Allocator::BumpBytes.id() && same_case(r, t))?;
+            Some(PagePair {
+                bump: r,
+                pages: r.figures.as_ref()?,
+                bytes: bytes.figures.as_ref()?,
+            })
+        })
+        .collect()
+}
+
+fn bytes_or_dash(v: Option<u64>) -> String {
+    v.map_or("–".into(), |v| charts::bytes(v as f64))
+}
+
+/// What 64 KiB pages add over 1-byte pages, over every runtime with both guests: the range per
+/// workload, and the workload where they add the most with its figures. `None` without a pair.
+pub(super) fn page_size_finding(records: &[FragRecord]) -> Option<String> {
+    let pairs = page_pairs(records);
+    let most = pairs.iter().max_by_key(|p| p.added())?;
+    let least = pairs.iter().map(PagePair::added).min()?;
+    let runtimes: BTreeSet<&str> = pairs.iter().map(|p| p.bump.runtime.as_str()).collect();
+    let on: BTreeSet<&str> = pairs
+        .iter()
+        .filter(|p| p.bump.workload == most.bump.workload && p.added() == most.added())
+        .map(|p| p.bump.runtime.as_str())
+        .collect();
+    let range = if least == most.added() {
+        format!("{} on every workload", charts::bytes(least as f64))
+    } else {
+        format!(
+            "{} to {} per workload",
+            charts::bytes(least as f64),
+            charts::bytes(most.added() as f64)
+        )
+    };
+    Some(format!(
+        "the same bump allocator over 64 KiB pages (`{}`) and over 1-byte pages (`{}`, grown by \
+         the bytes it needs), on {} runtime{}: 64 KiB pages added {range} to the linear memory; \
+         the most on **{}**, {} ({} of `{}`'s {}, against {} over 1-byte pages; waste {} against \
+         {}), on {}.",
+        Allocator::Bump.id(),
+        Allocator::BumpBytes.id(),
+        runtimes.len(),
+        if runtimes.len() == 1 { "" } else { "s" },
+        most.bump.workload,
+        charts::bytes(most.added() as f64),
+        percent(most.added() as f64 / most.pages.linear_bytes.max(1) as f64),
+        Allocator::Bump.id(),
+        charts::bytes(most.pages.linear_bytes as f64),
+        charts::bytes(most.bytes.linear_bytes as f64),
+        bytes_or_dash(most.pages.waste_bytes),
+        bytes_or_dash(most.bytes.waste_bytes),
+        on.into_iter().collect::<Vec<_>>().join(", ")
+    ))
+}
+
+/// The runtimes with `bump` figures but no `bump-bytes` figure for some of those cases, each with
+/// how many and the first cause the records carry, with its kind (a runtime without
+/// custom-page-sizes is *unsupported* and says it refuses 1-byte pages, in the engine's words). A
+/// `bump` case without figures compares nothing either way, so it is not counted.
+fn page_size_gaps(records: &[FragRecord]) -> Vec<String> {
+    type Gap<'a> = (usize, usize, Option<(&'a str, Option<FailureKind>)>);
+    let mut gaps: BTreeMap<&str, Gap> = BTreeMap::new();
+    for r in records
+        .iter()
+        .filter(|r| r.allocator == Allocator::Bump.id() && r.figures.is_some())
+    {
+        let twin = records
+            .iter()
+            .find(|t| t.allocator == Allocator::BumpBytes.id() && same_case(r, t));
+        let e = gaps.entry(r.runtime.as_str()).or_insert((0, 0, None));
+        e.1 += 1;
+        match twin {
+            Some(t) if t.figures.is_some() => {}
+            Some(t) => {
+                e.0 += 1;
+                e.2 = e.2.or(t.failure.as_deref().map(|c| (c, t.failure_kind)));
+            }
+            None => e.0 += 1,
+        }
+    }
+    gaps.into_iter()
+        .filter(|(_, (missing, ..))| *missing > 0)
+        .map(|(rt, (missing, of, cause))| {
+            let words = match cause {
+                Some((c, kind)) => {
+                    let line = c.lines().next().unwrap_or("");
+                    let mut s: String = line.chars().take(240).collect();
+                    if line.chars().count() > 240 {
+                        s.push('…');
+                    }
+                    // Records written before the kind was kept say only their words.
+                    let kind = kind.map(|k| format!(" ({k})")).unwrap_or_default();
+                    format!("{kind}: “{}”", s.trim())
+                }
+                None => ": no `bump-bytes` record".into(),
+            };
+            format!("**{rt}**, no figure for {missing} of {of} cases{words}")
+        })
+        .collect()
+}
+
+/// `bump` against `bump-bytes`: per runtime with both, a row per workload with each one's linear
+/// memory and waste and what the 64 KiB page adds; a sentence over every runtime; and the
+/// runtimes without a `bump-bytes` figure, with the cause their records give.
+fn page_sizes(records: &[FragRecord], md: &mut String) {
+    if !records
+        .iter()
+        .any(|r| r.allocator == Allocator::BumpBytes.id())
+    {
+        return;
+    }
+    let _ = writeln!(md, "## {PAGE_SIZES_HEADING}\n");
+    let _ = writeln!(
+        md,
+        "`{}` is `{}` with its memory declared in 1-byte pages (the custom-page-sizes proposal) \
+         and grown by exactly the bytes it needs, where `{}` grows whole 64 KiB pages: the same \
+         allocator, the same peak live bytes, so the difference in linear memory is what the \
+         64 KiB page wastes by itself. Waste is linear − peak live, as above.\n",
+        Allocator::BumpBytes.id(),
+        Allocator::Bump.id(),
+        Allocator::Bump.id(),
+    );
+    let mut pairs = page_pairs(records);
+    // A table per runtime in the order of the page's sections; its workloads as recorded.
+    pairs.sort_by(|a, b| a.bump.runtime.cmp(&b.bump.runtime));
+    match page_size_finding(records) {
+        Some(s) => {
+            // The sentence continues the summary's link; here it opens the line.
+            let mut chars = s.chars();
+            let first: String = chars
+                .next()
+                .into_iter()
+                .flat_map(char::to_uppercase)
+                .collect();
+            let _ = writeln!(md, "- {first}{}", chars.as_str());
+        }
+        None => {
+            let _ = writeln!(
+                md,
+                "- No runtime has figures for both `{}` and `{}`.",
+                Allocator::Bump.id(),
+                Allocator::BumpBytes.id()
+            );
+        }
+    }
+    let gaps = page_size_gaps(records);
+    if !gaps.is_empty() {
+        let _ = writeln!(
+            md,
+            "- Without a `{}` figure (a runtime without custom-page-sizes refuses the guest): {}.",
+            Allocator::BumpBytes.id(),
+            gaps.join("; ")
+        );
+    }
+    let _ = writeln!(md);
+    let rows: Vec<(String, String)> = pairs
+        .iter()
+        .map(|p| {
+            let live = match (p.pages.peak_live_bytes, p.bytes.peak_live_bytes) {
+                (a, b) if a == b => bytes_or_dash(a),
+                (a, b) => format!(
+                    "{} (`{}`: {})",
+                    bytes_or_dash(a),
+                    Allocator::BumpBytes.id(),
+                    bytes_or_dash(b)
+                ),
+            };
+            (
+                p.bump.runtime.clone(),
+                format!(
+                    "| {} | {} | {} | {live} | {} | {} | {} | {} | {} |",
+                    p.bump.strategy,
+                    p.bump.memory_variant,
+                    p.bump.workload,
+                    charts::bytes(p.pages.linear_bytes as f64),
+                    charts::bytes(p.bytes.linear_bytes as f64),
+                    bytes_or_dash(p.pages.waste_bytes),
+                    bytes_or_dash(p.bytes.waste_bytes),
+                    charts::bytes(p.added() as f64),
+                ),
+            )
+        })
+        .collect();
+    grouped_tables(
+        md,
+        "###",
+        &format!(
+            "| strategy | variant | workload | peak live | `{0}` linear | `{1}` linear | `{0}` waste | `{1}` waste | what 64 KiB pages add |\n|---|---|---|---|---|---|---|---|---|",
+            Allocator::Bump.id(),
+            Allocator::BumpBytes.id()
+        ),
+        rows,
+    );
 }
