@@ -41,7 +41,7 @@ fn grow_family(criterion: &mut Criterion, runner: &mut Runner) {
         let mut prepared: Option<Prepared> = None;
         runner.case(&mut group, case.runtime, &key, |b, _spec, runtime| {
             let p = prepared.get_or_insert_with(|| {
-                let p = check(Prepared::new(runtime, pattern, case.variant));
+                let p = check(Prepared::with_build(runtime, pattern, case.variant, case.build));
                 let (footprint, _instance) = check(p.footprint());
                 let mut record = CaseRecord::new(
                     key.clone(),

@@ -397,16 +397,12 @@ impl Prepared {
             }
             (Err(e), Some(baseline)) => {
                 runtime.compile(&self::guest(baseline, variant.plan(static_pages, size))?)?;
-                // The proposal is named where the build's id does not already say it.
-                let proposal = match build.proposal() {
-                    p if p == build.id() => String::new(),
-                    p => format!(" ({p})"),
-                };
-                return Err(NotMeasured::unsupported(format!(
-                    "{} refuses the {build} guest{proposal} and compiles the {baseline} one: {e:#}",
+                return Err(crate::runtime::build_refused(
                     runtime.id(),
-                ))
-                .into());
+                    build,
+                    baseline,
+                    &e,
+                ));
             }
             (Err(e), None) => return Err(e),
         };

@@ -13,9 +13,11 @@ use std::time::Duration;
 use anyhow::{bail, ensure, Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::case::GuestBuild;
 use crate::contiguous::{MemoryVariant, LARGE_MAX_PAGES};
 use crate::module::{MemoryPlan, PAGE};
 use crate::procfs;
+use crate::record::FailureKind;
 use crate::runtime::{Compiled, GuestModule, Instance, Runtime, RuntimeSpec};
 
 /// How many grows a `grow*-at` case makes from its starting size: few enough that the size stays
@@ -51,6 +53,15 @@ pub enum GrowPattern {
 }
 
 impl GrowPattern {
+    /// Whether the host grows the memory (`Memory::grow` in the runtime's API) rather than the
+    /// guest (`memory.grow`).
+    pub fn host(self) -> bool {
+        matches!(
+            self,
+            GrowPattern::HostGrow1At(_) | GrowPattern::HostGrowFail(_)
+        )
+    }
+
     /// `grow-1`, `grow-big`, ...: the pattern part of the id.
     pub fn name(self) -> &'static str {
         match self {
@@ -207,6 +218,52 @@ pub struct Prepared {
     pub plan: MemoryPlan,
 }
 
+/// The builds of the grow family: the Rust guest (`scalar`), and the memory-kind twins
+/// `guest-modules/wat/grow.wat` over a 32-bit and a 64-bit memory, which grow from the guest
+/// only (a host grows 32-bit memories here).
+pub const BUILDS: [GuestBuild; 3] = [
+    GuestBuild::Scalar,
+    GuestBuild::Memory32,
+    GuestBuild::Memory64,
+];
+
+/// The WebAssembly text of the grow twins: one text, the address type substituted.
+const GROW_WAT: &str = include_str!("../../../guest-modules/wat/grow.wat");
+
+/// The module of a grow twin: `guest-modules/wat/grow.wat` with its address type filled in and
+/// parsed; the two differ only where an address or a page count is typed, widened or narrowed.
+pub fn memory_kind_wasm(build: GuestBuild) -> Result<Vec<u8>> {
+    let (a, mem, ext, wide) = match build {
+        GuestBuild::Memory32 => ("i32", "", ("", ""), ("(i64.extend_i32_u ", ")")),
+        GuestBuild::Memory64 => ("i64", "i64", ("(i64.extend_i32_u ", ")"), ("", "")),
+        other => bail!("the grow family has no {other} build"),
+    };
+    let text = GROW_WAT
+        .replace("{A}", a)
+        .replace("{MEM}", mem)
+        .replace("{ext}", ext.0)
+        .replace("{/ext}", ext.1)
+        .replace("{wide}", wide.0)
+        .replace("{/wide}", wide.1);
+    wat::parse_str(&text).with_context(|| format!("parsing guest-modules/wat/grow.wat for {build}"))
+}
+
+/// The grow guest of `build` for `plan`: the Rust guest with its native build, or a twin (64-bit
+/// for `memory64`).
+pub fn guest_of(build: GuestBuild, plan: MemoryPlan) -> Result<GuestModule> {
+    match build {
+        GuestBuild::Scalar => guest(plan),
+        GuestBuild::Memory32 | GuestBuild::Memory64 => {
+            let plan = MemoryPlan {
+                memory64: build == GuestBuild::Memory64,
+                ..plan
+            };
+            GuestModule::new("grow-wat", &memory_kind_wasm(build)?, plan, None)
+        }
+        other => bail!("the grow family has no {other} build"),
+    }
+}
+
 /// The guest-grow module for `plan`.
 pub fn guest(plan: MemoryPlan) -> Result<GuestModule> {
     GuestModule::new(
@@ -233,8 +290,40 @@ impl Prepared {
         pattern: GrowPattern,
         variant: MemoryVariant,
     ) -> Result<Self> {
+        Self::with_build(runtime, pattern, variant, GuestBuild::Scalar)
+    }
+
+    /// [`Prepared::new`] with the grow guest of `build` ([`BUILDS`]). A runtime that refuses a
+    /// twin while it compiles the 32-bit one lacks its proposal: *unsupported*, in its words.
+    pub fn with_build(
+        runtime: &dyn Runtime,
+        pattern: GrowPattern,
+        variant: MemoryVariant,
+        build: GuestBuild,
+    ) -> Result<Self> {
         let plan = variant.plan_pages(pattern.initial(), pattern.final_pages());
-        let compiled = compile(runtime, plan)?;
+        let compiled = match crate::runtime::compile_for_plan(runtime, plan, |p| guest_of(build, p))
+        {
+            Err(e) if crate::record::NotMeasured::of(&e) == FailureKind::Failed => {
+                match build.baseline() {
+                    Some(baseline) => {
+                        runtime.compile(&guest_of(baseline, plan)?)?;
+                        return Err(crate::runtime::build_refused(
+                            runtime.id(),
+                            build,
+                            baseline,
+                            &e,
+                        ));
+                    }
+                    None => return Err(e),
+                }
+            }
+            other => other?,
+        };
+        let plan = MemoryPlan {
+            memory64: build == GuestBuild::Memory64,
+            ..plan
+        };
         Ok(Self {
             compiled,
             pattern,

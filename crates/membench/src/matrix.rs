@@ -423,6 +423,8 @@ pub struct GrowCase {
     /// The memory declaration: defined, with no / exact / 4 GiB maximum; for the grow-against-size
     /// patterns also imported, unshared or shared, with an exact maximum ([`SHARED_VARIANTS`]).
     pub variant: MemoryVariant,
+    /// The Rust grow guest (`scalar`), or a memory-kind twin ([`grow::BUILDS`]).
+    pub build: GuestBuild,
 }
 
 impl GrowCase {
@@ -437,7 +439,7 @@ impl GrowCase {
             size,
             spec,
             Some(self.variant),
-            GuestBuild::Scalar,
+            self.build,
         );
         key.ran_bytes = grow::bound(spec, self.pattern).runs.pages() * crate::module::PAGE;
         key
@@ -547,11 +549,42 @@ pub fn grow(scope: Scope, runtimes: &[RuntimeSpec]) -> Vec<GrowCase> {
                     pattern: *pattern,
                     runtime,
                     variant,
+                    build: GuestBuild::Scalar,
                 });
             }
         }
     }
+    // The memory-kind twins (issue 15): the guest's grows of a 32-bit and a 64-bit memory, from
+    // the same text, on every wasm runtime-engine, defined by the module (a host grows 32-bit
+    // memories here, so the host's patterns are left out).
+    for pattern in patterns.iter().filter(|p| !p.host()) {
+        for (runtime, spec) in runtimes.iter().enumerate().filter(|(_, s)| !s.native) {
+            for variant in STRATEGY_VARIANTS {
+                for build in [GuestBuild::Memory32, GuestBuild::Memory64] {
+                    let case = GrowCase {
+                        pattern: *pattern,
+                        runtime,
+                        variant,
+                        build,
+                    };
+                    if scope == Scope::Full || in_default_grow_kind(&case, spec) {
+                        cases.push(case);
+                    }
+                }
+            }
+        }
+    }
     cases
+}
+
+/// The grow twins in the default scope answer one headline question, what a 64-bit memory's grow
+/// costs against a 32-bit one's, small and large: `grow1-at` at 1 and 4096 pages, with an exact
+/// maximum, on each runtime's default strategy. Every pattern, strategy and maximum is in the
+/// full matrix.
+fn in_default_grow_kind(case: &GrowCase, spec: &RuntimeSpec) -> bool {
+    spec.is_default()
+        && case.variant == MemoryVariant::new(MemoryDecl::Defined, MaxDecl::Exact)
+        && matches!(case.pattern, GrowPattern::Grow1At(1 | 4096))
 }
 
 /// The memory size, in pages, at which instantiation is timed.

@@ -411,6 +411,26 @@ pub fn shared_memory_refused(runtime: &str, engine_error: &anyhow::Error) -> any
     )))
 }
 
+/// The typed *unsupported* error of a runtime that refuses the `build` guest while it compiles the
+/// `baseline` one: it lacks the proposal the build needs (`simd128`, memory64, ...), in the
+/// engine's own words.
+pub fn build_refused(
+    runtime: &str,
+    build: crate::case::GuestBuild,
+    baseline: crate::case::GuestBuild,
+    engine_error: &anyhow::Error,
+) -> anyhow::Error {
+    // The proposal is named where the build's id does not already say it.
+    let proposal = match build.proposal() {
+        p if p == build.id() => String::new(),
+        p => format!(" ({p})"),
+    };
+    anyhow::Error::new(crate::record::NotMeasured::unsupported(format!(
+        "{runtime} refuses the {build} guest{proposal} and compiles the {baseline} one: \
+         {engine_error:#}"
+    )))
+}
+
 /// Compiles `guest(plan)` on `runtime`. For a shared memory, also instantiates it once (an engine
 /// may refuse it when creating it rather than when compiling); when that fails while the same
 /// memory unshared compiles and instantiates, the runtime refuses shared memories: a typed

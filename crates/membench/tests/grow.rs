@@ -2,6 +2,7 @@
 //! the old size, new pages read zero, `memory.size` follows, a grow past the maximum returns -1 and
 //! leaves the memory unchanged and usable, and a host-side grow past it is an error naming the limit.
 
+use membench::case::GuestBuild;
 use membench::contiguous::{MaxDecl, MemoryVariant};
 use membench::grow::{self, GrowPattern, Prepared};
 use membench::matrix::{self, STRATEGY_VARIANTS};
@@ -390,4 +391,70 @@ fn a_shared_memory_grows_where_the_runtime_has_one_and_is_refused_with_the_engin
             }
         }
     }
+}
+
+/// The grow twins (`guest-modules/wat/grow.wat`) grow as the Rust guest does: on every runtime
+/// under its default strategy, the 32-bit twin's `grow1-at` and failing grows run and leave the
+/// memory at the pattern's final size, and so do the 64-bit twin's wherever memory64 is taken;
+/// exactly the runtimes without memory64 refuse it, as *unsupported* naming the build.
+#[test]
+fn the_grow_twins_grow_as_the_rust_guest_does_and_memory64_is_refused_only_where_absent() {
+    let defined_max = MemoryVariant::new(membench::module::MemoryDecl::Defined, MaxDecl::Exact);
+    let mut refused = Vec::new();
+    for spec in matrix::runtimes()
+        .iter()
+        .filter(|s| s.is_default() && !s.native)
+    {
+        let Some(runtime) = spec.build_optional().unwrap() else {
+            continue;
+        };
+        for build in [GuestBuild::Memory32, GuestBuild::Memory64] {
+            for pattern in [
+                GrowPattern::Grow1At(16),
+                GrowPattern::GrowFail(grow::FAIL_AT),
+            ] {
+                let name = format!("{} {build} {pattern}", spec.id);
+                match Prepared::with_build(runtime.as_ref(), pattern, defined_max, build) {
+                    Ok(prepared) => {
+                        assert_eq!(prepared.plan.memory64, build == GuestBuild::Memory64);
+                        let mut instance = prepared.fresh().unwrap();
+                        prepared
+                            .run(instance.as_mut())
+                            .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+                        assert_eq!(
+                            instance.memory().unwrap().size_bytes,
+                            pattern.final_pages() * PAGE,
+                            "{name}"
+                        );
+                    }
+                    Err(e) => {
+                        assert_eq!(build, GuestBuild::Memory64, "{name}: {e:#}");
+                        assert_eq!(NotMeasured::of(&e), FailureKind::Unsupported, "{name}");
+                        assert!(
+                            format!("{e:#}").contains("refuses the memory64 guest"),
+                            "{e:#}"
+                        );
+                        if pattern == GrowPattern::Grow1At(16) {
+                            refused.push(spec.id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let expected: Vec<&str> = [
+        "wasmer-cranelift",
+        "wasmer-singlepass",
+        "stitch-interpreter",
+        "wamr-fast-interp",
+        "wasm3-interpreter",
+    ]
+    .into_iter()
+    .filter(|id| {
+        matrix::runtimes()
+            .iter()
+            .any(|s| s.id == *id && s.build().is_ok())
+    })
+    .collect();
+    assert_eq!(refused, expected);
 }

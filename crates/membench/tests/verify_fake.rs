@@ -42,6 +42,19 @@ impl Runtime for Fake {
         "0"
     }
     fn compile(&self, module: &GuestModule) -> Result<Box<dyn Compiled>> {
+        // The fake's memory is wasm 1.0's: it refuses what an engine without the memory64,
+        // custom-page-sizes and multi-memory proposals refuses.
+        let memories: u32 = wasmparser::Parser::new(0)
+            .parse_all(&module.wasm)
+            .filter_map(|p| match p {
+                Ok(wasmparser::Payload::MemorySection(r)) => Some(r.count()),
+                _ => None,
+            })
+            .sum();
+        anyhow::ensure!(
+            !module.memory.memory64 && module.memory.page_size_log2.is_none() && memories <= 1,
+            "the fake runtime has no memory64, custom page sizes or multi-memory"
+        );
         Ok(Box::new(FakeCompiled {
             plan: module.memory,
             faults: self.0,

@@ -229,12 +229,14 @@ pub(super) fn one_memory(rt: &dyn Runtime) -> Result<(bool, String)> {
     };
     let compiled_two = match compile_or_refusal(rt, &two, &one)? {
         Ok(compiled) => compiled,
-        Err(words) => return Ok((
-            true,
-            format!(
+        Err(words) => {
+            return Ok((
+                true,
+                format!(
                 "one memory per module here: a second memory (multi-memory) is refused: {words}"
             ),
-        )),
+            ))
+        }
     };
     let used = 16 * PAGE;
     let compiled_one = rt.compile(&one)?;
