@@ -98,10 +98,17 @@ struct Output<'a> {
 /// The memory variants a module is timed under: as declared, and, when it defines its memory (so
 /// the declaration can be rewritten), defined and imported without a maximum and with the 4 GiB
 /// one. An exact maximum is not among them: how far a user's module grows is not known here, and
-/// one it declares itself is `as-declared`.
+/// one it declares itself is `as-declared`. A 64-bit memory or one of custom pages is timed as
+/// declared only: its code addresses and grows it in its own kind, which a rewritten 32-bit
+/// memory of 64 KiB pages would not validate or would change.
 pub fn variants(declared: &MemoryPlan, as_declared: bool) -> Vec<(String, MemoryPlan)> {
     let mut out = vec![("as-declared".to_string(), *declared)];
-    if as_declared || declared.decl != MemoryDecl::Defined || declared.shared {
+    if as_declared
+        || declared.decl != MemoryDecl::Defined
+        || declared.shared
+        || declared.memory64
+        || declared.page_size_log2.is_some()
+    {
         return out;
     }
     for decl in [MemoryDecl::Defined, MemoryDecl::Imported] {
@@ -482,4 +489,51 @@ fn chart(outcomes: &[Outcome], dir: &Path, stem: &str, module: &str, export: &st
         legend: None,
     };
     charts::write_both(dir, stem, (1000, 120 + 22 * rows as u32), &chart)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 32-bit memory of 64 KiB pages the module defines is timed under five memories; a 64-bit
+    /// one, or one of 1-byte pages, as declared only (a rewrite would change what its code means).
+    #[test]
+    fn only_a_plain_defined_memory_is_rewritten() {
+        let plain = MemoryPlan {
+            decl: MemoryDecl::Defined,
+            initial: 2,
+            maximum: None,
+            shared: false,
+            memory64: false,
+            page_size_log2: None,
+        };
+        let ids = |plan: &MemoryPlan| -> Vec<String> {
+            variants(plan, false)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect()
+        };
+        assert_eq!(
+            ids(&plain),
+            [
+                "as-declared",
+                "defined-nomax",
+                "defined-max4g",
+                "imported-nomax",
+                "imported-max4g"
+            ]
+        );
+        for kind in [
+            MemoryPlan {
+                memory64: true,
+                ..plain
+            },
+            MemoryPlan {
+                page_size_log2: Some(0),
+                ..plain
+            },
+        ] {
+            assert_eq!(ids(&kind), ["as-declared"], "{kind:?}");
+        }
+    }
 }

@@ -1484,3 +1484,487 @@ fn one_byte_pages_are_compared_with_64_kib_pages_per_runtime_and_workload() {
     assert!(!plain.page("wasted.md").contains("1-byte pages"));
     assert!(!plain.report.contains("1-byte pages"));
 }
+
+/// A `grow1-at` row of `build` at `pages` on `runtime`'s default strategy, `defined-max`.
+fn grow_twin(pages: u64, runtime: &str, build: GuestBuild) -> membench::case::CaseKey {
+    key(
+        Family::Grow,
+        "grow1-at",
+        pages * PAGE,
+        runtime,
+        "default",
+        "defined-max",
+        build,
+    )
+}
+
+/// The grow twins (the same text over a 32-bit and a 64-bit memory) are compared with each other
+/// in a section of their own, time per grow with its verdict (a 64-bit grow that takes longer is
+/// "slower"), with the refusing runtime named in its words and one sentence in the summary; the
+/// Rust guest's grow tables, charts' sentences and claims are what they were without the twins
+/// (whose ids sort before the Rust guest's, so a lookup that does not check the build finds them
+/// first).
+#[test]
+fn memory64_grows_are_compared_with_their_32_bit_twin_apart_from_the_rust_guest() {
+    let (m32, m64) = (GuestBuild::Memory32, GuestBuild::Memory64);
+    let mut results = fixture(100_000.0);
+    results.rows.extend([
+        // wasmtime: a 64-bit grow takes twice the 32-bit one's time at 4096 pages, the same at 1.
+        row(grow_twin(4096, WASMTIME, m32), Some(500.0), PAGE),
+        row(grow_twin(4096, WASMTIME, m64), Some(1000.0), PAGE),
+        row(grow_twin(1, WASMTIME, m32), Some(300.0), PAGE),
+        row(grow_twin(1, WASMTIME, m64), Some(300.0), PAGE),
+        // wasmi: 0.8× the time at 4096 pages.
+        row(
+            grow_twin(4096, "wasmi-interpreter", m32),
+            Some(1000.0),
+            PAGE,
+        ),
+        row(grow_twin(4096, "wasmi-interpreter", m64), Some(800.0), PAGE),
+        // wasmer refuses a 64-bit memory.
+        row(grow_twin(4096, "wasmer-cranelift", m32), Some(900.0), PAGE),
+        not_measured(
+            grow_twin(4096, "wasmer-cranelift", m64),
+            FailureKind::Unsupported,
+            "wasmer-cranelift refuses the memory64 guest and compiles the memory32 one: \
+             Validation error: memory64 must be enabled for 64-bit memories",
+        ),
+    ]);
+    results.rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let dir = out_dir("grow-memory64");
+    render(&results, &dir).unwrap();
+    assert!(
+        std::fs::metadata(dir.join("charts/grow-memory64.png"))
+            .unwrap()
+            .len()
+            > 1000
+    );
+    let r = read_pages(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let plain = render_pages(&fixture(100_000.0), "grow-memory64-none");
+    let md = r.page("grow.md");
+    let body = section(
+        md,
+        "## memory64: a 64-bit memory's grow against the same code on a 32-bit one",
+    );
+    assert!(
+        body.contains("![grow-memory64](charts/grow-memory64.png)"),
+        "{body}"
+    );
+    // Per runtime, every pair with its ratio and verdict: time per grow, lower is faster.
+    let line = |runtime: &str, pages: u64| -> String {
+        section(body, &format!("### `{runtime}`"))
+            .lines()
+            .find(|l| l.starts_with(&format!("| `grow1-at` | {pages} | `defined-max` |")))
+            .unwrap_or_else(|| panic!("{runtime} {pages}: {body}"))
+            .to_string()
+    };
+    let l = line(WASMTIME, 4096);
+    assert!(
+        l.contains("| 500 ns [") && l.contains("| 1 µs [") && l.contains("| 2.00× ["),
+        "{l}"
+    );
+    assert!(l.ends_with("| slower |"), "{l}");
+    assert!(line(WASMTIME, 1).ends_with("| no difference |"));
+    let l = line("wasmi-interpreter", 4096);
+    assert!(l.contains("| 0.800× [") && l.ends_with("| faster |"), "{l}");
+    let l = line("wasmer-cranelift", 4096);
+    assert!(l.contains("| refused | – | unsupported |"), "{l}");
+    // The sentences, per size, and the refusal in the engine's words.
+    let sentence = body
+        .lines()
+        .find(|l| l.starts_with("- `grow1-at` at 4096 pages, default strategies: "))
+        .unwrap_or_else(|| panic!("{body}"));
+    assert!(
+        sentence.contains("a grow of the 64-bit memory took 0.800× [")
+            && sentence.contains("(wasmi-interpreter) to 2.00× [")
+            && sentence.contains("(wasmtime-cranelift) the 32-bit twin's time; ")
+            && sentence.contains("slower on 1 (wasmtime-cranelift)")
+            && sentence.ends_with("faster on 1 (wasmi-interpreter)."),
+        "{sentence}"
+    );
+    assert!(
+        body.contains(
+            "- `grow1-at` at 1 page, default strategies: a grow of the 64-bit memory took 1.00× ["
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "- Refuse a 64-bit memory while they run the 32-bit twin: wasmer-cranelift \
+             (“memory64 must be enabled for 64-bit memories”)."
+        ),
+        "{body}"
+    );
+    // The Rust guest's grow tables are what they were: the twins leak into none of them.
+    // (This section runs to the next `## `: its charts' sentences and the table at 1 and 4096
+    // pages.)
+    let heading = "## One `grow(1)` against the memory's size";
+    assert_eq!(
+        section(md, heading),
+        section(plain.page("grow.md"), heading)
+    );
+    let every = |md: &str| -> String {
+        let s = section(md, "## Every grow case, per runtime-engine × strategy");
+        s[s.find("### ").unwrap()..].to_string()
+    };
+    assert_eq!(every(md), every(plain.page("grow.md")));
+    assert!(
+        section(md, "## Every grow case, per runtime-engine × strategy").contains(
+            "(the memory64 twins are in [their section](#memory64-a-64-bit-memorys-grow-against-the-same-code-on-a-32-bit-one))"
+        ),
+        "{md}"
+    );
+    assert_eq!(
+        section(r.page("verify.md"), "## From the benches"),
+        section(plain.page("verify.md"), "## From the benches")
+    );
+    // The summary: the grow question as before, and one sentence more, with the figures.
+    let question = "## What does a grow cost, and does a declared maximum help?";
+    let grow = section(&r.report, question);
+    let twin: Vec<&str> = grow
+        .lines()
+        .filter(|l| l.starts_with("- [memory64](grow.md#"))
+        .collect();
+    assert_eq!(twin.len(), 1, "{grow}");
+    assert!(
+        twin[0].starts_with(
+            "- [memory64](grow.md#memory64-a-64-bit-memorys-grow-against-the-same-code-on-a-32-bit-one): \
+             `grow(1)` of a 64-bit memory against the same code on a 32-bit one, exact maximum, \
+             default strategies: a grow of the 64-bit memory took 0.800× ["
+        ) && twin[0].contains("slower on 1 (wasmtime-cranelift at 4096 pages)")
+            && twin[0].contains("no different on 1 (wasmtime-cranelift at 1 page)")
+            && twin[0].ends_with("; refused by wasmer-cranelift."),
+        "{}",
+        twin[0]
+    );
+    let without: Vec<&str> = grow.lines().filter(|l| *l != twin[0]).collect();
+    assert_eq!(
+        without,
+        section(&plain.report, question).lines().collect::<Vec<_>>()
+    );
+    assert!(r.report.lines().count() <= MAX_LINES);
+}
+
+/// A shared memory against the same memory unshared (imported, exact maximum): the throughput
+/// ratio and verdict per runtime, the refusing runtime named in its words, one sentence in the
+/// summary; the memory-variants table still lists the shared case, and no table against native
+/// does.
+#[test]
+fn a_shared_memory_is_compared_with_the_same_memory_unshared() {
+    let scalar = GuestBuild::Scalar;
+    let imported = |runtime: &str, variant: &str| {
+        key(
+            Family::Contiguous,
+            "seq-read-i64",
+            1 << 20,
+            runtime,
+            "default",
+            variant,
+            scalar,
+        )
+    };
+    let mut results = fixture(100_000.0);
+    results.rows.extend([
+        // wasmtime: the shared memory takes twice the time: half the throughput.
+        row(imported(WASMTIME, "imported-max"), Some(100_000.0), BYTES),
+        row(
+            imported(WASMTIME, "imported-shared-max"),
+            Some(200_000.0),
+            BYTES,
+        ),
+        // node: the same.
+        row(imported("node-v8", "imported-max"), Some(150_000.0), BYTES),
+        row(
+            imported("node-v8", "imported-shared-max"),
+            Some(150_000.0),
+            BYTES,
+        ),
+        // wasmer refuses it.
+        row(
+            imported("wasmer-cranelift", "imported-max"),
+            Some(120_000.0),
+            BYTES,
+        ),
+        not_measured(
+            imported("wasmer-cranelift", "imported-shared-max"),
+            FailureKind::Unsupported,
+            "wasmer-cranelift refuses a shared memory: instantiating: RuntimeError: shared \
+             memories are not supported",
+        ),
+    ]);
+    results.rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let r = render_pages(&results, "shared-contiguous");
+    let page = r.page("contiguous.md");
+    let body = section(page, "## A shared memory against the same memory unshared");
+    let line = |runtime: &str| -> String {
+        section(body, &format!("### `{runtime}`"))
+            .lines()
+            .find(|l| l.starts_with("| `seq-read-i64` | 1MiB | scalar |"))
+            .unwrap_or_else(|| panic!("{runtime}: {body}"))
+            .to_string()
+    };
+    assert!(
+        body.contains(
+            "| pattern | working set | build | `imported-max` | `imported-shared-max` | shared ÷ unshared [95 % interval] | verdict |"
+        ),
+        "{body}"
+    );
+    let l = line(WASMTIME);
+    assert!(l.contains("| 0.500× [") && l.ends_with("| slower |"), "{l}");
+    assert!(line("node-v8").ends_with("| no difference |"));
+    assert!(
+        line("wasmer-cranelift").contains("| refused | – | unsupported |"),
+        "{body}"
+    );
+    let sentence = body
+        .lines()
+        .find(|l| {
+            l.starts_with(
+                "- `seq-read-i64`, 1 MiB, default strategies: the shared memory ran at 0.500× [",
+            )
+        })
+        .unwrap_or_else(|| panic!("{body}"));
+    assert!(
+        sentence.contains("(wasmtime-cranelift) to 1.00× [")
+            && sentence.contains("(node-v8) of the unshared twin's throughput; slower on 1 (wasmtime-cranelift); no different on 1 (node-v8)."),
+        "{sentence}"
+    );
+    assert!(
+        body.contains(
+            "- Refuse a shared memory while they run the unshared twin: wasmer-cranelift \
+             (“shared memories are not supported”)."
+        ),
+        "{body}"
+    );
+    // The memory-variants table still lists both variants, labelled, the refusal as unsupported.
+    let variants = section(page, "## Memory variants and strategies");
+    let wasmer = section(variants, "### wasmer-cranelift (`default`)");
+    assert!(
+        wasmer.contains("| seq-read-i64 | 1MiB | scalar | imported-shared-max | unsupported |")
+            && wasmer.contains("| seq-read-i64 | 1MiB | scalar | imported-max | 120 µs ["),
+        "{variants}"
+    );
+    // Against native, only `defined-max`.
+    assert!(!section(page, "## Per runtime-engine").contains("imported"));
+    // The summary says it in one sentence, linking the section.
+    let sentence = r
+        .report
+        .lines()
+        .find(|l| {
+            l.starts_with(
+                "- [A shared memory](contiguous.md#a-shared-memory-against-the-same-memory-unshared) \
+                 against the same memory unshared (imported, exact maximum), 1 MiB, default \
+                 strategies: the shared memory ran at 0.500× [",
+            )
+        })
+        .unwrap_or_else(|| panic!("{}", r.report));
+    assert!(
+        sentence.contains("slower on 1 (wasmtime-cranelift `seq-read-i64`)")
+            && sentence.ends_with("; refused by wasmer-cranelift."),
+        "{sentence}"
+    );
+    assert!(r.report.lines().count() <= MAX_LINES);
+}
+
+/// `page-size`, `four-gib`, `one-memory` and `reserve-ahead`'s shared memory as one table of
+/// which runtime takes which kind of memory beyond wasm 1.0: "yes" with the key figures where the
+/// finding "did not hold", "refused" with the engine's words in a note where it held by a refusal,
+/// a strategy that answers otherwise than its runtime's default listed; the findings are said not
+/// to be defects, and the summary says it in one sentence.
+#[test]
+fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
+    use membench::verify::{Check, CheckId, Outcome, Reservation, ReserveAhead, Reserved};
+    use membench::verify::{SharedReserve, Verdict};
+    let mib = |m: i64| Reserved {
+        inaccessible_bytes: (m - 1) << 20,
+        accessible_bytes: 1 << 20,
+    };
+    let verdict = |runtime: &str,
+                   strategy: &str,
+                   checks: [(CheckId, Outcome, &str); 3],
+                   shared: Option<SharedReserve>| Verdict {
+        runtime: runtime.into(),
+        strategy: strategy.into(),
+        checks: std::iter::once(Check {
+            check: CheckId::Isolation,
+            outcome: Outcome::Held,
+            detail: "fixture".into(),
+        })
+        .chain(checks.into_iter().map(|(check, outcome, detail)| Check {
+            check,
+            outcome,
+            detail: detail.into(),
+        }))
+        .collect(),
+        spec: Vec::new(),
+        reserve_ahead: Some(ReserveAhead {
+            reservation: Reservation::Fixed,
+            used_bytes: 16 * PAGE,
+            no_maximum: mib(4096),
+            exact_maximum: mib(4096),
+            maximum_4g: mib(4096),
+            basis: membench::procfs::ReservedBasis::Mappings,
+            new_mappings: [mib(4096); 3],
+            shared,
+        }),
+    };
+    let (page, four, one) = (CheckId::PageSize, CheckId::FourGib, CheckId::OneMemory);
+    let (held, not) = (Outcome::Held, Outcome::DidNotHold);
+    let grew =
+        "a 64-bit memory (memory64) grew from 16 to 65552 pages (4097.0 MiB), past the 4 GiB \
+                of a 32-bit one, and its last byte was written and read back; one instance of a \
+                16-page 64-bit memory added 16384.0 MiB (16383.0 MiB inaccessible + 1.0 MiB \
+                accessible)";
+    let bytes =
+        "a memory of 1-byte pages (custom-page-sizes): memory.grow(1) took it from 65536 to \
+                 65537 bytes, its last byte loads and the next one traps";
+    let second =
+        "a module with two 16-page memories (multi-memory) instantiates: one memory added \
+                  4096.0 MiB (4095.0 MiB inaccessible + 1.0 MiB accessible), two added 8192.0 MiB \
+                  (8190.0 MiB inaccessible + 2.0 MiB accessible), so the second added 4096.0 MiB \
+                  (4095.0 MiB inaccessible + 1.0 MiB accessible)";
+    let na = "not a wasm runtime";
+    let pooling = "allocation_strategy=Pooling,max_memory_size=2GiB";
+    let mut results = fixture(100_000.0);
+    results.verify = vec![
+        verdict(
+            NATIVE,
+            "mmap",
+            [
+                (page, Outcome::NotApplicable, na),
+                (four, Outcome::NotApplicable, na),
+                (one, Outcome::NotApplicable, na),
+            ],
+            None,
+        ),
+        verdict(
+            WASMTIME,
+            "default",
+            [(page, not, bytes), (four, not, grew), (one, not, second)],
+            Some(SharedReserve::Refused {
+                error: "threads must be enabled for shared memories".into(),
+            }),
+        ),
+        verdict(
+            WASMTIME,
+            pooling,
+            [
+                (page, not, bytes),
+                (
+                    four,
+                    held,
+                    "4 GiB at most here: a 64-bit memory is taken (one instance of a 16-page \
+                     64-bit memory added 0.0 MiB (0.0 MiB inaccessible + 0.0 MiB accessible), less \
+                     than the memory itself: it sits in address space reserved before (a pool)), \
+                     but memory.grow by 65536 pages from 16 returned -1",
+                ),
+                (
+                    one,
+                    held,
+                    "one memory per module here: a second memory (multi-memory) is refused: \
+                     instantiating: defined memories count of 2 exceeds the per-module limit of 1",
+                ),
+            ],
+            Some(SharedReserve::Refused {
+                error: "threads must be enabled for shared memories".into(),
+            }),
+        ),
+        verdict(
+            "wasmer-cranelift",
+            "default",
+            [
+                (
+                    page,
+                    held,
+                    "pages are 64 KiB here: a memory of 1-byte pages (custom-page-sizes) is \
+                     refused: Validation error: custom page sizes proposal not enabled",
+                ),
+                (
+                    four,
+                    held,
+                    "4 GiB at most here: a 64-bit memory (memory64) is refused: Validation \
+                     error: memory64 must be enabled for 64-bit memories",
+                ),
+                (one, not, second),
+            ],
+            Some(SharedReserve::Measured {
+                reservation: Reservation::Fixed,
+                exact_maximum: mib(6144),
+                maximum_4g: mib(6144),
+                basis: membench::procfs::ReservedBasis::Mappings,
+            }),
+        ),
+    ];
+    let r = render_pages(&results, "beyond");
+    let verify = r.page("verify.md");
+    let body = section(
+        verify,
+        "### Beyond the post's wasm 1.0 memory: which runtime takes which kind",
+    );
+    assert!(
+        body.contains(
+            "| runtime | shared memory | memory64 (past 4 GiB?) | 1-byte pages | second memory |"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "| wasmtime-cranelift | refused [1] | yes: grew from 16 to 65552 pages (4097.0 MiB); \
+             one instance adds 16384.0 MiB | yes: grow(1) took it from 65536 to 65537 bytes | yes: \
+             the second adds 4096.0 MiB |"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "| wasmer-cranelift | yes: one 16-page memory adds 6 GiB (6 GiB with a 4 GiB maximum) \
+             | refused [2] | refused [3] | yes: the second adds 4096.0 MiB |"
+        ),
+        "{body}"
+    );
+    // Native answers none: no row.
+    assert!(!body.contains("| native-rustc |"), "{body}");
+    // The pooling allocator answers otherwise for memory64 and a second memory only.
+    assert!(
+        body.contains(&format!(
+            "- wasmtime-cranelift @`{pooling}`: a 64-bit memory: yes, not past 4 GiB (memory.grow \
+             by 65536 pages from 16 returned -1); a second memory: refused [4]\n"
+        )),
+        "{body}"
+    );
+    for note in [
+        "- [1] “threads must be enabled for shared memories”",
+        "- [2] “memory64 must be enabled for 64-bit memories”",
+        "- [3] “custom page sizes proposal not enabled”",
+        "- [4] “defined memories count of 2 exceeds the per-module limit of 1”",
+    ] {
+        assert!(body.contains(note), "{note}: {body}");
+    }
+    // The checks are findings, not failures.
+    assert!(
+        verify.contains(
+            "`page-size`, `four-gib`, `one-memory` are findings, not correctness claims: \"did \
+             not hold\" there says what the runtime does"
+        ),
+        "{verify}"
+    );
+    // The summary: one sentence from the same answers; the checks leave the other lists.
+    let claims = section(&r.report, "## Which of the post's claims hold where?");
+    assert!(
+        claims.contains(
+            "- [Beyond the post's wasm 1.0 memory: which runtime takes which kind](verify.md#beyond-the-posts-wasm-10-memory-which-runtime-takes-which-kind), \
+             on the default strategies of 2 runtime-engines: a shared memory taken by 1 \
+             (wasmer-cranelift), refused by 1 (wasmtime-cranelift); a 64-bit memory taken by 1 \
+             (wasmtime-cranelift), refused by 1 (wasmer-cranelift); 1-byte pages taken by 1 \
+             (wasmtime-cranelift), refused by 1 (wasmer-cranelift); a second memory taken by 2 \
+             (wasmtime-cranelift, wasmer-cranelift).\n"
+        ),
+        "{claims}"
+    );
+    for id in ["`four-gib`", "`page-size`", "`one-memory`"] {
+        assert_eq!(claims.matches(id).count(), 0, "{id}: {claims}");
+    }
+    assert!(claims.contains("`isolation` (4)"), "{claims}");
+    assert!(r.report.lines().count() <= MAX_LINES);
+}

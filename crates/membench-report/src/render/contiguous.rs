@@ -1,10 +1,10 @@
 //! `contiguous.md`: warm load/store throughput against native (a chart per working set and build,
 //! a table per runtime-engine), the memory variants and strategies (a table per runtime-engine ×
 //! strategy), each memory kind against its 32-bit twin (a section per kind: memory64, 1-byte
-//! pages, a second memory), and first touch (a table per runtime-engine).
+//! pages, a second memory), a shared memory against the same memory unshared, and first touch (a
+//! table per runtime-engine).
 
 use super::*;
-use crate::charts::{Axis, Chart, DotPanel, Frame, Unit};
 
 /// The warm contiguous rows (no first touch) of the Rust guest's builds, which compare with native;
 /// the memory-kind twins compare with each other ([`memory_kinds`]).
@@ -15,10 +15,6 @@ fn warm<'a>(ctx: &Ctx<'a>) -> Vec<(&'a CaseKey, &'a Row)> {
         .collect()
 }
 
-/// A memory-kind row, its 32-bit twin (same pattern, size, runtime, strategy and variant) and the
-/// kind's throughput ÷ the twin's.
-type KindPair<'a> = (&'a CaseKey, &'a Row, Option<&'a Row>, Option<Comparison>);
-
 /// The memory kinds compared with a twin: every one of [`GuestBuild::MEMORY_KINDS`] that has a
 /// baseline (memory64, 1-byte pages, a second memory), in that order.
 pub(super) fn compared_kinds() -> impl Iterator<Item = GuestBuild> {
@@ -28,31 +24,34 @@ pub(super) fn compared_kinds() -> impl Iterator<Item = GuestBuild> {
 }
 
 /// How the report speaks of one memory kind. The kinds differ in these words alone: their section,
-/// chart and sentences are one function over them ([`memory_kind`], [`kind_findings`],
-/// [`kind_summary`]).
-struct KindWords {
+/// chart and sentences are one function over them ([`memory_kind`], [`kind_summary`]), and the
+/// grow family's 64-bit twin is named with memory64's ([`super::grow`]).
+pub(super) struct KindWords {
     /// What the kind is, after its id in the heading: `a 64-bit memory`.
-    what: &'static str,
+    pub what: &'static str,
     /// What it is compared with, ending the heading: `the same code on a 32-bit one`.
-    against: &'static str,
+    pub against: &'static str,
     /// The memory the kind's twin runs over, in the section's first sentence: `a 64-bit one`.
-    over: &'static str,
+    pub over: &'static str,
     /// The one thing the twins differ in.
     difference: &'static str,
     /// Why that may cost something on each access.
     why: &'static str,
-    /// The kind as a sentence's subject: `the 64-bit memory`.
-    subject: &'static str,
-    /// The twin as a sentence names it: `the 32-bit twin`.
-    twin: &'static str,
-    /// What a runtime without the proposal refuses: `a 64-bit memory`.
-    refused: &'static str,
+    /// The kind against its twin in sentences (`the 64-bit memory`, `the 32-bit twin`, refusing
+    /// `a 64-bit memory`), by throughput.
+    pub pair: TwinWords,
     /// The chart's question.
     question: &'static str,
 }
 
 /// The words of a kind compared with a twin; `None` for the builds that are not.
-fn kind_words(build: GuestBuild) -> Option<KindWords> {
+pub(super) fn kind_words(build: GuestBuild) -> Option<KindWords> {
+    let pair = |subject, twin, refused| TwinWords {
+        subject,
+        twin,
+        refused,
+        measure: Measure::PerByte,
+    };
     Some(match build {
         GuestBuild::Memory64 => KindWords {
             what: "a 64-bit memory",
@@ -61,9 +60,7 @@ fn kind_words(build: GuestBuild) -> Option<KindWords> {
             difference: "the address type",
             why: "A 64-bit address cannot be kept in bounds by a guard region, so an engine \
                   checks it on every access.",
-            subject: "the 64-bit memory",
-            twin: "the 32-bit twin",
-            refused: "a 64-bit memory",
+            pair: pair("the 64-bit memory", "the 32-bit twin", "a 64-bit memory"),
             question: "What does a 64-bit memory cost each load and store?",
         },
         GuestBuild::PageSize1 => KindWords {
@@ -74,9 +71,11 @@ fn kind_words(build: GuestBuild) -> Option<KindWords> {
                          for each 64 KiB page)",
             why: "A memory of 1-byte pages may end at any byte, so no guard region past its last \
                   page keeps an access in bounds: an engine checks it explicitly.",
-            subject: "the memory of 1-byte pages",
-            twin: "the 64 KiB-page twin",
-            refused: "1-byte pages",
+            pair: pair(
+                "the memory of 1-byte pages",
+                "the 64 KiB-page twin",
+                "1-byte pages",
+            ),
             question: "What do 1-byte pages cost each load and store?",
         },
         GuestBuild::SecondMemory => KindWords {
@@ -87,9 +86,11 @@ fn kind_words(build: GuestBuild) -> Option<KindWords> {
                          memory nothing touches)",
             why: "An engine may keep memory 0's base and bound at hand and reach any other \
                   memory through the instance, a load more per access.",
-            subject: "the second memory",
-            twin: "the one-memory twin",
-            refused: "a second memory",
+            pair: pair(
+                "the second memory",
+                "the one-memory twin",
+                "a second memory",
+            ),
             question: "What does a second memory cost each load and store?",
         },
         _ => return None,
@@ -102,58 +103,46 @@ fn kind_heading(build: GuestBuild, words: &KindWords) -> String {
     format!("{build}: {} against {}", words.what, words.against)
 }
 
-/// The anchor GitHub gives a heading: lower case, punctuation but `-` and `_` dropped, spaces as
-/// `-`; so the summary links a section by the heading this page writes, never by a typed anchor.
-pub(super) fn anchor(heading: &str) -> String {
-    heading
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
-        .map(|c| if c == ' ' { '-' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// The warm rows of `build`, each with its twin of [`GuestBuild::baseline`] (same pattern, size,
 /// runtime, strategy and variant) and the kind's throughput ÷ the twin's.
-fn kind_pairs<'a>(ctx: &Ctx<'a>, build: GuestBuild) -> Vec<KindPair<'a>> {
-    let family = ctx.family(Family::Contiguous);
+fn kind_pairs<'a>(ctx: &Ctx<'a>, build: GuestBuild) -> Vec<TwinPair<'a>> {
     let baseline = build.baseline();
-    let mut out: Vec<_> = family
-        .iter()
-        .filter(|(k, _)| k.build == build && !ctx.is_first_touch(k))
-        .map(|(k, row)| {
-            let twin = family
-                .iter()
-                .find(|(t, _)| {
-                    Some(t.build) == baseline
-                        && t.pattern == k.pattern
-                        && t.size_bytes == k.size_bytes
-                        && t.runtime == k.runtime
-                        && t.strategy == k.strategy
-                        && t.variant == k.variant
-                })
-                .map(|(_, t)| *t);
-            let c = twin.and_then(|t| ctx.throughput_ratio(row, t));
-            (*k, *row, twin, c)
-        })
-        .collect();
-    out.sort_by_key(|(k, ..)| {
-        (
-            runtime_order(k),
-            k.pattern.clone(),
-            k.size_bytes,
-            k.variant.clone(),
-        )
-    });
-    out
+    ctx.twin_pairs(
+        Family::Contiguous,
+        |k| k.build == build && !ctx.is_first_touch(k),
+        |k, t| Some(t.build) == baseline && t.variant == k.variant,
+        Measure::PerByte,
+    )
 }
 
 /// The pairs the headline figures come from: default strategies, `defined-max`, 1 MiB.
-fn headline_pairs<'p, 'a>(pairs: &'p [KindPair<'a>]) -> Vec<&'p KindPair<'a>> {
+fn headline_pairs<'p, 'a>(pairs: &'p [TwinPair<'a>]) -> Vec<&'p TwinPair<'a>> {
     pairs
         .iter()
         .filter(|(k, ..)| k.strategy.default && k.variant == max() && k.size_bytes == 1 << 20)
         .collect()
+}
+
+/// A headline pair's group: its pattern, at 1 MiB on the default strategies.
+fn by_pattern(k: &CaseKey) -> (u64, String) {
+    (0, format!("`{}`, 1 MiB, default strategies", k.pattern))
+}
+
+/// The columns of a contiguous twin table: pattern and working set (and variant, when the twins
+/// share it), throughput.
+fn columns<'f>(
+    case: &'f str,
+    cells: fn(&CaseKey) -> String,
+    names: (&'f str, &'f str),
+    ratio: &'f str,
+) -> TwinColumns<'f> {
+    TwinColumns {
+        case,
+        cells,
+        figure: |_, row| throughput(row),
+        names,
+        ratio,
+    }
 }
 
 /// Every memory kind against its 32-bit twin, one section each ([`memory_kind`]).
@@ -190,186 +179,48 @@ fn memory_kind(ctx: &Ctx, build: GuestBuild, dir: &Path, md: &mut String) -> Res
         words.difference,
         words.why,
         stats::CONFIDENCE * 100.0,
-        words.subject,
+        words.pair.subject,
     );
-    for sentence in kind_findings(build, &pairs) {
+    let headline = headline_pairs(&pairs);
+    for sentence in twin_findings(&words.pair, &headline, &pairs, &by_pattern) {
         let _ = writeln!(md, "- {sentence}");
     }
     let _ = writeln!(md);
-    // The chart: default strategies, defined-max, 1 MiB.
-    let headline = headline_pairs(&pairs);
-    let patterns: BTreeSet<&str> = headline.iter().map(|(k, ..)| k.pattern.as_str()).collect();
-    let panels: Vec<DotPanel> = patterns
-        .iter()
-        .map(|p| DotPanel {
-            title: p.to_string(),
-            rows: headline
-                .iter()
-                .filter(|(k, ..)| k.pattern == *p)
-                .map(|(k, row, _, c)| dot_row(k, row, *c))
-                .collect(),
-        })
-        .collect();
-    if !panels.is_empty() {
-        let name = build.id();
-        let per_panel = panels.iter().map(|p| p.rows.len()).max().unwrap_or(1) as u32;
-        charts::write_both(
-            dir,
-            name,
-            (1400, (160 + (60 + 20 * per_panel) * panels.len().div_ceil(2) as u32).max(500)),
-            &Chart::Dots {
-                frame: Frame {
-                    title: format!(
-                        "{} ({build} ÷ {}, warm, 1 MiB)",
-                        words.question, words.against
-                    ),
-                    footer: footer(
-                        &headline.iter().filter_map(|(_, r, ..)| r.run()).collect::<Vec<_>>(),
-                    ),
-                },
-                panels,
-                cols: 2,
-                axis: Axis {
-                    label: format!(
-                        "throughput of the {build} twin ÷ the {baseline} twin's (log scale)"
-                    ),
-                    unit: Unit::Ratio,
-                },
-                reference: Some((1.0, baseline.to_string())),
-                legend: Some(format!(
-                    "dot: ratio of mean times per byte; whisker: {:.0} % bootstrap interval; line: {} (1×)",
-                    stats::CONFIDENCE * 100.0,
-                    words.twin
-                )),
-            },
-        )?;
-        let _ = writeln!(
-            md,
-            "![{name}](charts/{name}.png) ([SVG](charts/{name}.svg))\n"
-        );
-    }
-    let rows: Vec<(String, String)> = pairs
-        .iter()
-        .map(|(k, row, twin, c)| {
-            (
-                format!("`{}`", k.runtime_label()),
+    twin_chart(
+        dir,
+        md,
+        &words.pair,
+        &headline,
+        &|k| (0, k.pattern.clone()),
+        TwinChart {
+            name: build.id(),
+            title: format!(
+                "{} ({build} ÷ {}, warm, 1 MiB)",
+                words.question, words.against
+            ),
+            axis: format!("throughput of the {build} twin ÷ the {baseline} twin's (log scale)"),
+            reference: baseline.to_string(),
+        },
+    )?;
+    let (twin, kind) = (format!("`{baseline}`"), format!("`{build}`"));
+    twin_tables(
+        md,
+        &pairs,
+        &columns(
+            "pattern | working set | variant",
+            |k| {
                 format!(
-                    "| `{}` | {} | `{}` | {} | {} | {} | {} |",
+                    "`{}` | {} | `{}`",
                     k.pattern,
                     size_heading(k.size_bytes),
-                    k.variant,
-                    twin.map_or("–".into(), throughput),
-                    match row.failure_kind() {
-                        Some(FailureKind::Unsupported) => "refused".into(),
-                        _ => throughput(row),
-                    },
-                    ratio_cell(*c),
-                    c.map_or(status(row).to_string(), |c| c.verdict.to_string()),
-                ),
-            )
-        })
-        .collect();
-    grouped_tables(
-        md,
-        "###",
-        &format!(
-            "| pattern | working set | variant | `{baseline}` | `{build}` | {build} ÷ {baseline} [{:.0} % interval] | verdict |\n|---|---|---|---|---|---|---|",
-            stats::CONFIDENCE * 100.0
+                    k.variant
+                )
+            },
+            (&twin, &kind),
+            &format!("{build} ÷ {baseline}"),
         ),
-        rows,
     );
     Ok(())
-}
-
-/// The range of the kind's throughput ÷ its twin's over `of` (labelled comparisons), and who is
-/// slower, no different and faster: `the 64-bit memory ran at 0.8× [..] (a) to 1.0× [..] (b) of
-/// the 32-bit twin's throughput; slower on 1 (a); no different on 1 (b)`. Names are listed when a
-/// verdict has at most `names` of them (all when `None`), otherwise counted.
-fn range_and_verdicts(
-    words: &KindWords,
-    mut of: Vec<(String, Comparison)>,
-    names: Option<usize>,
-) -> Option<String> {
-    of.sort_by(|a, b| a.1.ratio.total_cmp(&b.1.ratio));
-    let (lo, hi) = (of.first()?, of.last()?);
-    let list = |name: &str, v: Verdict| {
-        let with: Vec<&str> = of
-            .iter()
-            .filter(|(_, c)| c.verdict == v)
-            .map(|(r, _)| r.as_str())
-            .collect();
-        match with.len() {
-            0 => None,
-            n if names.is_some_and(|max| n > max) => Some(format!("{name} on {n}")),
-            n => Some(format!("{name} on {n} ({})", with.join(", "))),
-        }
-    };
-    let verdicts: Vec<String> = [
-        list("slower", Verdict::Slower),
-        list("no different", Verdict::NoDifference),
-        list("faster", Verdict::Faster),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    Some(format!(
-        "{} ran at {} ({}) to {} ({}) of {}'s throughput; {}",
-        words.subject,
-        lo.1.label(),
-        lo.0,
-        hi.1.label(),
-        hi.0,
-        words.twin,
-        verdicts.join("; ")
-    ))
-}
-
-/// The runtimes that refuse the kind (its case *unsupported*), each with the engine's words.
-fn refusals(pairs: &[KindPair]) -> BTreeMap<String, String> {
-    let mut refused: BTreeMap<String, String> = BTreeMap::new();
-    for (k, row, ..) in pairs {
-        if let (Some(FailureKind::Unsupported), Some(f)) = (row.failure_kind(), &row.failure) {
-            refused
-                .entry(k.runtime.clone())
-                .or_insert_with(|| refusal_reason(&f.cause));
-        }
-    }
-    refused
-}
-
-/// Sentences on one memory kind: per pattern at 1 MiB on the default strategies, the range of the
-/// kind ÷ its twin and the verdicts; then the runtimes that refuse the kind, with their reason.
-fn kind_findings(build: GuestBuild, pairs: &[KindPair]) -> Vec<String> {
-    let Some(words) = kind_words(build) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let headline = headline_pairs(pairs);
-    let patterns: BTreeSet<&str> = headline.iter().map(|(k, ..)| k.pattern.as_str()).collect();
-    for p in patterns {
-        let of: Vec<(String, Comparison)> = headline
-            .iter()
-            .filter(|(k, ..)| k.pattern == p)
-            .filter_map(|(k, _, _, c)| Some((k.runtime_label(), (*c)?)))
-            .collect();
-        if let Some(s) = range_and_verdicts(&words, of, None) {
-            out.push(format!("`{p}`, 1 MiB, default strategies: {s}."));
-        }
-    }
-    let refused = refusals(pairs);
-    if !refused.is_empty() {
-        let list: Vec<String> = refused
-            .iter()
-            .map(|(r, why)| format!("{r} ({why})"))
-            .collect();
-        out.push(format!(
-            "Refuse {} while they run {}: {}.",
-            words.refused,
-            words.twin,
-            list.join("; ")
-        ));
-    }
-    out
 }
 
 /// The summary's sentence on one memory kind, linking its section: the range over every pattern
@@ -381,48 +232,112 @@ pub(super) fn kind_summary(ctx: &Ctx, build: GuestBuild) -> Option<String> {
     if pairs.is_empty() {
         return None;
     }
-    let of: Vec<(String, Comparison)> = headline_pairs(&pairs)
-        .iter()
-        .filter_map(|(k, _, _, c)| Some((format!("{} `{}`", k.runtime_label(), k.pattern), (*c)?)))
-        .collect();
-    let figures = range_and_verdicts(&words, of, Some(3))
-        .unwrap_or_else(|| "no case measured beside its twin".into());
-    let refused = refusals(&pairs);
-    let refusers = if refused.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; refused by {}",
-            refused.keys().cloned().collect::<Vec<_>>().join(", ")
-        )
-    };
+    let clause = twin_summary(&words.pair, &headline_pairs(&pairs), &pairs, |k| {
+        format!("{} `{}`", k.runtime_label(), k.pattern)
+    });
     Some(format!(
-        "[{build}](contiguous.md#{}), {}, 1 MiB, default strategies: {figures}{refusers}.",
+        "[{build}](contiguous.md#{}), {}, 1 MiB, default strategies: {clause}.",
         anchor(&kind_heading(build, &words)),
         words.what,
     ))
 }
 
-/// The engine's own words from an *unsupported* cause: the last part of the error chain, cut to
-/// one line.
-fn refusal_reason(cause: &str) -> String {
-    let last = cause
-        .rsplit(": ")
-        .next()
-        .unwrap_or(cause)
-        .lines()
-        .next()
-        .unwrap_or("");
-    let mut s: String = last.chars().take(90).collect();
-    if last.chars().count() > 90 {
-        s.push('…');
-    }
-    format!("“{}”", s.trim())
+/// The shared section's heading.
+const SHARED_HEADING: &str = "A shared memory against the same memory unshared";
+
+/// The shared memory against the same memory unshared, in sentences, by throughput.
+const SHARED_WORDS: TwinWords = TwinWords {
+    subject: "the shared memory",
+    twin: "the unshared twin",
+    refused: "a shared memory",
+    measure: Measure::PerByte,
+};
+
+/// The warm rows on a shared memory (`imported-shared-max`), each beside the same case on the same
+/// memory unshared (`imported-max`: same pattern, size, runtime, strategy and build), and the
+/// shared case's throughput ÷ the unshared one's.
+fn shared_pairs<'a>(ctx: &Ctx<'a>) -> Vec<TwinPair<'a>> {
+    let (shared, unshared) = (imported_shared_max(), imported_max());
+    ctx.twin_pairs(
+        Family::Contiguous,
+        |k| k.variant == shared && !ctx.is_first_touch(k),
+        |k, t| t.variant == unshared && t.build == k.build,
+        Measure::PerByte,
+    )
 }
 
-/// Native first, then by runtime label.
-fn runtime_order(k: &CaseKey) -> (bool, String) {
-    (!is_native(k), k.runtime_label())
+/// The shared pairs the headline figures come from: default strategies, 1 MiB.
+fn shared_headline<'p, 'a>(pairs: &'p [TwinPair<'a>]) -> Vec<&'p TwinPair<'a>> {
+    pairs
+        .iter()
+        .filter(|(k, ..)| k.strategy.default && k.size_bytes == 1 << 20)
+        .collect()
+}
+
+/// A shared memory against the same memory unshared: the sentences per headline pattern, a table
+/// per runtime-engine × strategy, and which runtimes refuse shared memories, with their words.
+fn shared_memory(ctx: &Ctx, md: &mut String) {
+    let pairs = shared_pairs(ctx);
+    let _ = writeln!(md, "## {SHARED_HEADING}\n");
+    if pairs.is_empty() {
+        let _ = writeln!(md, "No shared-memory cases in this run.\n");
+        return;
+    }
+    let (shared, unshared) = (imported_shared_max(), imported_max());
+    let _ = writeln!(
+        md,
+        "The Rust guest's kernels on a memory the host creates with an exact maximum and the \
+         guest imports, shared (`{shared}`: `new WebAssembly.Memory({{initial, maximum, shared: \
+         true}})`) and unshared (`{unshared}`): the same module and the same plain loads and \
+         stores, but for the memory's `shared` flag. A shared memory never moves, so an engine \
+         may compile its accesses as under a fixed reservation. The ratio is the shared case's \
+         throughput ÷ the unshared one's on the same runtime, strategy, pattern, size and build, \
+         with its {:.0} % bootstrap interval (below 1: {} is slower). A runtime that refuses \
+         shared memories records its case as *unsupported*, shown as refused.\n",
+        stats::CONFIDENCE * 100.0,
+        SHARED_WORDS.subject,
+    );
+    let headline = shared_headline(&pairs);
+    for sentence in twin_findings(&SHARED_WORDS, &headline, &pairs, &by_pattern) {
+        let _ = writeln!(md, "- {sentence}");
+    }
+    let _ = writeln!(md);
+    let (twin, kind) = (format!("`{unshared}`"), format!("`{shared}`"));
+    twin_tables(
+        md,
+        &pairs,
+        &columns(
+            "pattern | working set | build",
+            |k| {
+                format!(
+                    "`{}` | {} | {}",
+                    k.pattern,
+                    size_heading(k.size_bytes),
+                    k.build
+                )
+            },
+            (&twin, &kind),
+            "shared ÷ unshared",
+        ),
+    );
+}
+
+/// The summary's sentence on a shared memory, linking its section: the range over every pattern at
+/// 1 MiB on the default strategies, the verdicts, and who refuses shared memories. `None` when the
+/// run has no shared case.
+pub(super) fn shared_summary(ctx: &Ctx) -> Option<String> {
+    let pairs = shared_pairs(ctx);
+    if pairs.is_empty() {
+        return None;
+    }
+    let clause = twin_summary(&SHARED_WORDS, &shared_headline(&pairs), &pairs, |k| {
+        format!("{} `{}`", k.runtime_label(), k.pattern)
+    });
+    Some(format!(
+        "[A shared memory](contiguous.md#{}) against the same memory unshared (imported, exact \
+         maximum), 1 MiB, default strategies: {clause}.",
+        anchor(SHARED_HEADING),
+    ))
 }
 
 pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
@@ -436,6 +351,7 @@ pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
     );
     contiguous(ctx, dir, &mut md)?;
     memory_kinds(ctx, dir, &mut md)?;
+    shared_memory(ctx, &mut md);
     first_touch(ctx, &mut md);
     Ok(md)
 }
@@ -623,9 +539,13 @@ fn variants_and_strategies(ctx: &Ctx, rows: &[(&CaseKey, &Row)], md: &mut String
     let _ = writeln!(
         md,
         "The same patterns under each declared-memory variant (`defined`/`imported`, without a \
-         maximum, with an exact one, with 4 GiB) and each host strategy (`@<slug>`; the knobs are \
-         under each heading), against the same runtime's default strategy with `defined-max` (the \
-         time ratio: below 1 is faster). One table per runtime-engine × strategy.\n"
+         maximum, with an exact one, with 4 GiB; `{}`: imported and shared, with an exact \
+         maximum, set against the same memory unshared in [its own section](#{})) and each host \
+         strategy (`@<slug>`; the knobs are under each heading), against the same runtime's \
+         default strategy with `defined-max` (the time ratio: below 1 is faster). One table per \
+         runtime-engine × strategy.\n",
+        imported_shared_max(),
+        anchor(SHARED_HEADING)
     );
     others.sort_by_key(|(k, _)| {
         (

@@ -1,9 +1,10 @@
 //! `grow.md`: what one `memory.grow` costs against the memory's size, with and without a declared
-//! maximum, from the guest and from the host, on a shared memory; every grow case in a table per
-//! runtime-engine × strategy.
+//! maximum, from the guest and from the host, on a shared memory, and on a 64-bit memory against
+//! the same code on a 32-bit one; every grow case in a table per runtime-engine × strategy.
 
+use super::contiguous::kind_words;
 use super::*;
-use crate::charts::{Axis, Chart, Frame, Line, Unit};
+use crate::charts::Line;
 
 pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
     let mut md = String::new();
@@ -14,9 +15,20 @@ pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
     Ok(md)
 }
 
-/// The `grow1-at` rows with an exact maximum or none: the grow-cost charts' and tables' cases.
-pub(super) fn grow1_rows<'a>(ctx: &Ctx<'a>) -> Vec<(&'a CaseKey, &'a Row)> {
+/// The grow rows of the Rust guest (`scalar`), which every table and chart but the twins' are of:
+/// the twins of `guest-modules/wat/grow.wat` (`memory32`, `memory64`) are other code, compared
+/// with each other only ([`memory64`]).
+pub(super) fn scalar_rows<'a>(ctx: &Ctx<'a>) -> Vec<(&'a CaseKey, &'a Row)> {
     ctx.family(Family::Grow)
+        .into_iter()
+        .filter(|(k, _)| k.build == GuestBuild::Scalar)
+        .collect()
+}
+
+/// The Rust guest's `grow1-at` rows with an exact maximum or none: the grow-cost charts' and
+/// tables' cases.
+pub(super) fn grow1_rows<'a>(ctx: &Ctx<'a>) -> Vec<(&'a CaseKey, &'a Row)> {
+    scalar_rows(ctx)
         .into_iter()
         .filter(|(k, _)| k.pattern == grow1_at() && (k.variant == max() || k.variant == nomax()))
         .collect()
@@ -48,10 +60,10 @@ fn grow_cell(k: &CaseKey, row: &Row) -> String {
 
 /// The grow family: cost of one grow against the memory's current size.
 fn grow(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
-    let rows = ctx.family(Family::Grow);
+    let rows = scalar_rows(ctx);
     if rows.is_empty() {
         let _ = writeln!(md, "No grow results in this run.\n");
-        return Ok(());
+        return memory64(ctx, dir, md);
     }
     let _ = writeln!(md, "## One `grow(1)` against the memory's size\n");
     let at = grow1_rows(ctx);
@@ -150,10 +162,24 @@ fn grow(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         );
     }
     host_and_shared_grows(ctx, &rows, md);
+    memory64(ctx, dir, md)?;
+    let twins = if ctx
+        .family(Family::Grow)
+        .iter()
+        .any(|(k, _)| k.build == TWIN)
+    {
+        format!(
+            "The Rust guest's cases (the {TWIN} twins are in [their section](#{})). ",
+            anchor(&twin_heading())
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         md,
-        "\n## Every grow case, per runtime-engine × strategy\n\nTime is per grow; a capped case \
-         ran at a smaller size than listed because the strategy moves memory on every grow.\n"
+        "\n## Every grow case, per runtime-engine × strategy\n\n{twins}Time is per grow; a \
+         capped case ran at a smaller size than listed because the strategy moves memory on every \
+         grow.\n"
     );
     let mut all = rows.clone();
     all.sort_by_key(|(k, _)| {
@@ -307,6 +333,154 @@ fn host_and_shared_grows(ctx: &Ctx, rows: &[(&CaseKey, &Row)], md: &mut String) 
             );
         }
     }
+}
+
+/// The grow twins' build: the same text over a 64-bit memory, against its 32-bit twin
+/// ([`GuestBuild::baseline`]).
+const TWIN: GuestBuild = GuestBuild::Memory64;
+
+/// `1 page`, `4096 pages`.
+fn pages(n: u64) -> String {
+    format!("{n} page{}", if n == 1 { "" } else { "s" })
+}
+
+/// The twins' section heading, without the `##`: memory64's words from the contiguous family's.
+fn twin_heading() -> String {
+    kind_words(TWIN).map_or_else(
+        || TWIN.to_string(),
+        |w| format!("{TWIN}: {}'s grow against {}", w.what, w.against),
+    )
+}
+
+/// The twins in sentences: memory64's words, by time per grow (lower is faster).
+fn twin_words() -> Option<TwinWords> {
+    let words = kind_words(TWIN)?;
+    Some(TwinWords {
+        subject: "a grow of the 64-bit memory",
+        measure: Measure::Time,
+        ..words.pair
+    })
+}
+
+/// Every `memory64` grow row beside its `memory32` twin (same pattern, size, runtime, strategy and
+/// variant), and its time per grow ÷ the twin's.
+fn twin_pairs<'a>(ctx: &Ctx<'a>) -> Vec<TwinPair<'a>> {
+    let baseline = TWIN.baseline();
+    ctx.twin_pairs(
+        Family::Grow,
+        |k| k.build == TWIN,
+        |k, t| Some(t.build) == baseline && t.variant == k.variant,
+        Measure::Time,
+    )
+}
+
+/// The twin pairs the headline figures come from: `grow1-at` with an exact maximum on the default
+/// strategies, at every size it ran.
+fn twin_headline<'p, 'a>(pairs: &'p [TwinPair<'a>]) -> Vec<&'p TwinPair<'a>> {
+    pairs
+        .iter()
+        .filter(|(k, ..)| k.strategy.default && k.variant == max() && k.pattern == grow1_at())
+        .collect()
+}
+
+/// A 64-bit memory's grow against the same code's on a 32-bit one: the sentences per size, a
+/// chart of the default strategies, a table per runtime-engine × strategy of every pair, and which
+/// runtimes refuse a 64-bit memory, with their words.
+fn memory64(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
+    let (Some(words), Some(baseline)) = (twin_words(), TWIN.baseline()) else {
+        return Ok(());
+    };
+    let pairs = twin_pairs(ctx);
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let _ = writeln!(
+        md,
+        "\n## {}\n\n\
+         `guest-modules/wat/grow.wat`, one text over a 32-bit memory (`{baseline}`) and over a \
+         64-bit one (`{TWIN}`, the {} proposal): the same grows, but for the address type and the \
+         page counts `memory.grow` takes and returns. An engine cannot reserve a 64-bit memory's \
+         whole range ahead as it may a 32-bit one's, so its grows may take another path. The \
+         ratio is the `{TWIN}` twin's time per grow ÷ the `{baseline}` twin's on the same runtime, \
+         strategy, pattern, size and variant, with its {:.0} % bootstrap interval (above 1: {} \
+         is slower). A runtime without the proposal refuses the `{TWIN}` guest while it compiles \
+         the `{baseline}` one: its case is *unsupported*, shown as refused. The twins grow from \
+         the guest only, and are in no other table of this page.\n",
+        twin_heading(),
+        TWIN.proposal(),
+        stats::CONFIDENCE * 100.0,
+        words.subject,
+    );
+    let headline = twin_headline(&pairs);
+    let by_size = |k: &CaseKey| {
+        let n = k.size_bytes / PAGE;
+        (
+            n,
+            format!("`{}` at {}, default strategies", k.pattern, pages(n)),
+        )
+    };
+    for sentence in twin_findings(&words, &headline, &pairs, &by_size) {
+        let _ = writeln!(md, "- {sentence}");
+    }
+    let _ = writeln!(md);
+    twin_chart(
+        dir,
+        md,
+        &words,
+        &headline,
+        &|k| {
+            let n = k.size_bytes / PAGE;
+            (n, format!("grow(1) at {}", pages(n)))
+        },
+        TwinChart {
+            name: "grow-memory64",
+            title: format!(
+                "What does a 64-bit memory's grow cost against a 32-bit one's? ({TWIN} ÷ \
+                 {baseline}, time per grow(1), exact maximum, default strategies)"
+            ),
+            axis: format!("time per grow of the {TWIN} twin ÷ the {baseline} twin's (log scale)"),
+            reference: baseline.to_string(),
+        },
+    )?;
+    let (twin, kind) = (format!("`{baseline}`"), format!("`{TWIN}`"));
+    twin_tables(
+        md,
+        &pairs,
+        &TwinColumns {
+            case: "pattern | listed pages | variant",
+            cells: |k| {
+                format!(
+                    "`{}` | {} | `{}`",
+                    k.pattern,
+                    k.size_bytes / PAGE,
+                    k.variant
+                )
+            },
+            figure: grow_cell,
+            names: (&twin, &kind),
+            ratio: &format!("{TWIN} ÷ {baseline}"),
+        },
+    );
+    Ok(())
+}
+
+/// The summary's sentence on the grow twins, linking their section: the range over `grow1-at` with
+/// an exact maximum on the default strategies, the verdicts, and who refuses a 64-bit memory.
+/// `None` when the run has no twin.
+pub(super) fn memory64_summary(ctx: &Ctx) -> Option<String> {
+    let words = twin_words()?;
+    let pairs = twin_pairs(ctx);
+    if pairs.is_empty() {
+        return None;
+    }
+    let clause = twin_summary(&words, &twin_headline(&pairs), &pairs, |k| {
+        format!("{} at {}", k.runtime_label(), pages(k.size_bytes / PAGE))
+    });
+    Some(format!(
+        "[{TWIN}](grow.md#{}): `grow(1)` of a 64-bit memory against the same code on a 32-bit \
+         one, exact maximum, default strategies: {clause}.",
+        anchor(&twin_heading())
+    ))
 }
 
 /// The grow-cost chart's lines: one per runtime @ strategy × variant, each point at the size the

@@ -21,7 +21,7 @@ use membench::grow::GrowPattern;
 use membench::module::MemoryDecl;
 use membench::record::{FailureKind, RunStamp};
 
-use crate::charts::{self, DotRow, Mark, Shape};
+use crate::charts::{self, Axis, Chart, DotPanel, DotRow, Frame, Mark, Shape, Unit};
 use crate::collect::{Results, Row};
 use crate::stats::{self, Comparison, Verdict};
 
@@ -214,6 +214,396 @@ impl<'a> Ctx<'a> {
     fn stamps(rows: &[(&'a CaseKey, &'a Row)]) -> Vec<&'a RunStamp> {
         rows.iter().filter_map(|(_, r)| r.run()).collect()
     }
+
+    /// `a` against `b` by `measure`: throughput ÷ throughput for [`Measure::PerByte`] (above 1 is
+    /// faster), time ÷ time for [`Measure::Time`] (below 1 is faster). Either way the verdict
+    /// says whether `a` is faster, so "slower" and "faster" read the same for both.
+    fn twin_ratio(&self, a: &Row, b: &Row, measure: Measure) -> Option<Comparison> {
+        match measure {
+            Measure::PerByte => self.throughput_ratio(a, b),
+            Measure::Time => self.compare(a, b, Measure::Time),
+        }
+    }
+
+    /// The rows of `family` that `is_kind` picks, each beside its twin (the row of the same
+    /// pattern, size, runtime and strategy that `is_twin(kind, twin)` accepts: the same case but
+    /// for its build or its memory variant) and the kind's ratio to the twin by `measure`
+    /// ([`Ctx::twin_ratio`]); in runtime order (native first), then pattern, size and variant.
+    fn twin_pairs(
+        &self,
+        family: Family,
+        is_kind: impl Fn(&CaseKey) -> bool,
+        is_twin: impl Fn(&CaseKey, &CaseKey) -> bool,
+        measure: Measure,
+    ) -> Vec<TwinPair<'a>> {
+        let rows = self.family(family);
+        let mut out: Vec<TwinPair<'a>> = rows
+            .iter()
+            .filter(|(k, _)| is_kind(k))
+            .map(|(k, row)| {
+                let twin = rows
+                    .iter()
+                    .find(|(t, _)| {
+                        t.pattern == k.pattern
+                            && t.size_bytes == k.size_bytes
+                            && t.runtime == k.runtime
+                            && t.strategy == k.strategy
+                            && is_twin(k, t)
+                    })
+                    .map(|(_, t)| *t);
+                let c = twin.and_then(|t| self.twin_ratio(row, t, measure));
+                (*k, *row, twin, c)
+            })
+            .collect();
+        out.sort_by_key(|(k, ..)| {
+            (
+                runtime_order(k),
+                k.pattern.clone(),
+                k.size_bytes,
+                k.variant.clone(),
+            )
+        });
+        out
+    }
+}
+
+/// A case beside its twin (the same case but for one thing: its build, or its memory variant) and
+/// the comparison of the two ([`Ctx::twin_pairs`]).
+type TwinPair<'a> = (&'a CaseKey, &'a Row, Option<&'a Row>, Option<Comparison>);
+
+/// How a case is spoken of against its twin. Every twin comparison (a memory kind against its
+/// 32-bit twin, a 64-bit memory's grow against a 32-bit one's, a shared memory against the same
+/// memory unshared) writes its sentences, tables and chart with the same functions over these
+/// words ([`twin_findings`], [`twin_summary`], [`twin_tables`], [`twin_chart`]).
+struct TwinWords {
+    /// The kind as a sentence's subject: `the 64-bit memory`.
+    subject: &'static str,
+    /// The twin as a sentence names it: `the 32-bit twin`.
+    twin: &'static str,
+    /// What a runtime without the kind refuses: `a 64-bit memory`.
+    refused: &'static str,
+    /// What the ratio divides: throughput ([`Measure::PerByte`]; above 1 is faster) or time per
+    /// iteration ([`Measure::Time`]; below 1 is faster).
+    measure: Measure,
+}
+
+impl TwinWords {
+    /// What the ratio is of, after its figures: `of the 32-bit twin's throughput`.
+    fn of_twin(&self) -> String {
+        match self.measure {
+            Measure::PerByte => format!("of {}'s throughput", self.twin),
+            Measure::Time => format!("{}'s time", self.twin),
+        }
+    }
+
+    /// The verb before the ratio: a throughput ratio "ran at", a time ratio "took".
+    fn verb(&self) -> &'static str {
+        match self.measure {
+            Measure::PerByte => "ran at",
+            Measure::Time => "took",
+        }
+    }
+}
+
+/// Native first, then by runtime label.
+fn runtime_order(k: &CaseKey) -> (bool, String) {
+    (!is_native(k), k.runtime_label())
+}
+
+/// The range of the kind's ratio to its twin over `of` (labelled comparisons), and who is slower,
+/// no different and faster: `the 64-bit memory ran at 0.8× [..] (a) to 1.0× [..] (b) of the
+/// 32-bit twin's throughput; slower on 1 (a); no different on 1 (b)`. Names are listed when a
+/// verdict has at most `names` of them (all when `None`), otherwise counted.
+fn range_and_verdicts(
+    words: &TwinWords,
+    mut of: Vec<(String, Comparison)>,
+    names: Option<usize>,
+) -> Option<String> {
+    of.sort_by(|a, b| a.1.ratio.total_cmp(&b.1.ratio));
+    let (lo, hi) = (of.first()?, of.last()?);
+    let list = |name: &str, v: Verdict| {
+        let with: Vec<&str> = of
+            .iter()
+            .filter(|(_, c)| c.verdict == v)
+            .map(|(r, _)| r.as_str())
+            .collect();
+        match with.len() {
+            0 => None,
+            n if names.is_some_and(|max| n > max) => Some(format!("{name} on {n}")),
+            n => Some(format!("{name} on {n} ({})", with.join(", "))),
+        }
+    };
+    let verdicts: Vec<String> = [
+        list("slower", Verdict::Slower),
+        list("no different", Verdict::NoDifference),
+        list("faster", Verdict::Faster),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let range = if of.len() == 1 {
+        format!("{} ({})", lo.1.label(), lo.0)
+    } else {
+        format!("{} ({}) to {} ({})", lo.1.label(), lo.0, hi.1.label(), hi.0)
+    };
+    Some(format!(
+        "{} {} {range} {}; {}",
+        words.subject,
+        words.verb(),
+        words.of_twin(),
+        verdicts.join("; ")
+    ))
+}
+
+/// The runtimes that refuse the kind (its case *unsupported*), each with the engine's words.
+fn refusals(pairs: &[TwinPair]) -> BTreeMap<String, String> {
+    let mut refused: BTreeMap<String, String> = BTreeMap::new();
+    for (k, row, ..) in pairs {
+        if let (Some(FailureKind::Unsupported), Some(f)) = (row.failure_kind(), &row.failure) {
+            refused
+                .entry(k.runtime.clone())
+                .or_insert_with(|| refusal_reason(&f.cause));
+        }
+    }
+    refused
+}
+
+/// The engine's own words from an *unsupported* cause: the last part of the error chain, cut to
+/// one line.
+fn refusal_reason(cause: &str) -> String {
+    let last = cause
+        .rsplit(": ")
+        .next()
+        .unwrap_or(cause)
+        .lines()
+        .next()
+        .unwrap_or("");
+    let mut s: String = last.chars().take(90).collect();
+    if last.chars().count() > 90 {
+        s.push('…');
+    }
+    format!("“{}”", s.trim())
+}
+
+/// A headline group of twin pairs, as [`twin_findings`] and [`twin_chart`] take it: the pair's
+/// place among the groups and its name (a pattern, a size).
+type Group<'f> = &'f dyn Fn(&CaseKey) -> (u64, String);
+
+/// `headline` split by `group`, in the groups' order.
+fn grouped<'p, 'a>(
+    headline: &[&'p TwinPair<'a>],
+    group: Group,
+) -> BTreeMap<(u64, String), Vec<&'p TwinPair<'a>>> {
+    let mut out: BTreeMap<(u64, String), Vec<&TwinPair>> = BTreeMap::new();
+    for p in headline {
+        out.entry(group(p.0)).or_default().push(*p);
+    }
+    out
+}
+
+/// Sentences on a kind against its twin: per group of `headline` (named by `group`: `` `seq-read-i64`,
+/// 1 MiB, default strategies ``), the range of the ratio and the verdicts; then the runtimes among
+/// `pairs` that refuse the kind, with their words.
+fn twin_findings(
+    words: &TwinWords,
+    headline: &[&TwinPair],
+    pairs: &[TwinPair],
+    group: Group,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for ((_, name), of) in grouped(headline, group) {
+        let of: Vec<(String, Comparison)> = of
+            .iter()
+            .filter_map(|(k, _, _, c)| Some((k.runtime_label(), (*c)?)))
+            .collect();
+        if let Some(s) = range_and_verdicts(words, of, None) {
+            out.push(format!("{name}: {s}."));
+        }
+    }
+    let refused = refusals(pairs);
+    if !refused.is_empty() {
+        let list: Vec<String> = refused
+            .iter()
+            .map(|(r, why)| format!("{r} ({why})"))
+            .collect();
+        out.push(format!(
+            "Refuse {} while they run {}: {}.",
+            words.refused,
+            words.twin,
+            list.join("; ")
+        ));
+    }
+    out
+}
+
+/// A kind against its twin in one clause for the summary: the range over `headline` (each pair
+/// named by `label`), the verdicts (named when at most three), and who among `pairs` refuses the
+/// kind.
+fn twin_summary(
+    words: &TwinWords,
+    headline: &[&TwinPair],
+    pairs: &[TwinPair],
+    label: impl Fn(&CaseKey) -> String,
+) -> String {
+    let of: Vec<(String, Comparison)> = headline
+        .iter()
+        .filter_map(|(k, _, _, c)| Some((label(k), (*c)?)))
+        .collect();
+    let figures = range_and_verdicts(words, of, Some(3))
+        .unwrap_or_else(|| "no case measured beside its twin".into());
+    let refused = refusals(pairs);
+    if refused.is_empty() {
+        figures
+    } else {
+        format!(
+            "{figures}; refused by {}",
+            refused.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+    }
+}
+
+/// The columns of [`twin_tables`]: the cells that name a pair's case, and the figures' columns.
+struct TwinColumns<'f> {
+    /// The header cells naming the case: `pattern | working set | variant`.
+    case: &'f str,
+    /// Those cells of a key.
+    cells: fn(&CaseKey) -> String,
+    /// A row's figure: its throughput, its time per grow.
+    figure: fn(&CaseKey, &Row) -> String,
+    /// The twin's and the kind's columns: `` `memory32` ``, `` `memory64` ``.
+    names: (&'f str, &'f str),
+    /// The ratio's column: `memory64 ÷ memory32`.
+    ratio: &'f str,
+}
+
+/// One table per runtime-engine × strategy of a kind beside its twin: the case, the twin's figure
+/// and the kind's (`refused` when the engine refuses the kind), the ratio with its interval and the
+/// verdict (or why there is none).
+fn twin_tables(md: &mut String, pairs: &[TwinPair], columns: &TwinColumns) {
+    let rows: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, row, twin, c)| {
+            let twin = twin.map_or("–".into(), |t| (columns.figure)(k, t));
+            let kind = match row.failure_kind() {
+                Some(FailureKind::Unsupported) => "refused".into(),
+                _ => (columns.figure)(k, row),
+            };
+            (
+                format!("`{}`", k.runtime_label()),
+                format!(
+                    "| {} | {twin} | {kind} | {} | {} |",
+                    (columns.cells)(k),
+                    ratio_cell(*c),
+                    c.map_or(status(row).to_string(), |c| c.verdict.to_string()),
+                ),
+            )
+        })
+        .collect();
+    let (twin, kind) = columns.names;
+    let figures = columns.case.matches('|').count() + 5;
+    grouped_tables(
+        md,
+        "###",
+        &format!(
+            "| {} | {twin} | {kind} | {} [{:.0} % interval] | verdict |\n|{}",
+            columns.case,
+            columns.ratio,
+            stats::CONFIDENCE * 100.0,
+            "---|".repeat(figures)
+        ),
+        rows,
+    );
+}
+
+/// The words of a twin chart ([`twin_chart`]).
+struct TwinChart<'f> {
+    /// The chart's file name.
+    name: &'f str,
+    /// Its title.
+    title: String,
+    /// The ratio axis' label.
+    axis: String,
+    /// The reference line's label: the twin (`memory32`).
+    reference: String,
+}
+
+/// A dot chart of a kind's ratio to its twin: a panel per group of `headline` (`group` names the
+/// panel), a row per runtime, the twin at 1×; with its image line on the page. Nothing when
+/// `headline` is empty.
+fn twin_chart(
+    dir: &Path,
+    md: &mut String,
+    words: &TwinWords,
+    headline: &[&TwinPair],
+    group: Group,
+    chart: TwinChart,
+) -> Result<()> {
+    let panels: Vec<DotPanel> = grouped(headline, group)
+        .into_iter()
+        .map(|((_, title), of)| DotPanel {
+            title,
+            rows: of
+                .iter()
+                .map(|(k, row, _, c)| dot_row(k, row, *c))
+                .collect(),
+        })
+        .collect();
+    if panels.is_empty() {
+        return Ok(());
+    }
+    let per_panel = panels.iter().map(|p| p.rows.len()).max().unwrap_or(1) as u32;
+    let times = match words.measure {
+        Measure::PerByte => "mean times per byte",
+        Measure::Time => "mean times",
+    };
+    charts::write_both(
+        dir,
+        chart.name,
+        (
+            1400,
+            (160 + (60 + 20 * per_panel) * panels.len().div_ceil(2) as u32).max(500),
+        ),
+        &Chart::Dots {
+            frame: Frame {
+                title: chart.title,
+                footer: footer(
+                    &headline
+                        .iter()
+                        .filter_map(|(_, r, ..)| r.run())
+                        .collect::<Vec<_>>(),
+                ),
+            },
+            panels,
+            cols: 2,
+            axis: Axis {
+                label: chart.axis,
+                unit: Unit::Ratio,
+            },
+            reference: Some((1.0, chart.reference)),
+            legend: Some(format!(
+                "dot: ratio of {times}; whisker: {:.0} % bootstrap interval; line: {} (1×)",
+                stats::CONFIDENCE * 100.0,
+                words.twin
+            )),
+        },
+    )?;
+    let name = chart.name;
+    let _ = writeln!(
+        md,
+        "![{name}](charts/{name}.png) ([SVG](charts/{name}.svg))\n"
+    );
+    Ok(())
+}
+
+/// The anchor GitHub gives a heading: lower case, punctuation but `-` and `_` dropped, spaces as
+/// `-`; so the summary links a section by the heading a page writes, never by a typed anchor.
+fn anchor(heading: &str) -> String {
+    heading
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The run(s) behind some figures, in one sentence: id, commit, start, machine.

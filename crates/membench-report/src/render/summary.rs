@@ -261,15 +261,17 @@ fn load_store(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
          the memory variants and strategies: [contiguous.md](contiguous.md).\n",
         natives.join(", ")
     );
-    // One sentence per memory kind against its 32-bit twin, each linking its section.
+    // One sentence per memory kind against its 32-bit twin, and one on a shared memory against
+    // the same memory unshared, each linking its section.
     let kinds: Vec<String> = contiguous::compared_kinds()
         .filter_map(|build| contiguous::kind_summary(ctx, build))
+        .chain(contiguous::shared_summary(ctx))
         .collect();
     if !kinds.is_empty() {
         let _ = writeln!(
             md,
-            "The same WebAssembly text over other kinds of memory, against its twin over a 32-bit \
-             memory of 64 KiB pages (throughput ÷ the twin's):\n"
+            "Other kinds of memory, each against its twin (throughput ÷ the twin's; a memory \
+             kind runs one WebAssembly text, its twin over a 32-bit memory of 64 KiB pages):\n"
         );
         for sentence in kinds {
             let _ = writeln!(md, "- {sentence}");
@@ -423,10 +425,13 @@ fn grow_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
             let _ = writeln!(md, "- {s}");
         }
     }
+    if let Some(s) = grow::memory64_summary(ctx) {
+        let _ = writeln!(md, "- {s}");
+    }
     let _ = writeln!(
         md,
-        "\nEvery size, strategy and variant, grows from the host and on a shared memory: \
-         [grow.md](grow.md).\n"
+        "\nEvery size, strategy and variant, grows from the host, on a shared memory and on a \
+         64-bit one: [grow.md](grow.md).\n"
     );
     Ok(())
 }
@@ -571,7 +576,7 @@ fn memory_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
             md,
             "- [{}](wasted.md#{}): {s}",
             wasted::PAGE_SIZES_HEADING,
-            contiguous::anchor(wasted::PAGE_SIZES_HEADING)
+            anchor(wasted::PAGE_SIZES_HEADING)
         );
     }
     let _ = writeln!(
@@ -694,10 +699,15 @@ fn claims_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         },
     )?;
     let _ = writeln!(md, "![{name}](charts/{name}.png)\n");
-    // Per check: how many configurations per outcome, and which did not hold (a few by name).
+    // Per check: how many configurations per outcome, and which did not hold (a few by name). The
+    // kinds of memory beyond wasm 1.0 are said in a sentence of their own, when there is one.
+    let beyond = verify::beyond_summary(results);
     let mut everywhere = Vec::new();
     let mut somewhere = Vec::new();
-    for id in &checks {
+    for id in checks
+        .iter()
+        .filter(|id| beyond.is_none() || !verify::beyond_checks().any(|b| b == **id))
+    {
         let of = |o: Outcome| -> Vec<String> {
             results
                 .verify
@@ -751,6 +761,9 @@ fn claims_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
     }
     if !somewhere.is_empty() {
         let _ = writeln!(md, "- Not everywhere: {}.", somewhere.join("; "));
+    }
+    if let Some(s) = beyond {
+        let _ = writeln!(md, "- {s}");
     }
     if let Some(s) = spec_sentence(results) {
         let _ = writeln!(md, "- {s}");

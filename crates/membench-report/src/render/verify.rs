@@ -3,6 +3,7 @@
 
 use super::grow::capped_note;
 use super::*;
+use membench::verify::CheckId;
 
 /// The outcome of "a maximum makes grow(1) at 4096 pages cheaper" for one configuration.
 fn cheaper_with_max(ctx: &Ctx, grow: &[(&CaseKey, &Row)], config: &CaseKey) -> String {
@@ -75,7 +76,8 @@ pub(super) struct BenchClaims {
 
 /// Every configuration's [`BenchClaims`], in report order.
 pub(super) fn bench_claims(ctx: &Ctx) -> Vec<BenchClaims> {
-    let grow = ctx.family(Family::Grow);
+    // The seed's claims are of the Rust guest's grows: the memory64 twins are other code.
+    let grow = grow::scalar_rows(ctx);
     let inst = ctx.family(Family::Instantiate);
     let configs = configurations(grow.iter().chain(&inst).map(|(k, _)| *k));
     let fail_patterns = [
@@ -192,7 +194,21 @@ fn seed_claims(ctx: &Ctx, md: &mut String) {
                 .collect();
             let _ = writeln!(md, "| {} | {} |", verify_label(v), cells.join(" | "));
         }
+        let findings: Vec<String> = checks
+            .iter()
+            .filter(|id| !membench::verify::is_correctness(**id))
+            .map(|id| format!("`{id}`"))
+            .collect();
+        if !findings.is_empty() {
+            let _ = writeln!(
+                md,
+                "\n{} are findings, not correctness claims: \"did not hold\" there says what the \
+                 runtime does, not that it is wrong.",
+                findings.join(", ")
+            );
+        }
         reserve_ahead_shared(results, md);
+        beyond(results, md);
         let _ = writeln!(md, "\n### Per configuration\n");
         for v in &results.verify {
             let _ = writeln!(
@@ -265,6 +281,322 @@ fn reserve_ahead_shared(results: &Results, md: &mut String) {
             r.maximum_4g
         );
     }
+}
+
+/// A kind of memory beyond the post's wasm 1.0 model, as a column of [`beyond`]'s table.
+struct Beyond {
+    /// The check that asks about it; `None` for a shared memory, which `reserve-ahead` measures
+    /// beside its unshared figures.
+    check: Option<CheckId>,
+    /// The column's name.
+    column: &'static str,
+    /// The kind in a sentence.
+    noun: &'static str,
+    /// What "taken, but stopped short" means for it.
+    partly: &'static str,
+}
+
+/// The table's columns: a shared memory (threads), a 64-bit memory (memory64), 1-byte pages
+/// (custom-page-sizes), a second memory (multi-memory).
+const BEYOND: [Beyond; 4] = [
+    Beyond {
+        check: None,
+        column: "shared memory",
+        noun: "a shared memory",
+        partly: "in part",
+    },
+    Beyond {
+        check: Some(CheckId::FourGib),
+        column: "memory64 (past 4 GiB?)",
+        noun: "a 64-bit memory",
+        partly: "not past 4 GiB",
+    },
+    Beyond {
+        check: Some(CheckId::PageSize),
+        column: "1-byte pages",
+        noun: "1-byte pages",
+        partly: "in part",
+    },
+    Beyond {
+        check: Some(CheckId::OneMemory),
+        column: "second memory",
+        noun: "a second memory",
+        partly: "in part",
+    },
+];
+
+/// The checks [`beyond`] tables: the summary says them in its sentence ([`beyond_summary`]).
+pub(super) fn beyond_checks() -> impl Iterator<Item = CheckId> {
+    BEYOND.into_iter().filter_map(|b| b.check)
+}
+
+/// The section's heading.
+const BEYOND_HEADING: &str = "Beyond the post's wasm 1.0 memory: which runtime takes which kind";
+
+/// What the findings' details (written by `membench::verify`'s `kinds` module) put where: a
+/// refusal's words follow [`REFUSED`], what stopped a taken kind short follows [`SHORT_OF`], and
+/// each check's key figures are in [`FIGURES`]. The verdicts carry no typed figures for these
+/// checks, so the table reads these words; a detail without them still shows, as a bare "yes"
+/// whose figures are in its configuration's table.
+const REFUSED: &str = " is refused: ";
+/// See [`REFUSED`].
+const SHORT_OF: &str = ", but ";
+/// Key figures of a kind taken, as (check, the words before the figure, the words after it, how
+/// the cell says it, `{}` the figure). See [`REFUSED`].
+const FIGURES: [(CheckId, &str, &str, &str); 4] = [
+    (CheckId::FourGib, "grew from ", ", past", "grew from {}"),
+    (
+        CheckId::FourGib,
+        "memory added ",
+        " (",
+        "one instance adds {}",
+    ),
+    (
+        CheckId::PageSize,
+        "took it from ",
+        ",",
+        "grow(1) took it from {}",
+    ),
+    (
+        CheckId::OneMemory,
+        "so the second added ",
+        " (",
+        "the second adds {}",
+    ),
+];
+
+/// What a runtime does with one kind beyond the model.
+enum Takes {
+    /// It takes it: the key figures, maybe none.
+    Yes(String),
+    /// It takes it but stops short of what the kind allows (a 64-bit memory that does not grow
+    /// past 4 GiB): why.
+    Partly(String),
+    /// It refuses it while it takes the same module without it: the engine's words.
+    Refused(String),
+    /// No answer: the check's outcome (n/a, error) or `–` when it did not run.
+    Unknown(String),
+}
+
+impl Takes {
+    /// Whether two answers are the same kind of answer (figures aside).
+    fn same_answer(&self, other: &Takes) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+/// What `v`'s runtime does with `kind`, from its check's outcome (or `reserve-ahead`'s shared
+/// figures): "did not hold" is the runtime taking the kind; "held" is a refusal, or a kind taken
+/// but stopped short.
+fn takes(v: &membench::verify::Verdict, kind: &Beyond) -> Takes {
+    use membench::verify::{Outcome, SharedReserve};
+    let Some(id) = kind.check else {
+        return match v.reserve_ahead.as_ref().and_then(|r| r.shared.as_ref()) {
+            Some(SharedReserve::Measured {
+                exact_maximum,
+                maximum_4g,
+                ..
+            }) => Takes::Yes(format!(
+                "one 16-page memory adds {} ({} with a 4 GiB maximum)",
+                charts::bytes(exact_maximum.total() as f64),
+                charts::bytes(maximum_4g.total() as f64)
+            )),
+            Some(SharedReserve::Refused { error }) => Takes::Refused(error.clone()),
+            None => Takes::Unknown("–".into()),
+        };
+    };
+    let Some(c) = v.check(id) else {
+        return Takes::Unknown("–".into());
+    };
+    match c.outcome {
+        Outcome::DidNotHold | Outcome::KnownDeviation => {
+            let figures: Vec<String> = FIGURES
+                .iter()
+                .filter(|(check, ..)| *check == id)
+                .filter_map(|(_, before, after, say)| {
+                    let (_, rest) = c.detail.split_once(before)?;
+                    let (figure, _) = rest.split_once(after)?;
+                    Some(say.replace("{}", figure.trim()))
+                })
+                .collect();
+            Takes::Yes(figures.join("; "))
+        }
+        Outcome::Held => match c.detail.split_once(REFUSED) {
+            Some((_, words)) => Takes::Refused(words.into()),
+            None => Takes::Partly(
+                c.detail
+                    .split_once(SHORT_OF)
+                    .map_or(c.detail.as_str(), |(_, why)| why)
+                    .into(),
+            ),
+        },
+        Outcome::NotApplicable | Outcome::Error => Takes::Unknown(c.outcome.label().into()),
+    }
+}
+
+/// A cell of the table; a refusal's words become a numbered note (one per distinct words).
+fn takes_cell(t: &Takes, kind: &Beyond, notes: &mut Vec<String>) -> String {
+    match t {
+        Takes::Yes(f) if f.is_empty() => "yes".into(),
+        Takes::Yes(f) => format!("yes: {f}"),
+        Takes::Partly(why) => format!("yes, {} ({})", kind.partly, why.replace('|', "/")),
+        Takes::Refused(words) => {
+            let words = refusal_reason(words).replace('|', "/");
+            let n = match notes.iter().position(|w| *w == words) {
+                Some(i) => i + 1,
+                None => {
+                    notes.push(words);
+                    notes.len()
+                }
+            };
+            format!("refused [{n}]")
+        }
+        Takes::Unknown(label) => label.clone(),
+    }
+}
+
+/// Each runtime's default-strategy verdict with what it does with every kind; runtimes that
+/// answer none of them (native) are left out.
+fn beyond_rows(results: &Results) -> Vec<(&membench::verify::Verdict, Vec<Takes>)> {
+    results
+        .verify
+        .iter()
+        .filter(|v| v.strategy == "default")
+        .map(|v| (v, BEYOND.iter().map(|b| takes(v, b)).collect::<Vec<_>>()))
+        .filter(|(_, t)| t.iter().any(|t| !matches!(t, Takes::Unknown(_))))
+        .collect()
+}
+
+/// Which runtime takes which kind of memory beyond the post's wasm 1.0 model: a row per
+/// runtime-engine's default strategy, a column per kind; then the strategies that answer otherwise
+/// than their runtime's default, and the refusals in the engines' words.
+fn beyond(results: &Results, md: &mut String) {
+    let rows = beyond_rows(results);
+    if rows.is_empty() {
+        return;
+    }
+    let checks: Vec<String> = beyond_checks().map(|id| format!("`{id}`")).collect();
+    let _ = writeln!(
+        md,
+        "\n### {BEYOND_HEADING}\n\n\
+         What each runtime-engine's default strategy does with memories wasm 1.0 does not have, \
+         from the findings {} and `{}`'s shared memory: \"yes\" where it takes the kind, with the \
+         key figures (all of them are in [its configuration's table](#per-configuration)); \
+         \"refused\" where the engine refuses it while it takes the same module without it (its \
+         words in the notes). Taking a kind is no defect: it is where the post's model (64 KiB \
+         pages, 4 GiB at most, one memory per module) stops describing the runtime.\n",
+        checks.join(", "),
+        CheckId::ReserveAhead
+    );
+    let names: Vec<&str> = BEYOND.iter().map(|b| b.column).collect();
+    let _ = writeln!(
+        md,
+        "| runtime | {} |\n|---|{}",
+        names.join(" | "),
+        "---|".repeat(names.len())
+    );
+    let mut notes = Vec::new();
+    for (v, takes) in &rows {
+        let cells: Vec<String> = takes
+            .iter()
+            .zip(&BEYOND)
+            .map(|(t, b)| takes_cell(t, b, &mut notes))
+            .collect();
+        let _ = writeln!(md, "| {} | {} |", v.runtime, cells.join(" | "));
+    }
+    // The other strategies of each runtime in the table, where they answer otherwise.
+    let mut others = Vec::new();
+    let mut same = 0;
+    for v in results.verify.iter().filter(|v| v.strategy != "default") {
+        let Some((_, default)) = rows.iter().find(|(d, _)| d.runtime == v.runtime) else {
+            continue;
+        };
+        let differ: Vec<String> = BEYOND
+            .iter()
+            .zip(default)
+            .filter_map(|(b, d)| {
+                let t = takes(v, b);
+                (!matches!(t, Takes::Unknown(_)) && !t.same_answer(d))
+                    .then(|| format!("{}: {}", b.noun, takes_cell(&t, b, &mut notes)))
+            })
+            .collect();
+        if differ.is_empty() {
+            same += 1;
+        } else {
+            others.push(format!("{}: {}", verify_label(v), differ.join("; ")));
+        }
+    }
+    let _ = writeln!(md);
+    if !others.is_empty() {
+        let _ = writeln!(
+            md,
+            "Strategies that answer otherwise than their runtime's default{}:\n",
+            match same {
+                0 => String::new(),
+                1 => " (1 other strategy answers as its runtime's default)".into(),
+                n => format!(" ({n} other strategies answer as their runtime's default)"),
+            }
+        );
+        for o in &others {
+            let _ = writeln!(md, "- {o}");
+        }
+        let _ = writeln!(md);
+    } else if same > 0 {
+        let _ = writeln!(
+            md,
+            "The {same} other strategies checked answer as their runtime's default.\n"
+        );
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(md, "Refusals, in the engines' words:\n");
+        for (i, words) in notes.iter().enumerate() {
+            let _ = writeln!(md, "- [{}] {words}", i + 1);
+        }
+    }
+}
+
+/// The summary's sentence on the kinds beyond the model, linking the section: per kind, how many
+/// runtimes' default strategies take it (and stop short), and which refuse it. `None` without
+/// verdicts on them.
+pub(super) fn beyond_summary(results: &Results) -> Option<String> {
+    let rows = beyond_rows(results);
+    if rows.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = BEYOND
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let of = |f: fn(&Takes) -> bool| -> Vec<&str> {
+                rows.iter()
+                    .filter(|(_, t)| f(&t[i]))
+                    .map(|(v, _)| v.runtime.as_str())
+                    .collect()
+            };
+            let yes = of(|t| matches!(t, Takes::Yes(_) | Takes::Partly(_)));
+            let partly = of(|t| matches!(t, Takes::Partly(_)));
+            let refused = of(|t| matches!(t, Takes::Refused(_)));
+            let named = |v: &[&str]| match v.len() {
+                0 => "none".to_string(),
+                n @ (1 | 2) => format!("{n} ({})", v.join(", ")),
+                n => n.to_string(),
+            };
+            let mut s = format!("{} taken by {}", b.noun, named(&yes));
+            if !partly.is_empty() {
+                let _ = write!(s, ", {} {}", named(&partly), b.partly);
+            }
+            if !refused.is_empty() {
+                let _ = write!(s, ", refused by {}", named(&refused));
+            }
+            s
+        })
+        .collect();
+    Some(format!(
+        "[{BEYOND_HEADING}](verify.md#{}), on the default strategies of {} runtime-engines: {}.",
+        anchor(BEYOND_HEADING),
+        rows.len(),
+        parts.join("; ")
+    ))
 }
 
 /// The spec's memory tests per runtime × strategy × maximum variant, and every deviation seen.
