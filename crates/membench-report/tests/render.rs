@@ -905,6 +905,7 @@ fn the_spec_table_shows_counts_and_every_assertion_that_did_not_pass() {
     };
     results.verify = vec![Verdict {
         reserve_ahead: None,
+        kinds: Vec::new(),
         runtime: "wasmer-singlepass".into(),
         strategy: "MemoryStyle::Dynamic{offset_guard_size=65536}".into(),
         checks: vec![Check {
@@ -1034,6 +1035,7 @@ fn host_grows_shared_grows_and_shared_reservations_are_rendered() {
         accessible_bytes: 1 << 20,
     };
     let verdict = |runtime: &str, shared: SharedReserve| Verdict {
+        kinds: Vec::new(),
         runtime: runtime.into(),
         strategy: "default".into(),
         checks: vec![Check {
@@ -1775,7 +1777,7 @@ fn a_shared_memory_is_compared_with_the_same_memory_unshared() {
 #[test]
 fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
     use membench::verify::{Check, CheckId, Outcome, Reservation, ReserveAhead, Reserved};
-    use membench::verify::{SharedReserve, Verdict};
+    use membench::verify::{KindAnswer, SharedReserve, Verdict};
     let mib = |m: i64| Reserved {
         inaccessible_bytes: (m - 1) << 20,
         accessible_bytes: 1 << 20,
@@ -1783,7 +1785,9 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
     let verdict = |runtime: &str,
                    strategy: &str,
                    checks: [(CheckId, Outcome, &str); 3],
-                   shared: Option<SharedReserve>| Verdict {
+                   shared: Option<SharedReserve>,
+                   kinds: Vec<(CheckId, KindAnswer)>| Verdict {
+        kinds,
         runtime: runtime.into(),
         strategy: strategy.into(),
         checks: std::iter::once(Check {
@@ -1825,6 +1829,18 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
                   (8190.0 MiB inaccessible + 2.0 MiB accessible), so the second added 4096.0 MiB \
                   (4095.0 MiB inaccessible + 1.0 MiB accessible)";
     let na = "not a wasm runtime";
+    let taken = |figures: &[&str]| KindAnswer::Taken {
+        figures: figures.iter().map(|f| f.to_string()).collect(),
+    };
+    let refused = |words: &str| KindAnswer::Refused {
+        words: words.into(),
+    };
+    let grew_figures = taken(&[
+        "grew from 16 to 65552 pages (4097.0 MiB)",
+        "one 16-page instance added 16384.0 MiB",
+    ]);
+    let bytes_figures = taken(&["grow(1) took it from 65536 to 65537 bytes"]);
+    let second_figures = taken(&["the second added 4096.0 MiB"]);
     let pooling = "allocation_strategy=Pooling,max_memory_size=2GiB";
     let mut results = fixture(100_000.0);
     results.verify = vec![
@@ -1837,6 +1853,7 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
                 (one, Outcome::NotApplicable, na),
             ],
             None,
+            Vec::new(),
         ),
         verdict(
             WASMTIME,
@@ -1845,6 +1862,11 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
             Some(SharedReserve::Refused {
                 error: "threads must be enabled for shared memories".into(),
             }),
+            vec![
+                (page, bytes_figures.clone()),
+                (four, grew_figures.clone()),
+                (one, second_figures.clone()),
+            ],
         ),
         verdict(
             WASMTIME,
@@ -1869,6 +1891,23 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
             Some(SharedReserve::Refused {
                 error: "threads must be enabled for shared memories".into(),
             }),
+            vec![
+                (page, bytes_figures.clone()),
+                (
+                    four,
+                    KindAnswer::StoppedShort {
+                        why: "memory.grow by 65536 pages from 16 returned -1".into(),
+                        figures: vec!["one 16-page instance added 0.0 MiB".into()],
+                    },
+                ),
+                (
+                    one,
+                    refused(
+                        "instantiating: defined memories count of 2 exceeds the per-module \
+                         limit of 1",
+                    ),
+                ),
+            ],
         ),
         verdict(
             "wasmer-cranelift",
@@ -1894,6 +1933,17 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
                 maximum_4g: mib(6144),
                 basis: membench::procfs::ReservedBasis::Mappings,
             }),
+            vec![
+                (
+                    page,
+                    refused("Validation error: custom page sizes proposal not enabled"),
+                ),
+                (
+                    four,
+                    refused("Validation error: memory64 must be enabled for 64-bit memories"),
+                ),
+                (one, second_figures),
+            ],
         ),
     ];
     let r = render_pages(&results, "beyond");
@@ -1911,15 +1961,15 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
     assert!(
         body.contains(
             "| wasmtime-cranelift | refused [1] | yes: grew from 16 to 65552 pages (4097.0 MiB); \
-             one instance adds 16384.0 MiB | yes: grow(1) took it from 65536 to 65537 bytes | yes: \
-             the second adds 4096.0 MiB |"
+             one 16-page instance added 16384.0 MiB | yes: grow(1) took it from 65536 to 65537 \
+             bytes | yes: the second added 4096.0 MiB |"
         ),
         "{body}"
     );
     assert!(
         body.contains(
             "| wasmer-cranelift | yes: one 16-page memory adds 6 GiB (6 GiB with a 4 GiB maximum) \
-             | refused [2] | refused [3] | yes: the second adds 4096.0 MiB |"
+             | refused [2] | refused [3] | yes: the second added 4096.0 MiB |"
         ),
         "{body}"
     );

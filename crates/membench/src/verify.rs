@@ -19,7 +19,7 @@ use crate::procfs;
 use crate::runtime::{is_trap, Compiled, MemoryInfo, Runtime, RuntimeSpec};
 use crate::spec::{At, MaxVariant, SpecRun};
 
-mod kinds;
+mod kind;
 
 /// What a check found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,7 +70,7 @@ pub enum CheckId {
     /// memory changes.
     ManyMemories,
     /// A finding beyond the post's wasm 1.0 model: whether a memory of 1-byte pages
-    /// (custom-page-sizes) is taken, and grows by one byte ([`kinds`]).
+    /// (custom-page-sizes) is taken, and grows by one byte ([`kind`]).
     PageSize,
     /// A finding beyond the model: whether a 64-bit memory (memory64) is taken and grows past
     /// 4 GiB, and what it reserves.
@@ -166,6 +166,43 @@ pub struct Verdict {
     /// What the `reserve-ahead` check measured, classified (`None` when it could not run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserve_ahead: Option<ReserveAhead>,
+    /// What the runtime does with each memory kind beyond the post's wasm 1.0 model
+    /// (`page-size`, `four-gib`, `one-memory`), typed for tables: empty in records written
+    /// before these checks, and for the native baseline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<(CheckId, KindAnswer)>,
+}
+
+/// What a runtime does with a memory kind a newer proposal brings (the findings of
+/// `verify/kind.rs`): the same answer the check's detail gives in a sentence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "answer")]
+pub enum KindAnswer {
+    /// It takes the kind: its key figures, each a short clause ("grew to 4097.0 MiB").
+    Taken {
+        /// The key figures.
+        figures: Vec<String>,
+    },
+    /// It takes the kind but stops short of what the kind allows (a 64-bit memory that does not
+    /// grow past 4 GiB): why, and the figures it has.
+    StoppedShort {
+        /// What stopped it.
+        why: String,
+        /// The key figures.
+        figures: Vec<String>,
+    },
+    /// It refuses the kind while it takes the same module without it: the engine's own words.
+    Refused {
+        /// The engine's error.
+        words: String,
+    },
+}
+
+impl KindAnswer {
+    /// Whether the post's wasm 1.0 model holds here: refused, or stopped short.
+    pub fn keeps_the_model(&self) -> bool {
+        !matches!(self, KindAnswer::Taken { .. })
+    }
 }
 
 impl Verdict {
@@ -432,6 +469,7 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
     };
     let mut runs = Vec::new();
     let mut reserve = None;
+    let mut kinds = Vec::new();
     match spec.build() {
         // An optional engine that is not installed: a row saying how to install it, not an error.
         Err(e)
@@ -517,18 +555,20 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
             // The post's wasm 1.0 model where newer proposals break it: after the post's own
             // claims, since growing a memory past 4 GiB may leave an engine holding more.
             for (id, check) in [
-                (CheckId::PageSize, kinds::page_size as fn(&dyn Runtime) -> _),
-                (CheckId::FourGib, kinds::four_gib),
-                (CheckId::OneMemory, kinds::one_memory),
+                (CheckId::PageSize, kind::page_size as fn(&dyn Runtime) -> _),
+                (CheckId::FourGib, kind::four_gib),
+                (CheckId::OneMemory, kind::one_memory),
             ] {
-                push(
-                    id,
-                    if spec.native {
-                        no_wasm()
-                    } else {
-                        outcome(check(rt))
-                    },
-                );
+                if spec.native {
+                    push(id, no_wasm());
+                    continue;
+                }
+                let found = check(rt).map(|(detail, answer)| {
+                    let held = answer.keeps_the_model();
+                    kinds.push((id, answer));
+                    (held, detail)
+                });
+                push(id, outcome(found));
             }
             add_shared_reserve(rt, &mut checks, reserve.as_mut());
         }
@@ -539,6 +579,7 @@ pub fn verify(spec: &RuntimeSpec, options: Options) -> Verdict {
         checks,
         spec: runs,
         reserve_ahead: reserve,
+        kinds,
     }
 }
 

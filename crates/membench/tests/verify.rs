@@ -104,6 +104,9 @@ fn every_configuration_passes_the_seed_checks() {
                     Outcome::DidNotHold
                 };
                 assert_eq!(c.outcome, expected, "{name} {id}: {}", c.detail);
+                // The typed answer the report's table reads says the same as the outcome.
+                let answer = &verdict.kinds.iter().find(|(k, _)| *k == id).unwrap().1;
+                assert_eq!(answer.keeps_the_model(), kept, "{name} {id}: {answer:?}");
             }
         }
         // The two checks only the JS API can be asked say so on every other runtime.

@@ -333,38 +333,6 @@ pub(super) fn beyond_checks() -> impl Iterator<Item = CheckId> {
 /// The section's heading.
 const BEYOND_HEADING: &str = "Beyond the post's wasm 1.0 memory: which runtime takes which kind";
 
-/// What the findings' details (written by `membench::verify`'s `kinds` module) put where: a
-/// refusal's words follow [`REFUSED`], what stopped a taken kind short follows [`SHORT_OF`], and
-/// each check's key figures are in [`FIGURES`]. The verdicts carry no typed figures for these
-/// checks, so the table reads these words; a detail without them still shows, as a bare "yes"
-/// whose figures are in its configuration's table.
-const REFUSED: &str = " is refused: ";
-/// See [`REFUSED`].
-const SHORT_OF: &str = ", but ";
-/// Key figures of a kind taken, as (check, the words before the figure, the words after it, how
-/// the cell says it, `{}` the figure). See [`REFUSED`].
-const FIGURES: [(CheckId, &str, &str, &str); 4] = [
-    (CheckId::FourGib, "grew from ", ", past", "grew from {}"),
-    (
-        CheckId::FourGib,
-        "memory added ",
-        " (",
-        "one instance adds {}",
-    ),
-    (
-        CheckId::PageSize,
-        "took it from ",
-        ",",
-        "grow(1) took it from {}",
-    ),
-    (
-        CheckId::OneMemory,
-        "so the second added ",
-        " (",
-        "the second adds {}",
-    ),
-];
-
 /// What a runtime does with one kind beyond the model.
 enum Takes {
     /// It takes it: the key figures, maybe none.
@@ -389,7 +357,7 @@ impl Takes {
 /// figures): "did not hold" is the runtime taking the kind; "held" is a refusal, or a kind taken
 /// but stopped short.
 fn takes(v: &membench::verify::Verdict, kind: &Beyond) -> Takes {
-    use membench::verify::{Outcome, SharedReserve};
+    use membench::verify::{KindAnswer, SharedReserve};
     let Some(id) = kind.check else {
         return match v.reserve_ahead.as_ref().and_then(|r| r.shared.as_ref()) {
             Some(SharedReserve::Measured {
@@ -405,32 +373,13 @@ fn takes(v: &membench::verify::Verdict, kind: &Beyond) -> Takes {
             None => Takes::Unknown("–".into()),
         };
     };
-    let Some(c) = v.check(id) else {
-        return Takes::Unknown("–".into());
-    };
-    match c.outcome {
-        Outcome::DidNotHold | Outcome::KnownDeviation => {
-            let figures: Vec<String> = FIGURES
-                .iter()
-                .filter(|(check, ..)| *check == id)
-                .filter_map(|(_, before, after, say)| {
-                    let (_, rest) = c.detail.split_once(before)?;
-                    let (figure, _) = rest.split_once(after)?;
-                    Some(say.replace("{}", figure.trim()))
-                })
-                .collect();
-            Takes::Yes(figures.join("; "))
-        }
-        Outcome::Held => match c.detail.split_once(REFUSED) {
-            Some((_, words)) => Takes::Refused(words.into()),
-            None => Takes::Partly(
-                c.detail
-                    .split_once(SHORT_OF)
-                    .map_or(c.detail.as_str(), |(_, why)| why)
-                    .into(),
-            ),
-        },
-        Outcome::NotApplicable | Outcome::Error => Takes::Unknown(c.outcome.label().into()),
+    // The typed answer the check recorded beside its detail; without one (records from before
+    // these checks, or a check that could not run), the check's outcome.
+    match v.kinds.iter().find(|(check, _)| *check == id) {
+        Some((_, KindAnswer::Taken { figures })) => Takes::Yes(figures.join("; ")),
+        Some((_, KindAnswer::StoppedShort { why, .. })) => Takes::Partly(why.clone()),
+        Some((_, KindAnswer::Refused { words })) => Takes::Refused(words.clone()),
+        None => Takes::Unknown(v.check(id).map_or("–", |c| c.outcome.label()).to_string()),
     }
 }
 

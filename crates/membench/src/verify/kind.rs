@@ -6,7 +6,7 @@
 
 use anyhow::{ensure, Context, Result};
 
-use super::{sample_reserved, Reserved};
+use super::{sample_reserved, KindAnswer, Reserved};
 use crate::module::PAGE;
 use crate::runtime::{is_trap, Compiled, GuestModule, Runtime};
 
@@ -55,29 +55,38 @@ fn module(name: &str, text: &str, exports: &[&str]) -> Result<GuestModule> {
 }
 
 /// Compiles `with` (a module that needs a proposal); when the runtime refuses it, compiles
-/// `without` (the same module without the proposal): `Ok(Err(words))` when only the proposal was
-/// refused, an error when neither compiles.
+/// `without` (the same module without the proposal): `Ok(Err(found))` when only the proposal was
+/// refused, with the finding (`what` is refused, in the engine's words), an error when neither
+/// compiles.
 fn compile_or_refusal(
     rt: &dyn Runtime,
     with: &GuestModule,
     without: &GuestModule,
-) -> Result<std::result::Result<Box<dyn Compiled>, String>> {
+    what: &str,
+) -> Result<std::result::Result<Box<dyn Compiled>, Found>> {
     match rt.compile(with) {
         Ok(compiled) => Ok(Ok(compiled)),
         Err(e) => {
             rt.compile(without).with_context(|| {
                 format!("{} without the proposal does not compile either", with.name)
             })?;
-            Ok(Err(format!("{e:#}")))
+            let words = format!("{e:#}");
+            Ok(Err((
+                format!("{what} is refused: {words}"),
+                KindAnswer::Refused { words },
+            )))
         }
     }
 }
+
+/// A finding: the check's detail, and the answer typed for tables.
+type Found = (String, KindAnswer);
 
 /// "A page is 64 KiB": a memory of 64 KiB declared in 1-byte pages, grown by one page from the
 /// guest. Held where the runtime refuses the declaration; did not hold where `memory.grow(1)`
 /// adds one byte, the last byte loads and the one past it traps. A memory of 1-byte pages whose
 /// byte past the end does not trap is an error, not a finding.
-pub(super) fn page_size(rt: &dyn Runtime) -> Result<(bool, String)> {
+pub(super) fn page_size(rt: &dyn Runtime) -> Result<Found> {
     let text = |initial: &str, pages: &str| {
         PAGE_SIZE_WAT
             .replace("{INITIAL}", initial)
@@ -89,14 +98,10 @@ pub(super) fn page_size(rt: &dyn Runtime) -> Result<(bool, String)> {
         &["grow", "load"],
     )?;
     let paged = module("page-size-64k", &text("1", ""), &["grow", "load"])?;
-    let compiled = match compile_or_refusal(rt, &bytes, &paged)? {
+    let what = "pages are 64 KiB here: a memory of 1-byte pages (custom-page-sizes)";
+    let compiled = match compile_or_refusal(rt, &bytes, &paged, what)? {
         Ok(compiled) => compiled,
-        Err(words) => {
-            return Ok((
-                true,
-                format!("pages are 64 KiB here: a memory of 1-byte pages (custom-page-sizes) is refused: {words}"),
-            ))
-        }
+        Err(found) => return Ok(found),
     };
     let mut instance = compiled.instantiate()?;
     let before = instance.memory()?.size_bytes;
@@ -117,11 +122,13 @@ pub(super) fn page_size(rt: &dyn Runtime) -> Result<(bool, String)> {
         ),
     }
     Ok((
-        false,
         format!(
             "a memory of 1-byte pages (custom-page-sizes): memory.grow(1) took it from {before} \
              to {after} bytes, its last byte loads and the next one traps"
         ),
+        KindAnswer::Taken {
+            figures: vec![format!("grow(1) took it from {before} to {after} bytes")],
+        },
     ))
 }
 
@@ -129,7 +136,7 @@ pub(super) fn page_size(rt: &dyn Runtime) -> Result<(bool, String)> {
 /// past 65536 pages from the guest and its last byte written and read back. Held where memory64
 /// is refused or the grow fails (the engine's own limit); did not hold where the memory grows
 /// past 4 GiB.
-pub(super) fn four_gib(rt: &dyn Runtime) -> Result<(bool, String)> {
+pub(super) fn four_gib(rt: &dyn Runtime) -> Result<Found> {
     let text = |mem: &str, a: &str, grow: &str| {
         FOUR_GIB_WAT
             .replace("{MEM}", mem)
@@ -151,35 +158,27 @@ pub(super) fn four_gib(rt: &dyn Runtime) -> Result<(bool, String)> {
         &text("", "i32", "(i64.extend_i32_s (memory.grow (local.get 0)))"),
         &exports,
     )?;
-    let compiled = match compile_or_refusal(rt, &wide, &narrow)? {
+    let what = "4 GiB at most here: a 64-bit memory (memory64)";
+    let compiled = match compile_or_refusal(rt, &wide, &narrow, what)? {
         Ok(compiled) => compiled,
-        Err(words) => {
-            return Ok((
-                true,
-                format!("4 GiB at most here: a 64-bit memory (memory64) is refused: {words}"),
-            ))
-        }
+        Err(found) => return Ok(found),
     };
     let used = 16 * PAGE;
     let mut heap = Vec::new();
     let reserved = sample_reserved(rt, compiled.as_ref(), used, &mut heap)
-        .map(|r| {
-            format!(
-                "one instance of a 16-page 64-bit memory added {}",
-                describe(r, used, &heap)
-            )
-        })
+        .map(|r| format!("one 16-page instance added {}", describe(r, used, &heap)))
         .unwrap_or_else(|e| format!("its reservation was not measured: {e:#}"));
     let mut instance = compiled.instantiate()?;
     // 65536 pages more: 65552 pages, 4 GiB + 1 MiB.
     let old = instance.call("grow", [65536, 0, 0])?;
     if old == u64::MAX {
+        let why = "memory.grow by 65536 pages from 16 returned -1".to_string();
         return Ok((
-            true,
-            format!(
-                "4 GiB at most here: a 64-bit memory is taken ({reserved}), but memory.grow by \
-                 65536 pages from 16 returned -1"
-            ),
+            format!("4 GiB at most here: a 64-bit memory is taken ({reserved}), but {why}"),
+            KindAnswer::StoppedShort {
+                why,
+                figures: vec![reserved],
+            },
         ));
     }
     ensure!(
@@ -193,13 +192,18 @@ pub(super) fn four_gib(rt: &dyn Runtime) -> Result<(bool, String)> {
     );
     let last = instance.call("last_byte", [0, 0, 0])?;
     ensure!(last == 171, "the last byte read back {last}, written 171");
+    let grew = format!(
+        "grew from 16 to 65552 pages ({:.1} MiB)",
+        size as f64 / f64::from(1u32 << 20)
+    );
     Ok((
-        false,
         format!(
-            "a 64-bit memory (memory64) grew from 16 to 65552 pages ({:.1} MiB), past the 4 GiB \
-             of a 32-bit one, and its last byte was written and read back; {reserved}",
-            size as f64 / f64::from(1u32 << 20)
+            "a 64-bit memory (memory64) {grew}, past the 4 GiB of a 32-bit one, and its last \
+             byte was written and read back; {reserved}"
         ),
+        KindAnswer::Taken {
+            figures: vec![grew, reserved],
+        },
     ))
 }
 
@@ -217,7 +221,7 @@ fn describe(added: Reserved, used: u64, heap_backed: &[bool]) -> String {
 
 /// "One memory per module": what a module with two 16-page memories adds over a module with one,
 /// i.e. what a second memory reserves. Held where the runtime refuses a second memory.
-pub(super) fn one_memory(rt: &dyn Runtime) -> Result<(bool, String)> {
+pub(super) fn one_memory(rt: &dyn Runtime) -> Result<Found> {
     let one = module("one-memory", &memories_wat(1), &[])?;
     // The guest ABI's reader takes one memory: the two-memory module's plan is the exported
     // memory's, the same as the one-memory module's.
@@ -227,16 +231,10 @@ pub(super) fn one_memory(rt: &dyn Runtime) -> Result<(bool, String)> {
         memory: one.memory,
         native: None,
     };
-    let compiled_two = match compile_or_refusal(rt, &two, &one)? {
+    let what = "one memory per module here: a second memory (multi-memory)";
+    let compiled_two = match compile_or_refusal(rt, &two, &one, what)? {
         Ok(compiled) => compiled,
-        Err(words) => {
-            return Ok((
-                true,
-                format!(
-                "one memory per module here: a second memory (multi-memory) is refused: {words}"
-            ),
-            ))
-        }
+        Err(found) => return Ok(found),
     };
     let used = 16 * PAGE;
     let compiled_one = rt.compile(&one)?;
@@ -246,11 +244,13 @@ pub(super) fn one_memory(rt: &dyn Runtime) -> Result<(bool, String)> {
     if !heap.is_empty() && heap.iter().all(|h| *h) {
         // A heap buffer maps nothing of its own: the mappings say nothing of it.
         return Ok((
-            false,
             "a module with two 16-page memories (multi-memory) instantiates; each memory is a \
              heap buffer, which maps nothing of its own, so what the second reserves is at \
              least its 1 MiB and not observable here"
                 .into(),
+            KindAnswer::Taken {
+                figures: vec!["each memory a heap buffer (at least its size)".into()],
+            },
         ));
     }
     let second = Reserved {
@@ -258,10 +258,12 @@ pub(super) fn one_memory(rt: &dyn Runtime) -> Result<(bool, String)> {
         accessible_bytes: both.accessible_bytes - first.accessible_bytes,
     };
     Ok((
-        false,
         format!(
             "a module with two 16-page memories (multi-memory) instantiates: one memory added \
              {first}, two added {both}, so the second added {second}"
         ),
+        KindAnswer::Taken {
+            figures: vec![format!("the second added {second}")],
+        },
     ))
 }
