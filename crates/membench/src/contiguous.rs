@@ -310,18 +310,21 @@ pub fn memory_kind_wasm(build: GuestBuild) -> Result<Vec<u8>> {
         GuestBuild::SecondMemory => (bits32, "", ("(memory 1)", " 1")),
         other => bail!("{other} is not a memory-kind build"),
     };
-    let text = MEMORY_KINDS_WAT
-        .replace("{A}", a)
-        .replace("{MEM0}", mem0)
-        .replace("{MEM}", mem)
-        .replace("{PAGES}", pages)
-        .replace("{M}", m)
-        .replace("{ext}", ext.0)
-        .replace("{/ext}", ext.1)
-        .replace("{wrap}", wrap.0)
-        .replace("{/wrap}", wrap.1);
-    wat::parse_str(&text)
-        .with_context(|| format!("parsing guest-modules/wat/contiguous.wat for {build}"))
+    crate::module::wat_template(
+        &format!("guest-modules/wat/contiguous.wat for {build}"),
+        MEMORY_KINDS_WAT,
+        &[
+            ("{A}", a),
+            ("{MEM0}", mem0),
+            ("{MEM}", mem),
+            ("{PAGES}", pages),
+            ("{M}", m),
+            ("{ext}", ext.0),
+            ("{/ext}", ext.1),
+            ("{wrap}", wrap.0),
+            ("{/wrap}", wrap.1),
+        ],
+    )
 }
 
 /// A fresh instance for a first-touch sample, its export resolved and its working set checked.

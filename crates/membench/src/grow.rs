@@ -238,14 +238,18 @@ pub fn memory_kind_wasm(build: GuestBuild) -> Result<Vec<u8>> {
         GuestBuild::Memory64 => ("i64", "i64", ("(i64.extend_i32_u ", ")"), ("", "")),
         other => bail!("the grow family has no {other} build"),
     };
-    let text = GROW_WAT
-        .replace("{A}", a)
-        .replace("{MEM}", mem)
-        .replace("{ext}", ext.0)
-        .replace("{/ext}", ext.1)
-        .replace("{wide}", wide.0)
-        .replace("{/wide}", wide.1);
-    wat::parse_str(&text).with_context(|| format!("parsing guest-modules/wat/grow.wat for {build}"))
+    crate::module::wat_template(
+        &format!("guest-modules/wat/grow.wat for {build}"),
+        GROW_WAT,
+        &[
+            ("{A}", a),
+            ("{MEM}", mem),
+            ("{ext}", ext.0),
+            ("{/ext}", ext.1),
+            ("{wide}", wide.0),
+            ("{/wide}", wide.1),
+        ],
+    )
 }
 
 /// The grow guest of `build` for `plan`: the Rust guest with its native build, or a twin (64-bit

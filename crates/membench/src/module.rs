@@ -164,6 +164,16 @@ pub fn declared_memory(wasm: &[u8]) -> Result<MemoryPlan> {
     }
 }
 
+/// A module from WebAssembly text with its `{placeholders}` filled in, in the order given: how
+/// one text gives the memory-kind twins (`guest-modules/wat/*.wat`). `file` names the text in
+/// the error.
+pub fn wat_template(file: &str, text: &str, fills: &[(&str, &str)]) -> Result<Vec<u8>> {
+    let text = fills
+        .iter()
+        .fold(text.to_string(), |text, (from, to)| text.replace(from, to));
+    wat::parse_str(&text).with_context(|| format!("parsing {file}"))
+}
+
 /// Checks that a module follows the guest ABI (see [`guest_abi_problems`]). The error names
 /// everything wrong at once, so a module is fixed in one round rather than one problem per run.
 pub fn check_guest_abi(wasm: &[u8], required: &[&str]) -> Result<()> {

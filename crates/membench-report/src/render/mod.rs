@@ -371,13 +371,16 @@ fn refusals(pairs: &[TwinPair]) -> BTreeMap<String, String> {
 /// The engine's own words from an *unsupported* cause: the last part of the error chain, cut to
 /// one line.
 fn refusal_reason(cause: &str) -> String {
-    let last = cause
-        .rsplit(": ")
-        .next()
-        .unwrap_or(cause)
-        .lines()
-        .next()
-        .unwrap_or("");
+    // The engine's own clause is the last one after ": ", unless that is too short to say
+    // anything alone ("8" after "unexpected bits set in flags: ", a parser's debug tail): then
+    // the clauses before it join in, up to about 30 characters.
+    let clauses: Vec<&str> = cause.split(": ").collect();
+    let mut from = clauses.len().saturating_sub(1);
+    while from > 0 && clauses[from..].join(": ").chars().count() < 30 {
+        from -= 1;
+    }
+    let joined = clauses[from..].join(": ");
+    let last = joined.lines().next().unwrap_or("");
     let mut s: String = last.chars().take(90).collect();
     if last.chars().count() > 90 {
         s.push('…');

@@ -213,7 +213,10 @@ fn describe(added: Reserved, used: u64, heap_backed: &[bool]) -> String {
     if !heap_backed.is_empty() && heap_backed.iter().all(|h| *h) {
         "nothing observable: it is a heap buffer, which maps nothing of its own".into()
     } else if added.total() < used as i64 / 2 {
-        format!("{added}, less than the memory itself: it sits in address space reserved before (a pool)")
+        format!(
+            "{added}, less than the memory itself: it lies in address space mapped before it \
+             was created (a pool, or a region the engine reserved earlier)"
+        )
     } else {
         added.to_string()
     }
@@ -257,6 +260,7 @@ pub(super) fn one_memory(rt: &dyn Runtime) -> Result<Found> {
         inaccessible_bytes: both.inaccessible_bytes - first.inaccessible_bytes,
         accessible_bytes: both.accessible_bytes - first.accessible_bytes,
     };
+    let second = describe(second, used, &heap);
     Ok((
         format!(
             "a module with two 16-page memories (multi-memory) instantiates: one memory added \
