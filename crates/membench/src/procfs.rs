@@ -673,31 +673,42 @@ mod tests {
         assert_eq!(resident_in(by_pid).unwrap(), 8 << 20);
     }
 
+    /// The figures are the whole process's, and the other unit tests run beside this one in it
+    /// (engines built and dropped, browsers started): one of them freeing memory meanwhile can
+    /// hide the growth (CI saw RSS grow by less than the 64 MiB touched, less 4 MiB, once). So a
+    /// fresh mapping is tried up to three times; `read` reading the wrong figures fails all three.
     #[test]
     fn a_reservation_shows_in_virtual_size_and_touching_it_in_resident() {
         const RESERVE: usize = 256 << 20;
         const TOUCH: usize = 64 << 20;
-        let before = read().unwrap();
-        // SAFETY: a fresh private anonymous mapping, unmapped at the end of the test.
-        let base = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                RESERVE,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
+        let attempt = || -> (bool, bool) {
+            let before = read().unwrap();
+            // SAFETY: a fresh private anonymous mapping, unmapped at the end of the attempt.
+            let base = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    RESERVE,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                    -1,
+                    0,
+                )
+            };
+            assert_ne!(base, libc::MAP_FAILED);
+            let reserved = read().unwrap();
+            // SAFETY: inside the mapping.
+            unsafe { std::ptr::write_bytes(base.cast::<u8>(), 1, TOUCH) };
+            let touched = read().unwrap();
+            // SAFETY: unmaps the mapping made above.
+            unsafe { libc::munmap(base, RESERVE) };
+            (
+                reserved.virtual_bytes >= before.virtual_bytes + RESERVE as u64 - (1 << 20),
+                touched.resident_bytes >= reserved.resident_bytes + TOUCH as u64 - (4 << 20),
             )
         };
-        assert_ne!(base, libc::MAP_FAILED);
-        let reserved = read().unwrap();
-        assert!(reserved.virtual_bytes >= before.virtual_bytes + RESERVE as u64 - (1 << 20));
-        // SAFETY: inside the mapping.
-        unsafe { std::ptr::write_bytes(base.cast::<u8>(), 1, TOUCH) };
-        let touched = read().unwrap();
-        assert!(touched.resident_bytes >= reserved.resident_bytes + TOUCH as u64 - (4 << 20));
-        // SAFETY: unmaps the mapping made above.
-        unsafe { libc::munmap(base, RESERVE) };
+        let attempts: Vec<(bool, bool)> = (0..3).map(|_| attempt()).collect();
+        assert!(attempts.iter().any(|(v, _)| *v), "VmSize: {attempts:?}");
+        assert!(attempts.iter().any(|(_, r)| *r), "VmRSS: {attempts:?}");
     }
 
     /// The mapping a new memory opened is found among the others that changed; a moved memory
