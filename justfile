@@ -19,14 +19,27 @@ bench *ARGS:
 bench-full *ARGS:
     MEMBENCH_FULL=1 cargo bench --workspace {{features}} {{ARGS}}
 
-# Measure the default matrix from scratch, then collect and render into reports/<machine>/
-# (`membench machine` prints the folder's name) and redraw reports/MACHINES.md.
+# A reference run: the default matrix measured from scratch, from one clean commit with every
+# runtime built and installed (MEMBENCH_REQUIRE_ALL=1: a missing engine fails instead of becoming
+# a "not installed" row), benches, memory figures and verdicts under one run id; then collected
+# and rendered into reports/<machine>/ (`membench machine` prints the folder's name) and
+# reports/MACHINES.md redrawn. Refuses a working tree with uncommitted changes to tracked files.
 report:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+        echo "error: a reference run is measured from a clean commit; commit or stash first:" >&2
+        git status --short --untracked-files=no >&2
+        exit 1
+    fi
+    export MEMBENCH_REQUIRE_ALL=1
+    export MEMBENCH_RUN_ID=report-$(git rev-parse --short=12 HEAD)-$(date -u +%Y%m%dT%H%M%SZ)
     rm -rf {{target_dir}}/criterion {{target_dir}}/membench {{target_dir}}/fragmentation.json {{target_dir}}/verify.json
     cargo bench --workspace {{features}}
     just measure
     just verify
-    just collect render
+    just collect
+    just render
 
 # A reduced matrix that still touches every runtime (about 3 minutes after the build), rendered into
 # reports/<machine>/.
@@ -38,7 +51,8 @@ report-quick:
     cargo bench --workspace {{features}} --bench grow -- '{{quick_grow}}' && \
     cargo bench --workspace {{features}} --bench fragmentation -- 'fragmentation/(sawtooth|mixed)/'
     just measure
-    just collect render
+    just collect --allow-mixed
+    just render --allow-mixed
 
 # The seed's claims on every runtime × strategy, as a table and target/verify.json.
 verify *ARGS:
@@ -51,21 +65,22 @@ spec *ARGS:
 # Re-run `verify` (with the spec tests) into this machine's published run, keeping its bench measurements.
 reverify:
     just verify
-    dir=reports/$(cargo run -q --release -p membench-cli {{features}} -- machine) && cargo run --release -p membench-cli {{features}} -- collect --onto $dir/results.json --verify {{target_dir}}/verify.json --out $dir/results.json
-    just render
+    dir=reports/$(cargo run -q --release -p membench-cli {{features}} -- machine) && cargo run --release -p membench-cli {{features}} -- collect --onto $dir/results.json --verify {{target_dir}}/verify.json --out $dir/results.json --allow-mixed
+    just render --allow-mixed
 
 # The memory figures of the fragmentation family (linear, live, resident, reserved), as JSON and CSV.
 measure:
     cargo run --release -p membench-cli {{features}} -- measure --family fragmentation --out {{target_dir}}/fragmentation.json --csv {{target_dir}}/fragmentation.csv
 
 # Gather criterion's estimates, the case records and the environment into reports/<machine>/results.json.
-collect:
-    cargo run --release -p membench-cli {{features}} -- collect --target {{target_dir}} --fragmentation {{target_dir}}/fragmentation.json --verify {{target_dir}}/verify.json
+collect *ARGS:
+    cargo run --release -p membench-cli {{features}} -- collect --target {{target_dir}} --fragmentation {{target_dir}}/fragmentation.json --verify {{target_dir}}/verify.json {{ARGS}}
 
 # Re-render this machine's report (REPORT.md, the detail pages, charts, results.csv) from its
-# results.json, and reports/MACHINES.md from every machine's (measures nothing).
-render:
-    cargo run --release -p membench-cli {{features}} -- render --machines reports
+# results.json, and reports/MACHINES.md from every machine's; refuses a run from more than one
+# commit or a dirty tree unless `just render --allow-mixed` (every page then says so).
+render *ARGS:
+    cargo run --release -p membench-cli {{features}} -- render --machines reports {{ARGS}}
 
 # Run the quick subset 3 times and store how far the runs moved in this machine's results.json
 # (`membench spread`), then re-render: the report shows it beside criterion's intervals.

@@ -844,6 +844,20 @@ const ops = {
     const before = memory.buffer;
     let old;
     let done = 0;
+    if (req.refused) {
+      // `repeat` grows past the maximum, each expected to throw: a refused grow leaves the
+      // memory as it was, so they repeat, and the clock brackets the loop of memory.grow and its
+      // catch alone. What was thrown is checked after the clock.
+      let thrown;
+      const t0 = clock.now();
+      for (; done < repeat; done++) {
+        try { old = memory.grow(delta); break; } catch (e) { thrown = e; }
+      }
+      const t1 = clock.now();
+      if (done < repeat) throw new HostError("GrowSucceeded", `grow ${done + 1} of ${repeat} by ${delta} pages past the maximum returned ${old}`);
+      if (!(thrown instanceof RangeError)) throw thrown;
+      return { refused: done, error_name: thrown.name, ...memoryFacts(memory), elapsed_ns: clock.diffNs(t0, t1) };
+    }
     // The clock brackets the loop of memory.grow alone (`repeat` grows, 1 by
     // default), whether it returns or throws: the cost of the grows (or of a
     // refused one) as the engine sees it.

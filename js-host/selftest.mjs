@@ -363,6 +363,11 @@ async function testEngine(engine) {
     check("grow op repeat=2: last old_pages, grown, timed", ok(gr) && gr.old_pages === 3 && gr.grown === 2 && gr.pages === 4 && gr.shared === true && Number(gr.elapsed_ns) >= 0, JSON.stringify(gr));
     const grBad = await h.req("grow", { instance: "s", delta: 1, repeat: 2 });
     check("grow op repeat past maximum -> RangeError, grown 0", kind(grBad) === "RangeError" && grBad.grown === 0 && grBad.pages === 4, JSON.stringify(grBad));
+    // `refused`: a timed loop of grows past the maximum, each RangeError caught in the loop.
+    const grRef = await h.req("grow", { instance: "s", delta: 1, repeat: 50, refused: true });
+    check("grow op refused repeat=50: all refused, timed, memory as it was", ok(grRef) && grRef.refused === 50 && grRef.error_name === "RangeError" && grRef.pages === 4 && Number(grRef.elapsed_ns) >= 0, JSON.stringify(grRef));
+    const grNot = await h.req("grow", { instance: "s", delta: 0, repeat: 3, refused: true });
+    check("grow op refused, but a grow succeeds -> GrowSucceeded", kind(grNot) === "GrowSucceeded", JSON.stringify(grNot));
 
     // Module with its own memory; 64 MiB touched from JS on a big imported one.
     await h.req("compile", { module: "B", wasm_b64: MODULE_OWN });

@@ -18,6 +18,9 @@ struct CaseFailed(FailureKind, String);
 /// project's bootstrap resamples ([`membench_report::stats::CRITERION_RESAMPLES`]), and the font
 /// its HTML report (`target/criterion/report/index.html`) draws with.
 pub fn criterion() -> criterion::Criterion {
+    // First, before anything is timed or any thread starts: no error made in a timed region
+    // captures a backtrace, and the environment that can change a figure is recorded.
+    membench::record::quiet_library_backtraces();
     membench_report::charts::register_font();
     criterion::Criterion::default()
         .nresamples(membench_report::stats::CRITERION_RESAMPLES)

@@ -37,10 +37,18 @@ fn main() {
     println!("cargo:rustc-env=MEMBENCH_VERSION_RUSTC={version}");
 }
 
-/// The version of the (first) `[[package]]` named `name` in a Cargo.lock.
+/// The version of the (first) `[[package]]` named `name` in a Cargo.lock, with ` (patched copy in
+/// vendor/)` where the lock gives it no `source`: a path dependency, the published crate with the
+/// patches `vendor/README.md` describes, so a record never passes it off as the published one.
 fn locked_version(lock: &str, name: &str) -> Option<String> {
     let needle = format!("name = \"{name}\"\nversion = \"");
     let start = lock.find(&needle)? + needle.len();
     let end = lock[start..].find('"')?;
-    Some(lock[start..start + end].to_string())
+    let version = &lock[start..start + end];
+    let rest = &lock[start + end + 1..];
+    if rest.starts_with("\nsource = ") {
+        Some(version.to_string())
+    } else {
+        Some(format!("{version} (patched copy in vendor/)"))
+    }
 }

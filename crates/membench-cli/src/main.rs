@@ -121,6 +121,10 @@ enum Command {
         /// Records, failures and estimates of other runs are left out and listed.
         #[arg(long)]
         run: Option<String>,
+        /// Write results from more than one commit (benches, memory figures, verdicts) or from
+        /// a `+dirty` tree; refused otherwise, since a reference run comes from one clean commit.
+        #[arg(long)]
+        allow_mixed: bool,
     },
     /// Render charts, REPORT.md (the summary), the detail pages and results.csv from collected
     /// results, without measuring.
@@ -135,6 +139,10 @@ enum Command {
         /// DIR/<machine>/results.json side by side (`just render` passes `reports`).
         #[arg(long)]
         machines: Option<PathBuf>,
+        /// Render results from more than one commit or a `+dirty` tree, every page saying so;
+        /// refused otherwise.
+        #[arg(long)]
+        allow_mixed: bool,
     },
     /// Print this machine's folder name under reports/ (CPU model, cores, cache sizes).
     Machine,
@@ -190,6 +198,9 @@ fn refuse(error: anyhow::Error) -> anyhow::Error {
 }
 
 fn main() -> ExitCode {
+    // Before any thread starts: `measure`, `verify` and `bench --wasm` time engines, and no error
+    // made inside a timed region may capture a backtrace (the environment is recorded first).
+    membench::record::quiet_library_backtraces();
     match run(Cli::parse().command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -268,6 +279,7 @@ fn run(command: Command) -> Result<()> {
             out,
             onto,
             run,
+            allow_mixed,
         } => {
             let results = match onto {
                 Some(onto) => {
@@ -277,6 +289,7 @@ fn run(command: Command) -> Result<()> {
                     membench_report::collect_run(&target, &fragmentation, &verify, run.as_deref())?
                 }
             };
+            membench_report::check_reference(&results, allow_mixed)?;
             let out = out.unwrap_or_else(|| machine_dir(&results).join("results.json"));
             // Refuse an unwritable destination with its cause, before anything is replaced.
             membench_report::write_results(&out, &results)
@@ -306,6 +319,7 @@ fn run(command: Command) -> Result<()> {
             input,
             out,
             machines,
+            allow_mixed,
         } => {
             let input = input.unwrap_or_else(|| {
                 PathBuf::from("reports")
@@ -318,7 +332,11 @@ fn run(command: Command) -> Result<()> {
                     .parent()
                     .map_or_else(|| PathBuf::from("."), PathBuf::from)
             });
-            membench_report::render(&results, &out)?;
+            membench_report::render_with(
+                &results,
+                &out,
+                membench_report::render::Options { allow_mixed },
+            )?;
             eprintln!(
                 "rendered {} cases into {}",
                 results.rows.len(),

@@ -338,6 +338,7 @@ fn write_csv(path: &Path, records: &[FragRecord]) -> Result<()> {
         "resident_bytes",
         "reserved_virtual_bytes",
         "rss_delta_bytes",
+        "fixed_bytes",
         "waste_bytes",
         "resident_per_live",
         "reserved_per_linear",
@@ -362,6 +363,7 @@ fn write_csv(path: &Path, records: &[FragRecord]) -> Result<()> {
             o(f.and_then(|f| f.resident_bytes.map(|r| r.to_string()))),
             o(f.map(|f| f.reserved_virtual_bytes.to_string())),
             o(f.map(|f| f.rss_delta_bytes.to_string())),
+            o(f.and_then(|f| f.fixed_bytes).map(|v| v.to_string())),
             o(f.and_then(|f| f.waste_bytes).map(|v| v.to_string())),
             o(f.and_then(|f| f.resident_per_live)
                 .map(|v| format!("{v:.4}"))),

@@ -223,6 +223,46 @@ pub fn label_runtime(label: &str) -> Option<&str> {
     .then_some(id)
 }
 
+/// Where a row's note is written ([`note_anchor`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NoteAt {
+    /// At the axis's start: the row has no mark.
+    Start,
+    /// Centred above the row's span, at its middle on the log axis: the note labels the span
+    /// (the waste between peak live and linear memory), not whichever mark lies rightmost.
+    OnSpan(f64),
+    /// Left of the leftmost mark (the marks sit in the right part of the axis).
+    LeftOf(f64),
+    /// Right of the rightmost mark.
+    RightOf(f64),
+}
+
+/// Where `row`'s note goes: on its span when it has one; else right of its marks, or left of
+/// them when `in_right_part` says the rightmost end lies where the text would run out of the
+/// panel; at the axis's start without marks.
+pub fn note_anchor(row: &DotRow, in_right_part: impl Fn(f64) -> bool) -> NoteAt {
+    let drawn: Vec<&Mark> = row.marks.iter().filter(|m| m.value > 0.0).collect();
+    if drawn.is_empty() {
+        return NoteAt::Start;
+    }
+    if let Some((a, b)) = row.span.filter(|(a, b)| *a > 0.0 && *b > 0.0) {
+        return NoteAt::OnSpan((a * b).sqrt());
+    }
+    let (left, right) = drawn
+        .iter()
+        .map(|m| {
+            m.interval.map_or((m.value, m.value), |(l, h)| {
+                (l.min(m.value), h.max(m.value))
+            })
+        })
+        .fold((f64::MAX, f64::MIN), |(a, b), (l, h)| (a.min(l), b.max(h)));
+    if in_right_part(right) {
+        NoteAt::LeftOf(left)
+    } else {
+        NoteAt::RightOf(right)
+    }
+}
+
 /// A panel of rows sharing the chart's value axis.
 #[derive(Clone, Debug)]
 pub struct DotPanel {
@@ -334,14 +374,18 @@ impl Chart {
             } => {
                 let body = frame(root, f)?;
                 let body = match legend {
+                    // One line of text per line of the legend.
                     Some(text) => {
-                        let (top, rest) = body.split_vertically(20);
-                        top.draw(&Text::new(
-                            text.clone(),
-                            (12, 2),
-                            (FAMILY, 12).into_font().color(&RGBColor(60, 60, 60)),
-                        ))
-                        .map_err(err)?;
+                        let lines: Vec<&str> = text.lines().collect();
+                        let (top, rest) = body.split_vertically(4 + 16 * lines.len() as u32);
+                        for (i, line) in lines.iter().enumerate() {
+                            top.draw(&Text::new(
+                                line.to_string(),
+                                (12, 2 + 16 * i as i32),
+                                (FAMILY, 12).into_font().color(&RGBColor(60, 60, 60)),
+                            ))
+                            .map_err(err)?;
+                        }
                         rest
                     }
                     None => body,
@@ -675,23 +719,24 @@ pub fn dot_panels<DB: DrawingBackend>(
                     BLACK
                 };
                 let font = (FAMILY, 11).into_font().color(&colour);
-                // Right of the rightmost mark; left of the leftmost one when the marks sit in the
-                // right part of the axis (the text would run out of the panel); at the axis's
-                // start for a row without marks.
-                let ends = drawn.iter().map(|m| {
-                    m.interval.map_or((m.value, m.value), |(l, h)| {
-                        (l.min(m.value), h.max(m.value))
-                    })
-                });
-                let (left, right) =
-                    ends.fold((f64::MAX, f64::MIN), |(a, b), (l, h)| (a.min(l), b.max(h)));
-                let element = if drawn.is_empty() {
-                    EmptyElement::at((min, y)) + Text::new(text, (8, -6), font)
-                } else if at(right) > 0.6 {
-                    let width = (text.chars().count() as f64 * 6.2) as i32 + 10;
-                    EmptyElement::at((left, y)) + Text::new(text, (-width, -6), font)
-                } else {
-                    EmptyElement::at((right, y)) + Text::new(text, (8, -6), font)
+                let width = (text.chars().count() as f64 * 6.2) as i32 + 10;
+                let element = match note_anchor(row, |v| at(v) > 0.6) {
+                    NoteAt::Start => EmptyElement::at((min, y)) + Text::new(text, (8, -6), font),
+                    NoteAt::OnSpan(mid) => {
+                        // Above the line, centred on it, in a smaller face: the span's label; never
+                        // left of the axis, where the row names are.
+                        let font = (FAMILY, 10).into_font().color(&colour);
+                        let room =
+                            chart.backend_coord(&(mid, y)).0 - chart.backend_coord(&(min, y)).0;
+                        let dx = (-width / 2 + 5).max(-room + 2);
+                        EmptyElement::at((mid, y)) + Text::new(text, (dx, -16), font)
+                    }
+                    NoteAt::LeftOf(left) => {
+                        EmptyElement::at((left, y)) + Text::new(text, (-width, -6), font)
+                    }
+                    NoteAt::RightOf(right) => {
+                        EmptyElement::at((right, y)) + Text::new(text, (8, -6), font)
+                    }
                 };
                 chart.draw_series(std::iter::once(element)).map_err(err)?;
             }
@@ -823,6 +868,36 @@ pub struct Category {
     pub color: RGBColor,
 }
 
+/// How wide a character of a grid's 11 px column header is taken to be, in pixels (DejaVu Sans'
+/// widest lower-case letters and digits run to about 7 px at that size).
+pub const HEADER_CHAR_W: i32 = 7;
+
+/// The line (0 = top) each column header goes on: the first line where it, centred at its
+/// column's centre and `char_w` pixels a character wide, keeps 8 px clear of the header before
+/// it on that line. Column names longer than their column stay readable, never drawn over one
+/// another.
+pub fn header_lines(columns: &[String], centres: &[i32], char_w: i32) -> Vec<usize> {
+    // The right end of the last header on each line.
+    let mut ends: Vec<i32> = Vec::new();
+    columns
+        .iter()
+        .zip(centres)
+        .map(|(name, cx)| {
+            let width = name.chars().count() as i32 * char_w;
+            let (left, right) = (cx - width / 2, cx + width - width / 2);
+            let line = match ends.iter().position(|end| left >= end + 8) {
+                Some(line) => line,
+                None => {
+                    ends.push(i32::MIN / 2);
+                    ends.len() - 1
+                }
+            };
+            ends[line] = right;
+            line
+        })
+        .collect()
+}
+
 /// A grid of coloured cells: a row per configuration, a column per check, each cell one category.
 pub fn grid<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -835,10 +910,15 @@ pub fn grid<DB: DrawingBackend>(
     let (w, h) = (w as i32, h as i32);
     let widest = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0) as i32;
     let label_w = (widest * 7 + 30).clamp(120, w / 2);
-    let (legend_h, header_h) = (24, 44);
     let ncols = columns.len().max(1) as i32;
-    let nrows = rows.len().max(1) as i32;
     let cell_w = (w - label_w - 12) / ncols;
+    let centres: Vec<i32> = (0..columns.len() as i32)
+        .map(|j| label_w + cell_w * j + cell_w / 2)
+        .collect();
+    let lines = header_lines(columns, &centres, HEADER_CHAR_W);
+    let line_count = lines.iter().max().map_or(1, |l| l + 1) as i32;
+    let (legend_h, header_h) = (24, 18 * line_count + 8);
+    let nrows = rows.len().max(1) as i32;
     let cell_h = ((h - legend_h - header_h - 6) / nrows).clamp(4, 22);
     let font = |px: i32, c: &RGBColor| (FAMILY, px).into_font().color(c);
     // The legend: one swatch per category.
@@ -850,14 +930,13 @@ pub fn grid<DB: DrawingBackend>(
             .map_err(err)?;
         x += 20 + c.name.chars().count() as i32 * 7 + 24;
     }
-    // Column headers, on two alternating lines so long names do not overlap.
-    for (j, name) in columns.iter().enumerate() {
-        let cx = label_w + cell_w * j as i32 + cell_w / 2;
-        let width = name.chars().count() as i32 * 6;
-        let y = legend_h + if j % 2 == 0 { 4 } else { 22 };
+    // Column headers, each centred over its column, on as many lines as it takes for no two on
+    // one line to overlap ([`header_lines`]).
+    for ((name, cx), line) in columns.iter().zip(&centres).zip(&lines) {
+        let width = name.chars().count() as i32 * HEADER_CHAR_W;
         area.draw(&Text::new(
             name.clone(),
-            (cx - width / 2, y),
+            (cx - width / 2, legend_h + 4 + 18 * *line as i32),
             font(11, &BLACK),
         ))
         .map_err(err)?;
@@ -952,6 +1031,82 @@ mod tests {
             .map(|t| Unit::Percent.format(*t))
             .collect();
         assert_eq!(labels, ["0.5 %", "1 %", "2 %", "5 %", "10 %", "20 %"]);
+    }
+
+    /// The claims grid's headers at the width the summary draws it: the old two alternating lines
+    /// put `reserve-ahead` over `released-with-handle-kept`; no two headers on one line may
+    /// overlap.
+    #[test]
+    fn grid_headers_never_overlap_on_a_line() {
+        let columns: Vec<String> = [
+            "pages-and-limits",
+            "grow-past-maximum",
+            "reserve-ahead",
+            "released-on-drop",
+            "released-with-handle-kept",
+            "isolation",
+            "isolation-edges",
+            "fresh-memory-is-zero",
+            "spec-conformance",
+            "detached-on-grow",
+            "many-memories",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (label_w, cell_w) = (700, 48);
+        let centres: Vec<i32> = (0..columns.len() as i32)
+            .map(|j| label_w + cell_w * j + cell_w / 2)
+            .collect();
+        let extent = |j: usize| {
+            let w = columns[j].chars().count() as i32 * HEADER_CHAR_W;
+            (centres[j] - w / 2, centres[j] + w - w / 2)
+        };
+        let overlapping = |lines: &[usize]| {
+            (0..columns.len()).any(|a| {
+                (a + 1..columns.len()).any(|b| {
+                    let ((l1, r1), (l2, r2)) = (extent(a), extent(b));
+                    lines[a] == lines[b] && l1 < r2 && l2 < r1
+                })
+            })
+        };
+        let alternating: Vec<usize> = (0..columns.len()).map(|j| j % 2).collect();
+        assert!(
+            overlapping(&alternating),
+            "the fixture shows the old defect"
+        );
+        let lines = header_lines(&columns, &centres, HEADER_CHAR_W);
+        assert!(!overlapping(&lines), "{lines:?}");
+        // Short names that fit stay on one line.
+        let short: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        assert_eq!(header_lines(&short, &[10, 60, 110], 7), [0, 0, 0]);
+    }
+
+    /// A waste row's note labels the waste (the span from peak live to linear memory), not the
+    /// resident tick drawn right of it, which the old placement put it beside.
+    #[test]
+    fn a_span_is_labelled_on_the_span() {
+        let mark = |value: f64, shape| Mark {
+            value,
+            interval: None,
+            shape,
+        };
+        let (live, linear, resident) = (1048576.0, 4194304.0, 8388608.0);
+        let row = DotRow {
+            label: "churn / talc".into(),
+            marks: vec![
+                mark(live, Shape::Square),
+                mark(linear, Shape::Dot),
+                mark(resident, Shape::Tick),
+            ],
+            span: Some((live, linear)),
+            note: Some("waste 3 MiB".into()),
+            alert: false,
+        };
+        assert_eq!(note_anchor(&row, |_| false), NoteAt::OnSpan(2097152.0));
+        assert_eq!(note_anchor(&row, |_| true), NoteAt::OnSpan(2097152.0));
+        let plain = DotRow { span: None, ..row };
+        assert_eq!(note_anchor(&plain, |_| false), NoteAt::RightOf(resident));
+        assert_eq!(note_anchor(&plain, |_| true), NoteAt::LeftOf(live));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! older than the run) is left out, and each is listed with the reason in [`Results::left_out`].
 //! Nothing is timed here, and a case without an estimate stays without one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
@@ -730,6 +730,81 @@ pub fn collect_run(
         verify_environment: None,
         spread: None,
     })
+}
+
+/// The code states `results`' figures come from: each commit (`+dirty` included) with what was
+/// measured at it (benches, memory figures, verdicts, spread), in commit order.
+pub fn commits(results: &Results) -> BTreeMap<String, BTreeSet<&'static str>> {
+    let mut out: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
+    let mut add = |commit: &str, what: &'static str| {
+        out.entry(commit.to_string()).or_default().insert(what);
+    };
+    for s in results.rows.iter().filter_map(Row::run) {
+        add(&s.commit, "benches");
+    }
+    if !results.fragmentation.is_empty() {
+        match (
+            &results.fragmentation_run,
+            &results.fragmentation_environment,
+        ) {
+            (Some(run), _) => add(&run.commit, "memory figures"),
+            (None, Some(e)) => add(&e.commit, "memory figures"),
+            (None, None) => {}
+        }
+    }
+    if !results.verify.is_empty() {
+        match (&results.verify_run, &results.verify_environment) {
+            (Some(run), _) => add(&run.commit, "verdicts"),
+            (None, Some(e)) => add(&e.commit, "verdicts"),
+            (None, None) => {}
+        }
+    }
+    for run in results.spread.iter().flat_map(|s| &s.runs) {
+        add(&run.commit, "spread");
+    }
+    out
+}
+
+/// Why `results` are not one clean reference run, in a sentence naming the commits: a `+dirty`
+/// commit (uncommitted changes: no commit reproduces it), or figures from more than one commit.
+/// `None` for one clean commit.
+pub fn reference_problem(results: &Results) -> Option<String> {
+    let commits = commits(results);
+    let dirty = commits.keys().any(|c| c.ends_with("+dirty"));
+    if commits.len() <= 1 && !dirty {
+        return None;
+    }
+    let list: Vec<String> = commits
+        .iter()
+        .map(|(c, what)| {
+            format!(
+                "`{c}` ({})",
+                what.iter().copied().collect::<Vec<_>>().join(", ")
+            )
+        })
+        .collect();
+    let what = match (commits.len() > 1, dirty) {
+        (true, true) => "more than one code state, some with uncommitted changes",
+        (true, false) => "more than one commit",
+        _ => "a commit with uncommitted changes (`+dirty`)",
+    };
+    Some(format!(
+        "these figures come from {what}: {}",
+        list.join("; ")
+    ))
+}
+
+/// Refuses `results` as a reference run when they are not one clean commit
+/// ([`reference_problem`]), unless `allow_mixed` (`--allow-mixed`): a published run is one code
+/// state, or says it is not.
+pub fn check_reference(results: &Results, allow_mixed: bool) -> Result<()> {
+    match reference_problem(results) {
+        Some(problem) if !allow_mixed => anyhow::bail!(
+            "not one clean reference run: {problem}. Measure again from one clean commit (`just \
+             report`), or pass --allow-mixed to publish it anyway (every page then says so)"
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// Replaces the verdicts of already collected `results` with those `membench verify` wrote to

@@ -10,7 +10,7 @@ pub mod render;
 pub mod runs;
 pub mod stats;
 
-pub use collect::{collect, collect_run, with_verify, write_results, Results};
-pub use render::render;
+pub use collect::{check_reference, collect, collect_run, with_verify, write_results, Results};
 pub use render::render_machines;
+pub use render::{render, render_with};
 pub use stats::{compare, Comparison, Verdict};

@@ -141,6 +141,7 @@ fn fixture(native_ns: f64) -> Results {
                 resident_unsupported: None,
                 reserved_virtual_bytes: 4 << 30,
                 rss_delta_bytes: 0,
+                fixed_bytes: Some(0),
                 waste_bytes: Some(1 << 20),
                 resident_per_live: Some(0.5),
                 reserved_per_linear: 1365.0,
@@ -273,7 +274,7 @@ fn renders_every_chart_and_pages_with_the_fixture_numbers() {
     );
     assert!(
         r.page("wasted.md")
-            .contains("- **sawtooth** waste (linear − peak live): talc 1 MiB."),
+            .contains("- **sawtooth** allocator waste (linear − the guest's fixed pages − peak live): talc 1 MiB."),
         "{}",
         r.page("wasted.md")
     );
@@ -705,7 +706,7 @@ fn the_summary_is_generated_from_the_results() {
     );
     assert!(
         r.report
-            .contains("- **sawtooth** waste (linear − peak live): talc 1 MiB."),
+            .contains("- **sawtooth** allocator waste (linear − the guest's fixed pages − peak live): talc 1 MiB."),
         "{}",
         r.report
     );
@@ -927,7 +928,10 @@ fn the_spec_table_shows_counts_and_every_assertion_that_did_not_pass() {
             }],
         }],
     }];
-    results.verify_environment = Some(results.environment.clone());
+    // Added later at the benches' commit (another commit would be a mixed run, refused).
+    let mut later = results.environment.clone();
+    later.commit = "abc123".into();
+    results.verify_environment = Some(later);
     let r = render_pages(&results, "spec");
     let spec = r.page("spec.md");
     assert!(
@@ -941,7 +945,7 @@ fn the_spec_table_shows_counts_and_every_assertion_that_did_not_pass() {
         "{spec}"
     );
     assert!(
-        spec.contains("no run stamp; added to these results at commit `def456`"),
+        spec.contains("no run stamp; added to these results at commit `abc123`"),
         "{spec}"
     );
     // The summary answers the claims question from the verdicts, with the spec in one sentence.
@@ -1384,6 +1388,7 @@ fn frag(runtime: &str, allocator: &str, workload: &str, linear: u64, live: u64) 
             resident_unsupported: None,
             reserved_virtual_bytes: linear,
             rss_delta_bytes: 0,
+            fixed_bytes: Some(0),
             waste_bytes: Some(linear - live),
             resident_per_live: Some(linear as f64 / live as f64),
             reserved_per_linear: 1.0,
@@ -1640,10 +1645,30 @@ fn memory64_grows_are_compared_with_their_32_bit_twin_apart_from_the_rust_guest(
         "{}",
         twin[0]
     );
-    let without: Vec<&str> = grow.lines().filter(|l| *l != twin[0]).collect();
+    // The line to grow.md links the 64-bit section only where there is one.
+    let link = "[on a 64-bit one](grow.md#memory64-a-64-bit-memorys-grow-against-the-same-code-on-a-32-bit-one)";
+    let detail = |l: &&str| l.starts_with("Every size, strategy and variant");
+    let plain_grow = section(&plain.report, question);
+    assert!(
+        grow.lines().any(|l| detail(&l) && l.contains(link)),
+        "{grow}"
+    );
+    assert!(
+        plain_grow
+            .lines()
+            .any(|l| detail(&l) && !l.contains("64-bit")),
+        "{plain_grow}"
+    );
+    let without: Vec<&str> = grow
+        .lines()
+        .filter(|l| *l != twin[0] && !detail(l))
+        .collect();
     assert_eq!(
         without,
-        section(&plain.report, question).lines().collect::<Vec<_>>()
+        plain_grow
+            .lines()
+            .filter(|l| !detail(l))
+            .collect::<Vec<_>>()
     );
     assert!(r.report.lines().count() <= MAX_LINES);
 }
@@ -1984,10 +2009,10 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
         "{body}"
     );
     for note in [
-        "- [1] “threads must be enabled for shared memories”",
-        "- [2] “memory64 must be enabled for 64-bit memories”",
-        "- [3] “custom page sizes proposal not enabled”",
-        "- [4] “defined memories count of 2 exceeds the per-module limit of 1”",
+        "- [1] refused by the engine: “threads must be enabled for shared memories”",
+        "- [2] refused by the engine: “memory64 must be enabled for 64-bit memories”",
+        "- [3] refused by the engine: “custom page sizes proposal not enabled”",
+        "- [4] refused by the engine: “defined memories count of 2 exceeds the per-module limit of 1”",
     ] {
         assert!(body.contains(note), "{note}: {body}");
     }
@@ -2004,10 +2029,11 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
     assert!(
         claims.contains(
             "- [Beyond the post's wasm 1.0 memory: which runtime takes which kind](verify.md#beyond-the-posts-wasm-10-memory-which-runtime-takes-which-kind), \
-             on the default strategies of 2 runtime-engines: a shared memory taken by 1 \
-             (wasmer-cranelift), refused by 1 (wasmtime-cranelift); a 64-bit memory taken by 1 \
-             (wasmtime-cranelift), refused by 1 (wasmer-cranelift); 1-byte pages taken by 1 \
-             (wasmtime-cranelift), refused by 1 (wasmer-cranelift); a second memory taken by 2 \
+             on the default strategies of 2 runtime-engines (each counted once per kind): a \
+             shared memory: taken by 1 (wasmer-cranelift), refused by the engine on 1 \
+             (wasmtime-cranelift); a 64-bit memory: taken by 1 (wasmtime-cranelift), refused by \
+             the engine on 1 (wasmer-cranelift); 1-byte pages: taken by 1 (wasmtime-cranelift), \
+             refused by the engine on 1 (wasmer-cranelift); a second memory: taken by 2 \
              (wasmtime-cranelift, wasmer-cranelift).\n"
         ),
         "{claims}"
@@ -2017,4 +2043,467 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
     }
     assert!(claims.contains("`isolation` (4)"), "{claims}");
     assert!(r.report.lines().count() <= MAX_LINES);
+}
+
+/// A verdict whose kinds beyond wasm 1.0 are `kinds` and whose shared memory is `shared`; one
+/// correctness check held, so the claims grid has a column.
+fn kind_verdict(
+    runtime: &str,
+    shared: Option<membench::verify::SharedReserve>,
+    kinds: Vec<(membench::verify::CheckId, membench::verify::KindAnswer)>,
+) -> membench::verify::Verdict {
+    use membench::verify::{Check, CheckId, Outcome, Reservation, ReserveAhead, Reserved};
+    let mib = |m: i64| Reserved {
+        inaccessible_bytes: (m - 1) << 20,
+        accessible_bytes: 1 << 20,
+    };
+    let checks = std::iter::once(Check {
+        check: CheckId::Isolation,
+        outcome: Outcome::Held,
+        detail: "fixture".into(),
+    })
+    .chain(kinds.iter().map(|(id, answer)| Check {
+        check: *id,
+        outcome: if answer.keeps_the_model() {
+            Outcome::Held
+        } else {
+            Outcome::DidNotHold
+        },
+        detail: "fixture".into(),
+    }))
+    .collect();
+    membench::verify::Verdict {
+        runtime: runtime.into(),
+        strategy: "default".into(),
+        checks,
+        spec: Vec::new(),
+        reserve_ahead: Some(ReserveAhead {
+            reservation: Reservation::Fixed,
+            used_bytes: 16 * PAGE,
+            no_maximum: mib(4096),
+            exact_maximum: mib(4096),
+            maximum_4g: mib(4096),
+            basis: membench::procfs::ReservedBasis::Mappings,
+            new_mappings: [mib(4096); 3],
+            shared,
+        }),
+        kinds,
+    }
+}
+
+/// Renders `results` into a fresh folder and keeps it, for tests that read the charts too.
+fn render_kept(results: &Results, name: &str) -> (Rendered, PathBuf) {
+    let dir = out_dir(name);
+    render(results, &dir).unwrap();
+    (read_pages(&dir), dir)
+}
+
+/// Item 4 of issue 23: the kinds beyond wasm 1.0 are capabilities, not claims. The claims grid
+/// has none of their columns (it painted `page-size` orange where a runtime takes 1-byte pages);
+/// they get a grid of their own whose categories say taken, taken with a limit, refused by the
+/// engine, not supported by our binding, in colours that are none of the claims'.
+#[test]
+fn capabilities_have_their_own_grid_in_neutral_colours() {
+    use membench::verify::{CheckId, KindAnswer, SharedReserve};
+    let mut results = fixture(100_000.0);
+    results.verify = vec![
+        kind_verdict(
+            WASMTIME,
+            None,
+            vec![
+                (
+                    CheckId::PageSize,
+                    KindAnswer::Taken {
+                        figures: vec!["grow(1) took it from 65536 to 65537 bytes".into()],
+                    },
+                ),
+                (
+                    CheckId::FourGib,
+                    KindAnswer::StoppedShort {
+                        why: "memory.grow by 65536 pages from 16 returned -1".into(),
+                        figures: Vec::new(),
+                    },
+                ),
+            ],
+        ),
+        kind_verdict(
+            "wamr-fast-interp",
+            Some(SharedReserve::NotInBinding {
+                why: "unsupported: wamrx 0.3.0's Linker defines only host functions: a module \
+                      cannot import a memory"
+                    .into(),
+            }),
+            vec![(
+                CheckId::OneMemory,
+                KindAnswer::Refused {
+                    words: "WAMR loading two-memories: WASM module load failed: multiple memories"
+                        .into(),
+                },
+            )],
+        ),
+    ];
+    let (r, dir) = render_kept(&results, "kinds-grid");
+    let claims = std::fs::read_to_string(dir.join("charts/summary-claims.svg")).unwrap();
+    for id in ["page-size", "four-gib", "one-memory"] {
+        assert!(!claims.contains(id), "{id} in the claims grid");
+    }
+    assert!(claims.contains("isolation"), "{claims}");
+    let kinds = std::fs::read_to_string(dir.join("charts/summary-kinds.svg")).unwrap();
+    for category in [
+        "taken",
+        "taken, with a limit",
+        "refused by the engine",
+        "not supported by the binding",
+    ] {
+        assert!(kinds.contains(category), "{category}");
+    }
+    for claims_colour in ["#2CA02C", "#E67814", "#C80000"] {
+        assert!(
+            !kinds.contains(claims_colour),
+            "{claims_colour} in the kinds grid"
+        );
+    }
+    assert!(r
+        .report
+        .contains("![summary-kinds](charts/summary-kinds.png)"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Item 4: a gap of our binding is never the engine's refusal, in the typed data and the words;
+/// item 5: the summary's counts per kind partition the runtimes (the old sentence said "taken by
+/// 2, 1 not past 4 GiB, refused by 1", which reads as 4 of 3).
+#[test]
+fn a_binding_gap_is_its_own_category_and_the_counts_partition_the_runtimes() {
+    use membench::verify::{CheckId, KindAnswer, SharedReserve};
+    let taken = || KindAnswer::Taken {
+        figures: vec!["grew from 16 to 65552 pages (4097.0 MiB)".into()],
+    };
+    let mut results = fixture(100_000.0);
+    results.verify = vec![
+        kind_verdict(WASMTIME, None, vec![(CheckId::FourGib, taken())]),
+        kind_verdict(
+            "tinywasm-interpreter",
+            None,
+            vec![(
+                CheckId::FourGib,
+                KindAnswer::StoppedShort {
+                    why: "memory.grow by 65536 pages from 16 returned -1".into(),
+                    figures: Vec::new(),
+                },
+            )],
+        ),
+        kind_verdict(
+            "wasm3-interpreter",
+            Some(SharedReserve::NotInBinding {
+                why: "unsupported: wasm3x 0.2.1's Linker defines only host functions: a module \
+                      cannot import a memory"
+                    .into(),
+            }),
+            vec![(
+                CheckId::FourGib,
+                KindAnswer::Refused {
+                    words: "wasm3 compiling memory64: wasm3 error: malformed Wasm binary".into(),
+                },
+            )],
+        ),
+    ];
+    let r = render_pages(&results, "binding-gap");
+    let verify = r.page("verify.md");
+    assert!(
+        verify.contains("| wasm3-interpreter | not supported by the binding [1] | refused [2] |"),
+        "{verify}"
+    );
+    assert!(
+        verify.contains(
+            "- [1] not supported by the binding (wasm3x 0.2.1's Linker defines only host \
+             functions: a module cannot import a memory)"
+        ),
+        "{verify}"
+    );
+    assert!(
+        verify.contains(
+            "| not supported by the binding: wasm3x 0.2.1's Linker defines only host functions: \
+             a module cannot import a memory | – | – |"
+        ),
+        "{verify}"
+    );
+    let claims = section(&r.report, "## Which of the post's claims hold where?");
+    assert!(
+        claims.contains(
+            "on the default strategies of 3 runtime-engines (each counted once per kind): a \
+             shared memory: not supported by the binding on 1 (wasm3-interpreter), not answered \
+             on 2 (wasmtime-cranelift, tinywasm-interpreter); a 64-bit memory: taken by 1 \
+             (wasmtime-cranelift), taken (not past 4 GiB) by 1 (tinywasm-interpreter), refused \
+             by the engine on 1 (wasm3-interpreter);"
+        ),
+        "{claims}"
+    );
+}
+
+/// Item 4: where a memory lies in address space reserved before it (a negative or zero change
+/// of the mappings), the report says "not observable", never "adds 0 B" or a negative MiB.
+#[test]
+fn a_reservation_that_cannot_be_observed_is_never_printed_as_a_figure() {
+    use membench::verify::{Reservation, Reserved, SharedReserve};
+    let carved = Reserved {
+        inaccessible_bytes: -1_114_112,
+        accessible_bytes: 1_114_112,
+    };
+    let mut results = fixture(100_000.0);
+    results.verify = vec![kind_verdict(
+        "chromium-v8",
+        Some(SharedReserve::Measured {
+            reservation: Reservation::ReservedBeforeInstantiation,
+            exact_maximum: carved,
+            maximum_4g: carved,
+            basis: membench::procfs::ReservedBasis::Mappings,
+        }),
+        Vec::new(),
+    )];
+    let r = render_pages(&results, "not-observable");
+    let verify = r.page("verify.md");
+    assert!(!verify.contains("-1.1 MiB"), "{verify}");
+    assert!(!verify.contains("adds 0 B"), "{verify}");
+    assert!(
+        verify.contains(
+            "| chromium-v8 | yes: what one 16-page memory reserves is not observable (in address \
+             space reserved before it was created) |"
+        ),
+        "{verify}"
+    );
+    assert!(
+        verify.contains(
+            "| reserved before instantiation (pool) | not observable (in address space reserved \
+             before it was created) | not observable (in address space reserved before it was \
+             created) |"
+        ),
+        "{verify}"
+    );
+}
+
+/// Item 5: "fastest" is named alone only where no other interval overlaps its own; otherwise the
+/// sentence says which tie.
+#[test]
+fn a_fastest_whose_interval_overlaps_another_is_a_tie() {
+    let mut results = fixture(100_000.0);
+    results.rows.retain(|r| {
+        r.key
+            .as_ref()
+            .is_some_and(|k| k.family != Family::Instantiate)
+    });
+    for (runtime, ns) in [
+        (WASMTIME, 1000.0),
+        ("wasmer-cranelift", 1050.0),
+        ("node-v8", 9000.0),
+    ] {
+        results
+            .rows
+            .push(instantiate(runtime, "default", "defined-max", ns, 1 << 20));
+    }
+    results.rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let r = render_pages(&results, "ties");
+    let line = r
+        .report
+        .lines()
+        .find(|l| l.starts_with("- Fastest instantiation"))
+        .unwrap_or_else(|| panic!("{}", r.report));
+    assert!(
+        line.starts_with(
+            "- Fastest instantiation of a 16-page memory (`defined-max`): wasmtime-cranelift (1 µs"
+        ) && line.contains(
+            "), tied with wasmer-cranelift (their intervals overlap); slowest: node-v8 (9 µs"
+        ),
+        "{line}"
+    );
+    // node-v8's interval overlaps no other: the slowest has no tie.
+    assert!(
+        !line.contains("node-v8 (9 µs [8.1 µs – 9.9 µs]), tied"),
+        "{line}"
+    );
+}
+
+/// Item 5: the summary links "on a 64-bit one" only when grow.md has that section; instantiate.md
+/// says what each runtime's timed region holds, from its records, never "a module linked before
+/// timing" for all.
+#[test]
+fn the_summary_links_only_sections_that_exist_and_timed_regions_are_per_runtime() {
+    let mut results = fixture(100_000.0);
+    let mut stitch = instantiate(
+        "stitch-interpreter",
+        "default",
+        "defined-max",
+        3000.0,
+        1 << 20,
+    );
+    stitch.record.as_mut().unwrap().timed = "decode + link + instantiate".into();
+    results.rows.push(stitch);
+    results.rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let r = render_pages(&results, "links-and-timed");
+    assert!(
+        !r.page("grow.md").contains("## memory64"),
+        "fixture has no twins"
+    );
+    assert!(!r.report.contains("64-bit one"), "{}", r.report);
+    let inst = r.page("instantiate.md");
+    assert!(!inst.contains("linked before timing"), "{inst}");
+    assert!(
+        inst.contains("- stitch-interpreter: \"decode + link + instantiate\"\n"),
+        "{inst}"
+    );
+    assert!(
+        inst.contains("- wasmtime-cranelift: \"Store::new + InstancePre::instantiate\"\n"),
+        "{inst}"
+    );
+}
+
+/// Item 5: a lower bound's label beside its dot is one word (the long basis, drawn left of the
+/// dot, ran over the runtime names in `summary-memory.png`); the legend says what it means.
+#[test]
+fn reservation_labels_are_short_and_the_legend_explains_them() {
+    let mut results = fixture(100_000.0);
+    let mut carved = instantiate("chromium-v8", "default", "defined-max", 5000.0, 8 << 30);
+    carved
+        .record
+        .as_mut()
+        .unwrap()
+        .footprint
+        .as_mut()
+        .unwrap()
+        .reserved_basis = membench::procfs::ReservedBasis::CarvedSlot;
+    results.rows.push(carved);
+    results.rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let (_, dir) = render_kept(&results, "short-labels");
+    let svg = std::fs::read_to_string(dir.join("charts/summary-memory.svg")).unwrap();
+    assert!(svg.contains("≥ 8 GiB (carved)"), "{svg}");
+    assert!(
+        !svg.contains(membench::procfs::ReservedBasis::CarvedSlot.label()),
+        "the long label is on the chart"
+    );
+    assert!(svg.contains("carved: carved from a region reserved at start"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Item 2: the guest's fixed pages are a column apart, not waste; allocators are contrasted only
+/// by differences over one 64 KiB page, and the page says so.
+#[test]
+fn waste_is_the_allocators_and_differences_within_a_page_are_no_ranking() {
+    let mut results = fixture(100_000.0);
+    let with_fixed = |allocator: &str, linear: u64, live: u64| {
+        let mut r = frag(WASMTIME, allocator, "sawtooth", linear, live);
+        let f = r.figures.as_mut().unwrap();
+        f.fixed_bytes = Some(128 << 10);
+        f.waste_bytes = Some(linear - (128 << 10) - live);
+        r
+    };
+    results.fragmentation = vec![
+        // Waste 100 KiB, 130 KiB (the same to within a page) and 15 MiB.
+        with_fixed("talc", (2 << 20) + (228 << 10), 2 << 20),
+        with_fixed("dlmalloc", (2 << 20) + (258 << 10), 2 << 20),
+        with_fixed("bump", (17 << 20) + (128 << 10), 2 << 20),
+    ];
+    let r = render_pages(&results, "fixed-pages");
+    let wasted = r.page("wasted.md");
+    assert!(
+        wasted.contains(
+            "| linear | fixed (stack + statics) | peak live | allocator waste | resident |"
+        ),
+        "{wasted}"
+    );
+    assert!(
+        wasted.contains("| 2.22 MiB | 128 KiB | 2 MiB | 100 KiB |"),
+        "{wasted}"
+    );
+    let line = "- **sawtooth** allocator waste (linear − the guest's fixed pages − peak live): \
+                bump 15 MiB, dlmalloc 130 KiB, talc 100 KiB. Compared only by differences over \
+                one 64 KiB page (linear memory grows by pages): talc, dlmalloc the same to within \
+                a page; bump wastes more than talc, dlmalloc (by over a page).";
+    assert!(wasted.contains(line), "{wasted}");
+    assert!(
+        wasted.contains("only when the difference exceeds 65536 B"),
+        "{wasted}"
+    );
+    // A record without the fixed pages apart counts them as waste: an upper bound.
+    results.fragmentation = vec![frag(WASMTIME, "talc", "sawtooth", 3 << 20, 2 << 20)];
+    results.fragmentation[0]
+        .figures
+        .as_mut()
+        .unwrap()
+        .fixed_bytes = None;
+    let old = render_pages(&results, "fixed-pages-old");
+    assert!(
+        old.page("wasted.md")
+            .contains("| 3 MiB | not recorded | 2 MiB | ≤ 1 MiB |"),
+        "{}",
+        old.page("wasted.md")
+    );
+}
+
+/// Item 6: a reference run from more than one commit, or a `+dirty` one, is refused unless told;
+/// told, every page says so, naming the commits.
+#[test]
+fn a_mixed_or_dirty_reference_run_is_refused_unless_told_and_then_every_page_says_so() {
+    let mut results = fixture(100_000.0);
+    let mut dirty = stamp("frag-run", "2026-11-27T01:00:00Z");
+    dirty.commit = "fe777762b606+dirty".into();
+    results.fragmentation_run = Some(dirty);
+    let dir = out_dir("mixed");
+    let err = render(&results, &dir).unwrap_err().to_string();
+    assert!(
+        err.contains("`abc123` (benches)") && err.contains("`fe777762b606+dirty` (memory figures)"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-mixed"), "{err}");
+    membench_report::render_with(
+        &results,
+        &dir,
+        membench_report::render::Options { allow_mixed: true },
+    )
+    .unwrap();
+    let r = read_pages(&dir);
+    for (file, md) in std::iter::once(("REPORT.md", &r.report))
+        .chain(r.pages.iter().map(|(f, md)| (f.as_str(), md)))
+    {
+        assert!(
+            md.contains("**Not one clean reference run**")
+                && md.contains("`abc123` (benches); `fe777762b606+dirty` (memory figures)"),
+            "{file}: {md}"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+    // One clean commit: no such line.
+    let clean = render_pages(&fixture(100_000.0), "clean");
+    assert!(!clean.report.contains("Not one clean reference run"));
+}
+
+/// Item 6: REPORT.md lists the matrix's runtimes without figures, and per runtime the cases
+/// without a figure counted by why.
+#[test]
+fn the_summary_lists_what_has_no_figures_and_why() {
+    let mut results = fixture(100_000.0);
+    results.rows.push(not_measured(
+        grow1_at(1, "wasmer-singlepass", "default", "defined-max"),
+        FailureKind::Unsupported,
+        "wasmer-singlepass refuses simd128",
+    ));
+    results.rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let r = render_pages(&results, "no-figures");
+    let part = section(&r.report, "## What this run has no figures for");
+    assert!(
+        part.contains("- wasmer-singlepass: 1 case without a figure: 1 unsupported by the engine."),
+        "{part}"
+    );
+    assert!(
+        part.contains(
+            "- wasmi-interpreter: 1 case without a figure: 1 not measured (no estimate)."
+        ),
+        "{part}"
+    );
+    let absent = part
+        .lines()
+        .find(|l| l.starts_with("- Not in this run at all"))
+        .unwrap_or_else(|| panic!("{part}"));
+    for id in ["stitch-interpreter", "tinywasm-interpreter", "node-v8"] {
+        assert!(absent.contains(id), "{absent}");
+    }
+    assert!(!absent.contains(WASMTIME), "{absent}");
 }

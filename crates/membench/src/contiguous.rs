@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::GuestBuild;
 use crate::module::{MemoryDecl, MemoryPlan, PAGE};
 use crate::record::{FirstTouch, NotMeasured};
-use crate::runtime::{Compiled, Export, GuestModule, Instance, Runtime};
+use crate::runtime::{self, Compiled, Export, GuestModule, Instance, Runtime};
 
 /// The bytes a warm case moves per host call, at least: with passes over small working sets this
 /// keeps the host-call overhead (tens of ns) far below 1 % of the call.
@@ -490,14 +490,19 @@ impl Prepared {
 
     /// `iters` timed calls on the warm instance, timed by the runtime ([`Instance::call_timed`]:
     /// in-process, the loop of calls; an engine in another process, with its own clock).
+    ///
+    /// A region shorter than [`runtime::MIN_TICKS`] ticks of the runtime's clock (a browser's
+    /// coarse `performance.now`) is batched: the calls are repeated in one region until it spans
+    /// enough ticks, and the time is scaled back to `iters` calls (each warm call is the same).
     pub fn run_warm_timed(&mut self, iters: u64) -> Result<Duration> {
         let (instance, export) = self
             .warm
             .as_mut()
             .context("run_warm_timed on a first-touch case")?;
-        instance
-            .call_timed(*export, self.args, iters)
-            .map(|(_, elapsed)| elapsed)
+        let resolution = instance.clock_resolution();
+        runtime::batched(iters, resolution, |repeat| {
+            Ok(instance.call_timed(*export, self.args, repeat)?.1)
+        })
     }
 
     /// The call on a fresh instance (first touch), untimed.
@@ -508,11 +513,16 @@ impl Prepared {
     /// The timed call on a fresh instance (first touch), timed by the runtime
     /// ([`Instance::call_timed`]: in-process, the call; an engine in another process, with its
     /// own clock, so the pipe stays outside).
+    ///
+    /// A first touch cannot be batched (a second call is warm): a region shorter than
+    /// [`runtime::MIN_TICKS`] ticks of the runtime's clock is not measured.
     pub fn run_fresh_timed(&self, fresh: &mut Fresh) -> Result<Duration> {
-        fresh
-            .instance
-            .call_timed(fresh.export, self.args, 1)
-            .map(|(_, elapsed)| elapsed)
+        let (_, elapsed) = fresh.instance.call_timed(fresh.export, self.args, 1)?;
+        runtime::enough_ticks(
+            elapsed,
+            fresh.instance.clock_resolution(),
+            "a first-touch call",
+        )
     }
 
     /// The warm instance, for checks that read its memory afterwards (tests).

@@ -164,7 +164,7 @@ pub const FIXED_64K: Workload = Workload {
 pub const SEED: u32 = 7;
 
 /// How each figure is read; written beside the figures in every output file.
-pub const METHODS: [(&str, &str); 9] = [
+pub const METHODS: [(&str, &str); 10] = [
     ("linear_bytes", "memory.size x the page size (65536, or 1 for bump-bytes) through the runtime's memory API, after the workload"),
     ("linear_peak_bytes", "equal to linear_bytes: a wasm memory never shrinks"),
     ("peak_live_bytes", "the guest's own counter (a wrapper around its global allocator), at its maximum"),
@@ -173,7 +173,8 @@ pub const METHODS: [(&str, &str); 9] = [
     ("reserved_virtual_bytes", "growth of VmSize in /proc/<pid>/status of the process holding the memory from before instantiation to after the workload, at least linear_bytes; for a heap-backed memory (wasmi), which maps nothing of its own, linear_bytes: a lower bound (see reserved_basis)"),
     ("reserved_basis", "mappings: reserved_virtual_bytes is the VmSize growth; heap-buffer-at-least-linear: the memory is a heap buffer whose capacity is not exposed, and reserved_virtual_bytes is its linear size, a lower bound; reserved-before-at-least-linear: VmSize grew by less than the memory (it lives in address space reserved before instantiation, e.g. a pool), and reserved_virtual_bytes is its linear size, a lower bound"),
     ("rss_delta_bytes", "growth of VmRSS in /proc/<pid>/status across the workload (process-wide cross-check)"),
-    ("waste_bytes", "linear_bytes - peak_live_bytes"),
+    ("fixed_bytes", "memory.size x the page size on the fresh instance, before the workload's first allocation: the guest's own stack and statics, which no allocator chose"),
+    ("waste_bytes", "linear_bytes - fixed_bytes - peak_live_bytes: what the allocator grew beyond what the program held at once (linear memory grows in whole 64 KiB pages, so differences below 65536 B say nothing of an allocator)"),
 ];
 
 /// The memory figures of one case, in bytes.
@@ -204,7 +205,12 @@ pub struct Figures {
     pub reserved_basis: procfs::ReservedBasis,
     /// Process RSS growth across the workload (signed: other frees may lower it).
     pub rss_delta_bytes: i64,
-    /// `linear_bytes − peak_live_bytes`.
+    /// Linear memory before the workload's first allocation (the guest's stack and statics, read
+    /// on the fresh instance): not the allocator's, so apart from its waste. `None` in records
+    /// from before it was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_bytes: Option<u64>,
+    /// `linear_bytes − fixed_bytes − peak_live_bytes`: the allocator's waste at the peak.
     pub waste_bytes: Option<u64>,
     /// `resident_bytes / peak_live_bytes`.
     pub resident_per_live: Option<f64>,
@@ -236,6 +242,7 @@ pub fn measure_with<T>(
     let before = procfs::read_of(process)?;
     let mut instance = compiled.instantiate()?;
     let after_instantiate = procfs::read_of(process)?;
+    let fixed = instance.memory()?.size_bytes;
     let allocations = instance
         .call("run", [workload.index, workload.scale, SEED])
         .with_context(|| format!("running workload {}", workload.id))?;
@@ -296,7 +303,8 @@ pub fn measure_with<T>(
         reserved_virtual_bytes: reserved,
         reserved_basis,
         rss_delta_bytes: after_run.resident_bytes as i64 - after_instantiate.resident_bytes as i64,
-        waste_bytes: peak_live.map(|p| info.size_bytes.saturating_sub(p)),
+        fixed_bytes: Some(fixed),
+        waste_bytes: peak_live.map(|p| info.size_bytes.saturating_sub(fixed).saturating_sub(p)),
         resident_per_live: peak_live
             .filter(|p| *p > 0)
             .zip(resident)

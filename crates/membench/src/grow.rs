@@ -48,7 +48,8 @@ pub enum GrowPattern {
     HostGrow1At(u64),
     /// [`FAIL_GROWS`] × `memory.grow` past the maximum in the guest (each returns -1), at this size.
     GrowFail(u64),
-    /// One host-side `Memory::grow` past the maximum (an error value), at this size.
+    /// [`FAIL_GROWS`] × host-side `Memory::grow` past the maximum (each an error value, or a
+    /// `RangeError` in JavaScript), at this size: [`GrowPattern::GrowFail`] from the other side.
     HostGrowFail(u64),
 }
 
@@ -130,11 +131,11 @@ impl GrowPattern {
     pub fn grows(self) -> u64 {
         match self {
             GrowPattern::Grow1(p) | GrowPattern::GrowTouch(p) => p - 1,
-            GrowPattern::GrowBig(_) | GrowPattern::HostGrowFail(_) => 1,
+            GrowPattern::GrowBig(_) => 1,
             GrowPattern::Grow1At(_) | GrowPattern::Grow16At(_) | GrowPattern::HostGrow1At(_) => {
                 u64::from(AT_GROWS)
             }
-            GrowPattern::GrowFail(_) => u64::from(FAIL_GROWS),
+            GrowPattern::GrowFail(_) | GrowPattern::HostGrowFail(_) => u64::from(FAIL_GROWS),
         }
     }
 
@@ -147,8 +148,11 @@ impl GrowPattern {
                  a fresh instance made outside the timing; divided by the grows"
             }
             GrowPattern::HostGrowFail(_) => {
-                "one host-side grow past the maximum (Instance::grow_timed), on a fresh instance \
-                 made outside the timing"
+                "the host's loop of grows past the maximum, each refused, the runtime's \
+                 Memory::grow alone (Instance::grows_refused_timed: any context of ours is built \
+                 after the clock, and no library backtrace is captured; memory.grow from \
+                 JavaScript timed by the engine's clock, each RangeError caught), on a fresh \
+                 instance made outside the timing; divided by the grows"
             }
             _ => {
                 "the guest call making the grows (export resolved before the clock starts), on a \
@@ -341,9 +345,17 @@ impl Prepared {
     }
 
     /// A fresh instance and the time of its instantiation alone (see
-    /// [`Compiled::instantiate_timed`]).
+    /// [`Compiled::instantiate_timed`]); not measured when that spans fewer than
+    /// [`crate::runtime::MIN_TICKS`] ticks of the runtime's clock (each instantiation is timed on
+    /// its own, one instance alive at a time, so it is not batched).
     pub fn instantiate_timed(&self) -> Result<(Box<dyn Instance>, Duration)> {
-        self.compiled.instantiate_timed()
+        let (instance, elapsed) = self.compiled.instantiate_timed()?;
+        let elapsed = crate::runtime::enough_ticks(
+            elapsed,
+            self.compiled.clock_resolution(),
+            "an instantiation",
+        )?;
+        Ok((instance, elapsed))
     }
 
     /// What [`Prepared::instantiate_timed`] times, in the runtime's API terms.
@@ -352,8 +364,19 @@ impl Prepared {
     }
 
     /// Runs the pattern once on `instance` (timed) and checks its outcome (not timed): every grow
-    /// that should succeed did, every one that should fail did.
+    /// that should succeed did, every one that should fail did. A grow cannot be undone, so a
+    /// region shorter than [`crate::runtime::MIN_TICKS`] ticks of the runtime's clock (a browser's
+    /// `performance.now`) cannot be batched on the same instance: it is not measured.
     pub fn run(&self, instance: &mut dyn Instance) -> Result<Duration> {
+        let elapsed = self.run_region(instance)?;
+        crate::runtime::enough_ticks(
+            elapsed,
+            instance.clock_resolution(),
+            &format!("the timed region of {}", self.pattern),
+        )
+    }
+
+    fn run_region(&self, instance: &mut dyn Instance) -> Result<Duration> {
         let (export, args, expect) = match self.pattern {
             GrowPattern::Grow1(_) | GrowPattern::Grow1At(_) => (
                 "grow_many",
@@ -374,7 +397,8 @@ impl Prepared {
             GrowPattern::HostGrow1At(p) => {
                 // The host's loop of grows alone is timed (by the engine, for one in another
                 // process); the outcome is checked after the clock stops.
-                let (last_old, elapsed) = instance.grow_repeat_timed(1, u64::from(AT_GROWS))?;
+                let (last_old, elapsed) = instance.grow_repeat_timed(1, u64::from(AT_GROWS));
+                let last_old = last_old?;
                 let expect = p + u64::from(AT_GROWS) - 1;
                 ensure!(
                     last_old == expect,
@@ -386,11 +410,12 @@ impl Prepared {
                 return Ok(elapsed);
             }
             GrowPattern::HostGrowFail(_) => {
+                // FAIL_GROWS grows past the maximum, each refused (the memory is left as it was),
+                // timed as one region of the runtime's grows alone: their errors are made by the
+                // engine, and any context of ours after the clock.
                 let delta = GrowPattern::failing_delta(&self.plan);
-                let (result, elapsed) = instance.grow_timed(delta);
-                if let Ok(old) = result {
-                    bail!("host grow by {delta} pages past the maximum succeeded (old size {old})");
-                }
+                let (result, elapsed) = instance.grows_refused_timed(delta, u64::from(FAIL_GROWS));
+                result?;
                 return Ok(elapsed);
             }
         };

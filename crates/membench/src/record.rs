@@ -1,6 +1,7 @@
 //! What a result is: the identity of a case, stored next to criterion's own estimates so a report
 //! can say exactly what ran (runtime, engine, strategy, pattern, sizes, limits, versions).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -104,6 +105,62 @@ pub struct RunStamp {
     pub started: String,
     /// Where it ran.
     pub machine: Machine,
+    /// The environment variables that can change what is measured ([`MEASURED_ENVIRONMENT`]),
+    /// as this process saw them when the run started, and `RUST_LIB_BACKTRACE` as the
+    /// measuring process set it ([`quiet_library_backtraces`]). Absent from older records.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub environment: BTreeMap<String, String>,
+}
+
+/// Names and name prefixes (ending in `_`) of the environment variables that change what a run
+/// measures: backtrace capture (an error built with `RUST_BACKTRACE=1` captures a backtrace unless
+/// `RUST_LIB_BACKTRACE=0`), the project's own switches, the engines' own variables and flags.
+pub const MEASURED_ENVIRONMENT: [&str; 15] = [
+    "RUST_BACKTRACE",
+    "RUST_LIB_BACKTRACE",
+    "RUSTFLAGS",
+    "MEMBENCH_",
+    "WASMTIME_",
+    "WASMER_",
+    "WASMI_",
+    "JSC_",
+    "BUN_",
+    "NODE_OPTIONS",
+    "DENO_V8_FLAGS",
+    "MOZ_",
+    "MALLOC_",
+    "GLIBC_TUNABLES",
+    "LD_PRELOAD",
+];
+
+/// The [`MEASURED_ENVIRONMENT`] variables set in this process, sorted by name.
+pub fn measured_environment() -> BTreeMap<String, String> {
+    std::env::vars()
+        .filter(|(name, _)| {
+            MEASURED_ENVIRONMENT.iter().any(|m| {
+                if m.ends_with('_') {
+                    name.starts_with(m)
+                } else {
+                    name == m
+                }
+            })
+        })
+        .collect()
+}
+
+/// Turns off the capture of library backtraces (`RUST_LIB_BACKTRACE=0`) in a process that
+/// measures, before anything is timed. With `RUST_BACKTRACE=1` in the environment (set on the
+/// machines this project runs on) every `anyhow` or `wasmtime` error captures a backtrace when it
+/// is made, tens of microseconds: a refused grow timed with it measures the capture, not the
+/// engine. Panics keep their backtraces (those follow `RUST_BACKTRACE` alone). The environment
+/// as it was is recorded first ([`RunStamp::environment`]).
+///
+/// Call it first thing in `main`, before any thread starts: the standard library reads the
+/// variable once, at the first capture, and setting it races with threads reading the
+/// environment.
+pub fn quiet_library_backtraces() {
+    let _ = RunStamp::current();
+    std::env::set_var("RUST_LIB_BACKTRACE", "0");
 }
 
 /// The machine a run measured on.
@@ -193,11 +250,18 @@ impl RunStamp {
     /// This process's run, captured once (the first call) and the same afterwards.
     pub fn current() -> &'static RunStamp {
         static STAMP: std::sync::OnceLock<RunStamp> = std::sync::OnceLock::new();
-        STAMP.get_or_init(|| RunStamp {
-            id: run_id(),
-            commit: commit(),
-            started: now_utc(),
-            machine: Machine::current(),
+        STAMP.get_or_init(|| {
+            let mut environment = measured_environment();
+            environment
+                .entry("RUST_LIB_BACKTRACE".into())
+                .or_insert_with(|| "(unset; 0 in the measuring process)".into());
+            RunStamp {
+                id: run_id(),
+                commit: commit(),
+                started: now_utc(),
+                machine: Machine::current(),
+                environment,
+            }
         })
     }
 }
@@ -400,6 +464,29 @@ pub fn file_name(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_environment_recorded_is_what_can_change_a_figure() {
+        // A name of the project's own prefix is kept, with its value; others are not.
+        std::env::set_var("MEMBENCH_RECORD_PROBE", "probe value");
+        std::env::set_var("JSC_useWasmFastMemory", "0");
+        let env = measured_environment();
+        assert_eq!(
+            env.get("MEMBENCH_RECORD_PROBE").map(String::as_str),
+            Some("probe value")
+        );
+        assert_eq!(
+            env.get("JSC_useWasmFastMemory").map(String::as_str),
+            Some("0")
+        );
+        assert!(
+            !env.contains_key("PATH") && !env.contains_key("HOME"),
+            "{env:?}"
+        );
+        // An exact name is not a prefix.
+        std::env::set_var("RUST_BACKTRACE_EXTRA", "1");
+        assert!(!measured_environment().contains_key("RUST_BACKTRACE_EXTRA"));
+    }
 
     fn machine(cpu: &str, l3: &str) -> Machine {
         Machine {

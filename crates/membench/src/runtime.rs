@@ -122,6 +122,13 @@ pub trait Compiled {
     /// `Store::new + InstancePre::instantiate`), for the record.
     fn timed_instantiation(&self) -> &'static str;
 
+    /// The resolution of the clock that times this module's instantiations and its instances'
+    /// calls and grows ([`enough_ticks`]): `Instant`'s nanosecond in this process; an engine's
+    /// own clock (`performance.now`, coarsened in browsers) for one in another process.
+    fn clock_resolution(&self) -> Duration {
+        Duration::from_nanos(1)
+    }
+
     /// The process whose memory an instance lives in, when it is not this one (an engine driven
     /// over a pipe): process-wide figures (`VmSize`, `VmRSS`) are read from `/proc/<pid>/`.
     fn process(&self) -> Option<u32> {
@@ -188,33 +195,50 @@ pub trait Instance {
         Ok((last, start.elapsed()))
     }
 
-    /// A host-side grow ([`Instance::grow`]) and the time of the grow alone (timed by the engine
-    /// where the memory lives in another process).
-    fn grow_timed(&mut self, delta_pages: u64) -> (Result<u64>, Duration) {
-        let start = std::time::Instant::now();
-        let result = self.grow(delta_pages);
-        (result, start.elapsed())
-    }
-
     /// `count` host-side grows of `delta_pages` each (at least one), timed as one region that
-    /// holds the grows alone: the old size the last grow returned, and the time of the loop. The
-    /// first failing grow ends the loop with its error, saying how many grows succeeded before.
+    /// holds the grows alone: the old size the last grow returned, or the error of the first
+    /// failing grow (which ends the loop, saying how many grows succeeded before), and in both
+    /// cases the time of the loop, so a failing grow (`host-grow-fail`) is timed like any other.
     ///
-    /// This default calls [`Instance::grow`], whose error context is built only on failure;
-    /// adapters whose `grow` looks anything up before growing (the memory's type, its size)
-    /// override it with a loop of the runtime's own `Memory::grow`. An engine in another process
-    /// times its loop of `memory.grow` with its own clock, so the pipe is never inside the figure.
-    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+    /// Only the runtime's own `Memory::grow` may run inside the clock: no lookup of the memory's
+    /// type or size, no error context or formatting (each adapter builds its error after the
+    /// clock stops, [`time_grows`]). This default calls [`Instance::grow`], which builds its
+    /// error inside the loop: it is for test doubles; every adapter overrides it with a loop of
+    /// the runtime's raw grow, and an engine in another process times its loop of `memory.grow`
+    /// with its own clock, so the pipe is never inside the figure.
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> (Result<u64>, Duration) {
         let count = count.max(1);
         let start = std::time::Instant::now();
         let mut last = 0;
         for done in 0..count {
             match self.grow(delta_pages) {
                 Ok(old) => last = std::hint::black_box(old),
-                Err(e) => return Err(grow_loop_error(e, done, count, delta_pages)),
+                Err(e) => {
+                    let elapsed = start.elapsed();
+                    return (Err(grow_loop_error(e, done, count, delta_pages)), elapsed);
+                }
             }
         }
-        Ok((last, start.elapsed()))
+        (Ok(last), start.elapsed())
+    }
+
+    /// `count` host-side grows of `delta_pages` past the maximum (at least one), each refused,
+    /// timed as one region holding the grows alone: a refused grow leaves the memory as it was,
+    /// so they repeat, and the region spans enough ticks of the clock to be read. `Ok` when every
+    /// grow was refused; an error (built after the clock) naming the first that succeeded.
+    ///
+    /// As for [`Instance::grow_repeat_timed`], only the runtime's own `Memory::grow` runs inside
+    /// the clock, and this default, which calls [`Instance::grow`] (its error built inside the
+    /// loop), is for test doubles and adapters without host grows.
+    fn grows_refused_timed(&mut self, delta_pages: u64, count: u64) -> (Result<()>, Duration) {
+        let timed = time_refused_grows(count, || self.grow(delta_pages));
+        refused_grows_timed(timed, delta_pages)
+    }
+
+    /// The resolution of the clock that times this instance's calls and grows (see
+    /// [`Compiled::clock_resolution`]).
+    fn clock_resolution(&self) -> Duration {
+        Duration::from_nanos(1)
     }
 
     /// Resolves and calls export `name`: for calls outside timed regions.
@@ -469,6 +493,49 @@ pub fn compile_for_plan(
     }
 }
 
+/// The fewest ticks of its clock a published timed region spans: below that, the clock's own
+/// step is more than 1 % of the figure (Chromium's `performance.now` steps by 5 µs: a 20 µs grow
+/// loop read as an exact multiple of it).
+pub const MIN_TICKS: u32 = 100;
+
+/// `elapsed`, if it spans at least [`MIN_TICKS`] ticks of a clock of `resolution`; otherwise a
+/// *finding* (not measured: the clock cannot time it), naming the region, the time and the clock. For a region that
+/// cannot be batched (a first touch, a grow on a fresh instance, an instantiation): repeated warm
+/// calls are batched instead ([`crate::contiguous::Prepared::run_warm_timed`]).
+pub fn enough_ticks(elapsed: Duration, resolution: Duration, what: &str) -> Result<Duration> {
+    let least = resolution * MIN_TICKS;
+    if elapsed >= least {
+        return Ok(elapsed);
+    }
+    Err(crate::record::NotMeasured::finding(format!(
+        "{what} took {elapsed:?}, fewer than {MIN_TICKS} ticks of a clock that steps by \
+         {resolution:?} (at least {least:?}): not measured"
+    ))
+    .into())
+}
+
+/// The time of `iters` (at least 1) repetitions of a region that can be repeated (a warm call),
+/// timed as `timed(repeat)` (one region of `repeat` repetitions) with as many repetitions as it
+/// takes to span [`MIN_TICKS`] ticks of a clock of `resolution`, scaled back to `iters`.
+pub fn batched(
+    iters: u64,
+    resolution: Duration,
+    mut timed: impl FnMut(u64) -> Result<Duration>,
+) -> Result<Duration> {
+    let iters = iters.max(1);
+    let least = resolution * MIN_TICKS;
+    let mut repeat = iters;
+    loop {
+        let elapsed = timed(repeat)?;
+        if elapsed >= least {
+            return Ok(elapsed.mul_f64(iters as f64 / repeat as f64));
+        }
+        // At least double, and enough for the ticks if the repetitions take what these did.
+        let enough = least.as_secs_f64() / elapsed.as_secs_f64().max(1e-9) * 1.2;
+        repeat = repeat.saturating_mul((enough.ceil() as u64).clamp(2, 1 << 20));
+    }
+}
+
 /// Times `count` (at least 1) calls of an adapter's raw `grow`, and nothing else: the last old
 /// size and the time, or how many grows succeeded and the error that stopped the loop (whose
 /// context the adapter adds after the clock stopped). One loop for every in-process adapter's
@@ -486,6 +553,38 @@ pub fn time_grows<E>(
         }
     }
     (Ok(last), start.elapsed())
+}
+
+/// Times `count` (at least 1) calls of an adapter's raw `grow`, each expected to be refused, and
+/// nothing else (each refusal is dropped in the loop: making and dropping it is the engine's cost
+/// of a refused grow): `None` when every one was refused, or which grow succeeded (0-based) and
+/// the old size it returned, which ends the loop.
+pub fn time_refused_grows<E>(
+    count: u64,
+    mut grow: impl FnMut() -> std::result::Result<u64, E>,
+) -> (Option<(u64, u64)>, Duration) {
+    let start = std::time::Instant::now();
+    for i in 0..count.max(1) {
+        if let Ok(old) = std::hint::black_box(grow()) {
+            return (Some((i, old)), start.elapsed());
+        }
+    }
+    (None, start.elapsed())
+}
+
+/// An adapter's [`Instance::grows_refused_timed`] from the outcome of [`time_refused_grows`].
+pub fn refused_grows_timed(
+    (succeeded, elapsed): (Option<(u64, u64)>, Duration),
+    delta_pages: u64,
+) -> (Result<()>, Duration) {
+    let result = match succeeded {
+        None => Ok(()),
+        Some((i, old)) => Err(anyhow::anyhow!(
+            "host grow {} by {delta_pages} pages past the maximum succeeded (old size {old})",
+            i + 1
+        )),
+    };
+    (result, elapsed)
 }
 
 /// The error for `count` host grows that stopped at grow `done + 1` (0-based `done` succeeded).
@@ -518,6 +617,16 @@ pub fn grow_loop_failed(
         count,
         delta_pages,
     )
+}
+
+/// An adapter's [`Instance::grow_repeat_timed`] from the outcome of [`time_grows`]: the last old
+/// size, or the error `failed` builds (after the clock) from how many grows succeeded and the
+/// runtime's raw error; the loop's time either way.
+pub fn grows_timed<E>(
+    (result, elapsed): (std::result::Result<u64, (u64, E)>, Duration),
+    failed: impl FnOnce(u64, E) -> anyhow::Error,
+) -> (Result<u64>, Duration) {
+    (result.map_err(|(done, e)| failed(done, e)), elapsed)
 }
 
 /// The context of a failed host-side grow: current size, the request, and the limit it hit.
@@ -604,6 +713,48 @@ mod tests {
         }
     }
 
+    /// A clock stepping by 5 µs (Chromium's `performance.now`) over calls of 0.7 µs each: what
+    /// it reads for `repeat` calls.
+    fn coarse(repeat: u64) -> Duration {
+        let step = 5_000u64;
+        Duration::from_nanos(repeat * 700 / step * step)
+    }
+
+    #[test]
+    fn a_region_of_fewer_than_100_ticks_is_not_measured_and_warm_calls_are_batched_past_them() {
+        let step = Duration::from_micros(5);
+        // 56 grows of 0.7 µs read as 35 µs: 7 ticks, refused as a finding naming the clock.
+        let err = enough_ticks(coarse(56), step, "a grow loop").unwrap_err();
+        assert_eq!(
+            crate::record::NotMeasured::of(&err),
+            crate::record::FailureKind::Finding
+        );
+        assert!(format!("{err}").contains("fewer than 100 ticks"), "{err}");
+        assert_eq!(enough_ticks(step * 100, step, "x").unwrap(), step * 100);
+        // One warm call is batched until the region spans 500 µs, then scaled back: 0.7 µs
+        // within the clock's step over the batch (0.7 µs ± 5 µs / repeat), not 0 or 5 µs.
+        let mut regions = Vec::new();
+        let one = batched(1, step, |repeat| {
+            regions.push(repeat);
+            Ok(coarse(repeat))
+        })
+        .unwrap();
+        let last = *regions.last().unwrap();
+        assert!(coarse(last) >= step * 100, "{regions:?}");
+        assert!(
+            (one.as_nanos() as f64 - 700.0).abs() <= 5_000.0 / last as f64 + 1.0,
+            "{one:?} from {regions:?}"
+        );
+        // A region long enough already is one region of `iters`.
+        let mut calls = 0;
+        let long = batched(1000, step, |repeat| {
+            calls += 1;
+            Ok(coarse(repeat))
+        })
+        .unwrap();
+        assert_eq!((calls, long), (1, coarse(1000)));
+    }
+
     #[test]
     fn repeated_host_grows_return_the_last_old_size_and_time_the_grows_alone() {
         let mut i = Counting {
@@ -611,11 +762,17 @@ mod tests {
             maximum: 24,
             grows: 0,
         };
-        let (old, elapsed) = i.grow_repeat_timed(1, 8).unwrap();
-        assert_eq!((old, i.pages, i.grows), (23, 24, 8));
+        let (old, elapsed) = i.grow_repeat_timed(1, 8);
+        assert_eq!((old.unwrap(), i.pages, i.grows), (23, 24, 8));
         assert!(elapsed >= GROW_TAKES * 8, "{elapsed:?}");
-        // At the maximum: the first grow fails, the error says which one and the limit.
-        let err = i.grow_repeat_timed(1, 2).unwrap_err();
+        // At the maximum: the first grow fails, the error says which one and the limit, and the
+        // failing grow is timed too (one grow's time, not the loop's).
+        let (err, elapsed) = i.grow_repeat_timed(1, 2);
+        let err = err.unwrap_err();
+        assert!(
+            elapsed >= GROW_TAKES && elapsed < GROW_TAKES * 2,
+            "{elapsed:?}"
+        );
         let text = format!("{err:#}");
         assert!(
             text.starts_with("host grow 1 of 2 by 1 pages failed"),
@@ -625,6 +782,6 @@ mod tests {
         assert_eq!((i.pages, i.grows), (24, 9));
         // A count of 0 still grows once, as `call_timed`'s repeat.
         i.maximum = 25;
-        assert_eq!(i.grow_repeat_timed(1, 0).unwrap().0, 24);
+        assert_eq!(i.grow_repeat_timed(1, 0).0.unwrap(), 24);
     }
 }

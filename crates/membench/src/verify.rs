@@ -350,12 +350,32 @@ pub enum SharedReserve {
         /// The error, with the engine's message.
         error: String,
     },
+    /// Not the engine's answer: our binding cannot hand the guest a memory at all (it refuses an
+    /// unshared imported memory too, e.g. wamrx's and wasm3x's `Linker`, which define only host
+    /// functions), so whether the engine takes a shared one is not asked.
+    NotInBinding {
+        /// The binding's own error for the unshared imported memory: it names the crate and why.
+        why: String,
+    },
 }
 
 impl SharedReserve {
     /// One clause for the check's detail and the report.
     pub fn describe(&self) -> String {
         match self {
+            SharedReserve::Measured {
+                reservation: Reservation::ReservedBeforeInstantiation,
+                exact_maximum,
+                maximum_4g,
+                ..
+            } => format!(
+                "a shared memory (imported, shared: true): {}: what it reserves is not \
+                 observable (it lies in address space reserved before it was created; the \
+                 mappings changed by {} with an exact maximum, {} with 4 GiB)",
+                Reservation::ReservedBeforeInstantiation.label(),
+                mib(exact_maximum.total()),
+                mib(maximum_4g.total())
+            ),
             SharedReserve::Measured {
                 reservation,
                 exact_maximum,
@@ -367,6 +387,9 @@ impl SharedReserve {
                 reservation.label()
             ),
             SharedReserve::Refused { error } => format!("a shared memory: refused ({error})"),
+            SharedReserve::NotInBinding { why } => {
+                format!("a shared memory: not supported by the binding ({why})")
+            }
         }
     }
 }
@@ -813,13 +836,14 @@ fn reserve_ahead(rt: &dyn Runtime) -> Result<(bool, String, ReserveAhead)> {
     );
     let detail = match reservation {
         _ if carved => format!(
-            "{}: memories are carved from a region the engine reserved at start (instantiating \
-             added {}, {}, {} of new mappings), and consecutive memories are this far apart: \
-             {figures_text}, for a 1.0 MiB memory",
+            "{}: memories are carved from a region the engine reserved at start (so new \
+             mappings are not observable per memory: the process's mappings changed by {}, {}, \
+             {}), and consecutive memories are this far apart: {figures_text}, for a 1.0 MiB \
+             memory",
             reservation.label(),
-            new_mappings[0],
-            new_mappings[1],
-            new_mappings[2]
+            mib(new_mappings[0].total()),
+            mib(new_mappings[1].total()),
+            mib(new_mappings[2].total())
         ),
         _ if heap => format!(
             "{}: the memory is a heap buffer, at least its 1.0 MiB whatever the maximum (its capacity is not exposed; it maps nothing of its own: new mappings were {}, {}, {})",
@@ -838,8 +862,13 @@ fn reserve_ahead(rt: &dyn Runtime) -> Result<(bool, String, ReserveAhead)> {
             mib(large.total())
         ),
         Reservation::ReservedBeforeInstantiation => format!(
-            "{}: instantiating a 1.0 MiB memory added {figures_text}, less than the memory itself",
-            reservation.label()
+            "{}: what a 1.0 MiB memory reserves is not observable (it lies in address space \
+             reserved before it was created: instantiating changed the mappings by {}, {}, {}, \
+             less than the memory itself)",
+            reservation.label(),
+            mib(none.total()),
+            mib(exact.total()),
+            mib(large.total())
         ),
         _ => format!(
             "{}: new mappings (/proc/<pid>/maps of the process holding it) for a 1.0 MiB memory: {figures_text}",
@@ -992,6 +1021,20 @@ fn all_or_none_heap(heap_backed: &[bool]) -> Result<bool> {
     Ok(heap)
 }
 
+/// Whether the runtime, through our binding, instantiates a module importing an unshared 16-page
+/// memory: an *unsupported* error here is the binding's gap (wasm 1.0 has memory imports).
+fn imports_a_memory(rt: &dyn Runtime) -> Result<()> {
+    let plan = MemoryVariant::new(MemoryDecl::Imported, MaxDecl::Exact)
+        .plan_pages(RESERVE_PAGES, RESERVE_PAGES);
+    match grow::compile(rt, plan).and_then(|c| c.instantiate().map(drop)) {
+        Err(e) if crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Unsupported => {
+            Err(e)
+        }
+        // Any other outcome is not a refusal of the import.
+        _ => Ok(()),
+    }
+}
+
 /// `reserve-ahead` for a shared memory: imported with `shared: true` and an exact or a 4 GiB
 /// maximum. A runtime's refusal (a typed *unsupported* error, with the engine's message) is a
 /// result; any other error is the check's error.
@@ -1009,9 +1052,16 @@ fn shared_reserve(rt: &dyn Runtime) -> Result<SharedReserve> {
     let (exact, large) = match figures {
         Ok(figures) => figures,
         Err(e) if crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Unsupported => {
+            // Every engine takes an imported memory (wasm 1.0): one that is refused unshared too
+            // is refused by our binding, not by the engine.
+            if let Err(binding) = imports_a_memory(rt) {
+                return Ok(SharedReserve::NotInBinding {
+                    why: format!("{binding:#}"),
+                });
+            }
             return Ok(SharedReserve::Refused {
                 error: format!("{e:#}"),
-            })
+            });
         }
         Err(e) => return Err(e.context("measuring what a shared memory reserves")),
     };

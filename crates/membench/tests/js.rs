@@ -5,7 +5,7 @@
 //!
 //! An engine that is not installed is skipped with a note, unless `MEMBENCH_REQUIRE_ALL=1` (CI).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use membench::case::GuestBuild;
 use membench::contiguous::{Kernel, MemoryVariant, Pattern, Touch, Width};
@@ -85,8 +85,24 @@ fn every_switch_starts_its_engine_and_runs_the_guest() {
         let p = grow::Prepared::new(rt.as_ref(), GrowPattern::Grow1At(16), MemoryVariant::ALL[1])
             .unwrap();
         let mut instance = p.fresh().unwrap();
-        p.run(instance.as_mut())
-            .unwrap_or_else(|e| panic!("{} @{}: {e:#}", spec.id, spec.slug));
+        ran_or_too_short(
+            &format!("{} @{}", spec.id, spec.slug),
+            p.run(instance.as_mut()),
+        );
+    }
+}
+
+/// A grow pattern ran and its outcome held: measured, or a region shorter than 100 ticks of the
+/// engine's clock (a browser's `performance.now`), which is a finding naming the clock, never a
+/// figure (`runtime::enough_ticks`; the outcome is checked before).
+fn ran_or_too_short(name: &str, ran: anyhow::Result<Duration>) {
+    if let Err(e) = ran {
+        let text = format!("{e:#}");
+        assert!(
+            membench::record::NotMeasured::of(&e) == membench::record::FailureKind::Finding
+                && text.contains("fewer than 100 ticks"),
+            "{name}: {text}"
+        );
     }
 }
 
@@ -111,12 +127,17 @@ fn a_timed_call_is_timed_inside_the_engine() {
             GuestBuild::Scalar,
         )
         .unwrap();
-        p.run_warm_timed(3).unwrap();
+        // Past a tiering engine's first calls (V8's Liftoff, then TurboFan).
+        p.run_warm_timed(30).unwrap();
         let start = Instant::now();
         let one = p.run_warm_timed(1).unwrap();
         let seen_from_here = start.elapsed();
         assert!(one < seen_from_here, "{id}: {one:?} >= {seen_from_here:?}");
-        let many = p.run_warm_timed(50).unwrap();
+        // Fastest of 5 each: one call caught by a collection or a tier-up is not the call.
+        let one = (0..5).map(|_| p.run_warm_timed(1).unwrap()).fold(one, Duration::min);
+        let many = (0..5)
+            .map(|_| p.run_warm_timed(50).unwrap())
+            .fold(Duration::MAX, Duration::min);
         assert!(many > one * 10, "{id}: 50 calls {many:?}, 1 call {one:?}");
     }
 }
@@ -566,7 +587,8 @@ fn host_grows_are_timed_inside_the_engine_on_unshared_and_shared_memories() {
                 .unwrap_or_else(|e| panic!("{name}: {e:#}"));
             let mut instance = p.fresh().unwrap();
             let start = Instant::now();
-            let (old, elapsed) = instance.grow_repeat_timed(1, grows).unwrap();
+            let (old, elapsed) = instance.grow_repeat_timed(1, grows);
+            let old = old.unwrap();
             let seen_from_here = start.elapsed();
             assert_eq!(old, 4096 + grows - 1, "{name}");
             assert!(
@@ -579,19 +601,18 @@ fn host_grows_are_timed_inside_the_engine_on_unshared_and_shared_memories() {
                 "{name}"
             );
             // Past the maximum: a RangeError, after 0 successful grows.
-            let err = format!("{:#}", instance.grow_repeat_timed(1, 1).unwrap_err());
+            let err = format!("{:#}", instance.grow_repeat_timed(1, 1).0.unwrap_err());
             assert!(
                 err.contains("host grow 1 of 1") && err.contains("RangeError"),
                 "{name}: {err}"
             );
-            // The pattern itself, and the guest's grows on the same kind of memory.
+            // The pattern itself, and the guest's grows on the same kind of memory (a region the
+            // engine's clock is too coarse for is a finding, after the outcome was checked).
             let mut instance = p.fresh().unwrap();
-            p.run(instance.as_mut())
-                .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+            ran_or_too_short(&name, p.run(instance.as_mut()));
             let g = grow::Prepared::new(rt.as_ref(), GrowPattern::Grow1At(4096), variant).unwrap();
             let mut instance = g.fresh().unwrap();
-            g.run(instance.as_mut())
-                .unwrap_or_else(|e| panic!("{name} grow1-at: {e:#}"));
+            ran_or_too_short(&format!("{name} grow1-at"), g.run(instance.as_mut()));
         }
     }
 }

@@ -9,11 +9,15 @@
 //!   safety the bytes past the end are written only when a canary-sized mapping sits right there.
 //! - `leak_kept`: the memory a host kept after dropping the instance is never unmapped.
 //! - `discard_kept`: handing the memory to the host throws its contents away.
+//! - `no_shared`: the engine refuses a shared memory (a typed *unsupported*, as engines do).
+//! - `no_import`: the binding cannot hand the guest a memory at all (every imported memory is
+//!   *unsupported*, as wamrx's and wasm3x's `Linker`s are).
 
 use std::sync::Mutex;
 
 use anyhow::{anyhow, bail, Result};
-use membench::module::MemoryPlan;
+use membench::module::{MemoryDecl, MemoryPlan};
+use membench::record::NotMeasured;
 use membench::runtime::{
     self, Compiled, GuestModule, Instance, KeptMemory, MemoryInfo, Runtime, RuntimeSpec, Trap,
 };
@@ -27,6 +31,8 @@ struct Faults {
     torn_store: bool,
     leak_kept: bool,
     discard_kept: bool,
+    no_shared: bool,
+    no_import: bool,
 }
 
 struct Fake(Faults);
@@ -42,6 +48,17 @@ impl Runtime for Fake {
         "0"
     }
     fn compile(&self, module: &GuestModule) -> Result<Box<dyn Compiled>> {
+        let unsupported = |why: &str| anyhow::Error::new(NotMeasured::unsupported(why.to_string()));
+        if self.0.no_import && module.memory.decl == MemoryDecl::Imported {
+            return Err(unsupported(
+                "fakex 0.1's Linker defines only host functions: a module cannot import a memory",
+            ));
+        }
+        if self.0.no_shared && module.memory.shared {
+            return Err(unsupported(
+                "fake-runtime refuses a shared memory: threads must be enabled",
+            ));
+        }
         // The fake's memory is wasm 1.0's: it refuses what an engine without the memory64,
         // custom-page-sizes and multi-memory proposals refuses.
         let memories: u32 = wasmparser::Parser::new(0)
@@ -420,4 +437,46 @@ fn a_kept_memory_that_lost_its_contents_is_caught() {
     let c = check(&verdict, CheckId::ReleasedWithHandleKept);
     assert_eq!(c.outcome, Outcome::DidNotHold, "{c:?}");
     assert!(c.detail.contains("did not read back"), "{c:?}");
+}
+
+/// A binding that cannot import any memory is not the engine refusing a shared one: its shared
+/// finding is "not supported by the binding", with the binding's words; an engine that refuses
+/// only the shared memory is "refused".
+#[test]
+fn a_binding_that_cannot_import_a_memory_is_not_an_engine_refusing_a_shared_one() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let binding = verify_fake(Faults {
+        no_import: true,
+        ..Faults::default()
+    });
+    let shared = binding
+        .reserve_ahead
+        .as_ref()
+        .and_then(|r| r.shared.clone());
+    match &shared {
+        Some(verify::SharedReserve::NotInBinding { why }) => {
+            assert!(why.contains("fakex 0.1's Linker"), "{why}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let detail = &check(&binding, CheckId::ReserveAhead).detail;
+    assert!(
+        detail.contains("a shared memory: not supported by the binding (")
+            && !detail.contains("refused"),
+        "{detail}"
+    );
+    let engine = verify_fake(Faults {
+        no_shared: true,
+        ..Faults::default()
+    });
+    match engine
+        .reserve_ahead
+        .as_ref()
+        .and_then(|r| r.shared.as_ref())
+    {
+        Some(verify::SharedReserve::Refused { error }) => {
+            assert!(error.contains("threads must be enabled"), "{error}")
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -72,9 +72,14 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Counting<A> {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: the caller's contract, forwarded.
         let p = unsafe { self.inner.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
+        if p == ptr {
+            // Resized in place: one block, old size then new.
             self.sub(layout.size());
             self.add(new_size);
+        } else if !p.is_null() {
+            // Moved: the old and the new block were both held during the copy.
+            self.add(new_size);
+            self.sub(layout.size());
         }
         p
     }
@@ -151,14 +156,16 @@ impl Rng {
     }
 }
 
-/// A block the workload holds: allocated through the global allocator, first byte written (as a
-/// program would), freed on drop.
+/// A block the workload holds: allocated through the global allocator, every byte written (as a
+/// program writes what it allocates, so every page it was given is resident: "resident after the
+/// peak" then says what the allocator and the engine gave back, not which pages were never
+/// touched), freed on drop.
 struct Block(Vec<u8>);
 
 impl Block {
     fn new(size: usize) -> Self {
         let mut v = Vec::with_capacity(size);
-        v.push(1);
+        v.resize(size, 1);
         // The allocation is observable, so the optimiser cannot elide it.
         core::hint::black_box(v.as_mut_ptr());
         Block(v)

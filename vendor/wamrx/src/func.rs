@@ -85,8 +85,32 @@ impl<'a> Func<'a> {
             });
         }
 
-        let mut args: Vec<sys::wasm_val_t> = params.iter().map(|v| v.to_wasm_val()).collect();
-        let mut raw_results: Vec<sys::wasm_val_t> = vec![unsafe { core::mem::zeroed() }; n_results];
+        // wasm-memory-bench patch: the arguments and results live in buffers on the stack
+        // (up to `INLINE` values each, as WAMR's own `wasm_runtime_call_wasm_a` keeps its cells in
+        // a 16-cell stack buffer), so a call allocates nothing; only a longer signature falls back
+        // to a `Vec`, as 0.3.0 did for every call.
+        const INLINE: usize = 8;
+        // SAFETY: `wasm_val_t` is a plain C struct (a kind and a union of numbers): all zeroes is
+        // a valid value.
+        let mut args_inline: [sys::wasm_val_t; INLINE] = unsafe { core::mem::zeroed() };
+        let mut results_inline: [sys::wasm_val_t; INLINE] = unsafe { core::mem::zeroed() };
+        let mut args_heap: Vec<sys::wasm_val_t> = Vec::new();
+        let mut results_heap: Vec<sys::wasm_val_t> = Vec::new();
+        let args: &mut [sys::wasm_val_t] = if params.len() <= INLINE {
+            &mut args_inline[..params.len()]
+        } else {
+            args_heap.resize(params.len(), unsafe { core::mem::zeroed() });
+            &mut args_heap
+        };
+        for (raw, v) in args.iter_mut().zip(params) {
+            *raw = v.to_wasm_val();
+        }
+        let raw_results: &mut [sys::wasm_val_t] = if n_results <= INLINE {
+            &mut results_inline[..n_results]
+        } else {
+            results_heap.resize(n_results, unsafe { core::mem::zeroed() });
+            &mut results_heap
+        };
 
         // wasm-memory-bench patch: WAMR keeps an instance's exception until the
         // embedder clears it, and `wasm_runtime_call_wasm_a` fails while one is set,
@@ -94,7 +118,7 @@ impl<'a> Func<'a> {
         // SAFETY: `module_inst` is live.
         unsafe { sys::wasm_runtime_clear_exception(module_inst) };
         // SAFETY: `exec_env`/`raw` are live; buffers are correctly sized and the
-        // pointers are valid for the given counts (empty `Vec`s yield a
+        // pointers are valid for the given counts (empty slices yield a
         // dangling-but-non-dereferenced pointer, which WAMR won't read).
         let ok = unsafe {
             sys::wasm_runtime_call_wasm_a(

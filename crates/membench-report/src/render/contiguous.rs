@@ -363,12 +363,17 @@ fn extremes(found: &[(String, String, Comparison)], pattern: &str) -> Option<Str
         found.iter().filter(|f| f.0 == pattern).collect();
     of.sort_by(|a, b| b.2.ratio.total_cmp(&a.2.ratio));
     let (best, worst) = (of.first()?, of.last()?);
+    let ((fastest, fast_ties), (slowest, slow_ties)) = ends_with_ties(
+        of.iter()
+            .map(|f| (f.1.clone(), f.2.lower, f.2.upper))
+            .collect(),
+    )?;
     Some(format!(
-        "fastest {} at {} native's throughput, slowest {} at {}",
-        best.1,
+        "fastest {fastest} at {} native's throughput{}, slowest {slowest} at {}{}",
         best.2.label(),
-        worst.1,
+        tie_clause(&fast_ties),
         worst.2.label(),
+        tie_clause(&slow_ties),
     ))
 }
 

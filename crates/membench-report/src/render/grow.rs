@@ -464,6 +464,37 @@ fn memory64(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
     Ok(())
 }
 
+/// The summary's line pointing at `grow.md`: it names (and links) only the sections the page has,
+/// so "on a 64-bit one" stands only where a 64-bit section exists.
+pub(super) fn detail_line(ctx: &Ctx) -> String {
+    let rows = scalar_rows(ctx);
+    let mut parts = vec!["Every size, strategy and variant".to_string()];
+    if rows.iter().any(|(k, _)| k.pattern == host_grow1_at()) {
+        parts.push(format!(
+            "[grows from the host](grow.md#{})",
+            anchor("`grow(1)` from the host next to `grow(1)` from the guest")
+        ));
+    }
+    if rows.iter().any(|(k, _)| k.variant == imported_shared_max()) {
+        parts.push(format!(
+            "[on a shared memory](grow.md#{})",
+            anchor("`grow(1)` on a shared memory")
+        ));
+    }
+    if twin_words().is_some() && !twin_pairs(ctx).is_empty() {
+        parts.push(format!(
+            "[on a 64-bit one](grow.md#{})",
+            anchor(&twin_heading())
+        ));
+    }
+    let list = match parts.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+        [] => String::new(),
+    };
+    format!("{list}: [grow.md](grow.md).")
+}
+
 /// The summary's sentence on the grow twins, linking their section: the range over `grow1-at` with
 /// an exact maximum on the default strategies, the verdicts, and who refuses a 64-bit memory.
 /// `None` when the run has no twin.
@@ -582,12 +613,21 @@ pub(super) fn cheapest_and_dearest(at: &[(&CaseKey, &Row)]) -> Option<String> {
         t(a.1).total_cmp(&t(b.1))
     });
     let (lo, hi) = (ran.first()?, ran.last()?);
+    // Criterion's intervals: a cheapest whose interval overlaps another's is a tie.
+    let ((cheapest, cheap_ties), (dearest, dear_ties)) = ends_with_ties(
+        ran.iter()
+            .filter_map(|(k, r)| {
+                let e = r.estimate?;
+                Some((k.runtime_label(), e.lower_ns, e.upper_ns))
+            })
+            .collect(),
+    )?;
     Some(format!(
-        "`grow(1)` at 4096 pages with a maximum, among the wasm runtimes that ran there: cheapest {} ({}), dearest {} ({}).",
-        lo.0.runtime_label(),
+        "`grow(1)` at 4096 pages with a maximum, among the wasm runtimes that ran there: cheapest {cheapest} ({}){}; dearest {dearest} ({}){}.",
         ci(lo.1),
-        hi.0.runtime_label(),
-        ci(hi.1)
+        tie_clause(&cheap_ties),
+        ci(hi.1),
+        tie_clause(&dear_ties)
     ))
 }
 

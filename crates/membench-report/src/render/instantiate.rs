@@ -33,20 +33,36 @@ fn instantiate(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         )
     });
     let stamps = Ctx::stamps(&rows);
-    let timed: BTreeSet<&str> = rows
-        .iter()
-        .filter_map(|(_, r)| r.record.as_ref().map(|r| r.timed.as_str()))
-        .collect();
+    // What each timed region holds is the adapter's own (a pre-linked instantiation, or parsing
+    // and linking too, as stitch and wasm3 do): per runtime, from each case record's `timed`.
+    let mut timed: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (k, r) in &rows {
+        if let Some(rec) = r.record.as_ref() {
+            timed
+                .entry(k.runtime.as_str())
+                .or_default()
+                .insert(rec.timed.as_str());
+        }
+    }
+    let mut by_words: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (runtime, words) in &timed {
+        let words: Vec<String> = words.iter().map(|t| format!("\"{t}\"")).collect();
+        by_words
+            .entry(words.join(" or "))
+            .or_default()
+            .push(runtime);
+    }
     let _ = writeln!(
         md,
-        "Each case instantiates a module linked before timing, with one 16-page memory; the \
-         timed region is what each adapter names (the table's \"timed\" column: {}).\n",
-        timed
-            .iter()
-            .map(|t| format!("\"{t}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "Each case instantiates a module with one 16-page memory. What the timed region holds \
+         is each adapter's own, as its case records name it (the table's \"timed\" column); \
+         where the regions differ (parsing or linking inside the clock), the runtimes are not \
+         timed on the same work:\n"
     );
+    for (words, runtimes) in &by_words {
+        let _ = writeln!(md, "- {}: {words}", runtimes.join(", "));
+    }
+    let _ = writeln!(md);
     let time_rows: Vec<DotRow> = rows
         .iter()
         .filter(|(k, _)| k.variant == max())
@@ -95,7 +111,8 @@ fn instantiate(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
                 footer: footer(&stamps),
             },
             panels: vec![DotPanel {
-                title: "instantiate, pre-linked module (defined-max)".into(),
+                title: "instantiate (defined-max); each timed region as its adapter names it"
+                    .into(),
                 rows: time_rows,
             }],
             cols: 1,
@@ -125,7 +142,7 @@ fn instantiate(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
                 unit: Unit::Bytes,
             },
             reference: None,
-            legend: None,
+            legend: Some(BASIS_LEGEND.into()),
         },
     )?;
     let _ = writeln!(
@@ -207,14 +224,25 @@ pub(super) fn instantiate_findings(ctx: &Ctx, rows: &[(&CaseKey, &Row)]) -> Vec<
         let t = |r: &Row| r.estimate.map_or(f64::MAX, |e| e.point_ns);
         t(a.1).total_cmp(&t(b.1))
     });
-    if let (Some(lo), Some(hi)) = (times.first(), times.last()) {
+    let ties = ends_with_ties(
+        times
+            .iter()
+            .filter_map(|(k, r)| {
+                let e = r.estimate?;
+                Some((k.runtime_label(), e.lower_ns, e.upper_ns))
+            })
+            .collect(),
+    );
+    if let (Some(lo), Some(hi), Some(((fastest, fast_ties), (slowest, slow_ties)))) =
+        (times.first(), times.last(), ties)
+    {
         let c = ctx.compare(hi.1, lo.1, Measure::Time);
         out.push(format!(
-            "Fastest instantiation of a 16-page memory (`defined-max`): {} ({}); slowest: {} ({}), {} the time{}.",
-            lo.0.runtime_label(),
+            "Fastest instantiation of a 16-page memory (`defined-max`): {fastest} ({}){}; slowest: {slowest} ({}){}, {} the time{}.",
             ci(lo.1),
-            hi.0.runtime_label(),
+            tie_clause(&fast_ties),
             ci(hi.1),
+            tie_clause(&slow_ties),
             ratio_cell(c),
             c.map_or(String::new(), |c| format!(", {}", c.verdict)),
         ));
@@ -348,9 +376,27 @@ pub(super) fn reserved_row(k: &CaseKey, r: &Row) -> DotRow {
             match f.reserved_basis {
                 _ if f.reserved_virtual_bytes == 0 => format!("{b} (not on a log axis)"),
                 membench::procfs::ReservedBasis::Mappings => b,
-                basis => format!("≥ {b} ({})", basis.label()),
+                basis => format!("≥ {b} ({})", basis_word(basis)),
             }
         })),
         alert: v.is_none(),
     }
 }
+
+/// A lower bound's basis in one word, as a chart writes it beside the dot (a long label drawn left
+/// of a dot runs over the row names); [`BASIS_LEGEND`] says what each word means.
+fn basis_word(basis: membench::procfs::ReservedBasis) -> &'static str {
+    use membench::procfs::ReservedBasis;
+    match basis {
+        ReservedBasis::Mappings => "mappings",
+        ReservedBasis::HeapBufferAtLeastLinear => "heap buffer",
+        ReservedBasis::ReservedBeforeAtLeastLinear => "pool",
+        ReservedBasis::CarvedSlot => "carved",
+    }
+}
+
+/// The legend line of every reservation chart: what `≥` and each [`basis_word`] mean.
+pub(super) const BASIS_LEGEND: &str = "≥: a lower bound. heap buffer: the memory is a heap \
+    buffer, which maps nothing of its own (its linear size). pool: it lies in address space \
+    reserved before instantiation (its linear size).\ncarved: carved from a region reserved at \
+    start (the distance between consecutive memories).";

@@ -355,6 +355,40 @@ fn range_and_verdicts(
     ))
 }
 
+/// The first of `ranked` (best first, each a name with its interval) and the others whose
+/// interval overlaps the first's: a "highest" or "cheapest" is named alone only where no
+/// interval overlaps its own.
+fn top_with_ties(ranked: &[(String, f64, f64)]) -> Option<(String, Vec<String>)> {
+    let (name, lo, hi) = ranked.first()?;
+    let tied = ranked[1..]
+        .iter()
+        .filter(|(_, l, h)| l <= hi && h >= lo)
+        .map(|(n, ..)| n.clone())
+        .collect();
+    Some((name.clone(), tied))
+}
+
+/// The clause naming a top's ties, after its figure: nothing, `, tied with b (their intervals
+/// overlap)` or `, tied with b, c and d (their intervals overlap its)`.
+fn tie_clause(tied: &[String]) -> String {
+    match tied {
+        [] => String::new(),
+        [one] => format!(", tied with {one} (their intervals overlap)"),
+        [rest @ .., last] => format!(
+            ", tied with {} and {last} (their intervals overlap its)",
+            rest.join(", ")
+        ),
+    }
+}
+
+/// [`top_with_ties`] from both ends of `ranked`: the best and the worst, each with its ties.
+type Ends = ((String, Vec<String>), (String, Vec<String>));
+fn ends_with_ties(mut ranked: Vec<(String, f64, f64)>) -> Option<Ends> {
+    let best = top_with_ties(&ranked)?;
+    ranked.reverse();
+    Some((best, top_with_ties(&ranked)?))
+}
+
 /// The runtimes that refuse the kind (its case *unsupported*), each with the engine's words.
 fn refusals(pairs: &[TwinPair]) -> BTreeMap<String, String> {
     let mut refused: BTreeMap<String, String> = BTreeMap::new();
@@ -368,24 +402,59 @@ fn refusals(pairs: &[TwinPair]) -> BTreeMap<String, String> {
     refused
 }
 
-/// The engine's own words from an *unsupported* cause: the last part of the error chain, cut to
-/// one line.
+/// The engine's own words from an *unsupported* cause: the end of the error chain, from the
+/// clause where the engine's own message starts, on one line; never cut inside a quote or a
+/// bracket (a debug form's `21 }`), and when long, cut at a word.
 fn refusal_reason(cause: &str) -> String {
+    let line = cause.lines().next().unwrap_or("");
     // The engine's own clause is the last one after ": ", unless that is too short to say
-    // anything alone ("8" after "unexpected bits set in flags: ", a parser's debug tail): then
-    // the clauses before it join in, up to about 30 characters.
-    let clauses: Vec<&str> = cause.split(": ").collect();
+    // anything alone ("8" after "unexpected bits set in flags: ") or starts inside a bracket or
+    // a quote (`ParseError { message: "…", offset: 21 }`): then the clauses before it join in.
+    let clauses: Vec<&str> = line.split(": ").collect();
     let mut from = clauses.len().saturating_sub(1);
-    while from > 0 && clauses[from..].join(": ").chars().count() < 30 {
+    while from > 0 {
+        let tail = clauses[from..].join(": ");
+        if tail.chars().count() >= 30 && balanced(&tail) {
+            break;
+        }
         from -= 1;
     }
-    let joined = clauses[from..].join(": ");
-    let last = joined.lines().next().unwrap_or("");
-    let mut s: String = last.chars().take(90).collect();
-    if last.chars().count() > 90 {
-        s.push('…');
+    let words = clauses[from..].join(": ");
+    format!("“{}”", cut_at_word(words.trim(), 160))
+}
+
+/// Whether every bracket `text` closes it opened, and its double quotes pair up.
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
     }
-    format!("“{}”", s.trim())
+    depth == 0 && text.matches('"').count().is_multiple_of(2)
+}
+
+/// `text` whole when it has at most `max` characters; else cut at the last word break before
+/// `max` that lies outside every quote and bracket, with `…`; whole when there is none.
+fn cut_at_word(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    let cut = head
+        .char_indices()
+        .filter(|(_, c)| *c == ' ')
+        .map(|(i, _)| i)
+        .rfind(|i| balanced(&head[..*i]) && head[..*i].matches('\'').count().is_multiple_of(2));
+    match cut {
+        Some(i) if i > 0 => format!("{}…", head[..i].trim_end_matches([',', ';', ':'])),
+        _ => text.to_string(),
+    }
 }
 
 /// A headline group of twin pairs, as [`twin_findings`] and [`twin_chart`] take it: the pair's
@@ -711,9 +780,47 @@ pub const PAGES: [(&str, &str); 7] = [
     ),
 ];
 
+/// How [`render_with`] treats results that are not one clean reference run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Render results from more than one commit, or a `+dirty` one, saying so on every page
+    /// (`--allow-mixed`); otherwise they are refused ([`crate::collect::check_reference`]).
+    pub allow_mixed: bool,
+}
+
 /// Renders one machine's report into `out` (`reports/<machine>/`): the summary `REPORT.md`, the
-/// detail pages ([`PAGES`]), the charts and `results.csv`.
+/// detail pages ([`PAGES`]), the charts and `results.csv`. Refuses results that are not one clean
+/// commit ([`render_with`] with `allow_mixed` renders them, and says so on every page).
 pub fn render(results: &Results, out: &Path) -> Result<()> {
+    render_with(results, out, Options::default())
+}
+
+/// The line every page of a mixed run carries under its title.
+fn mixed_line(results: &Results) -> Option<String> {
+    crate::collect::reference_problem(results).map(|p| {
+        format!(
+            "**Not one clean reference run**: {p}. Rendered with `--allow-mixed`: figures from \
+             different code states are compared below as if they were one."
+        )
+    })
+}
+
+/// `md` with `line` after its title (its first paragraph).
+fn after_title(md: String, line: &str) -> String {
+    match md.find("\n\n") {
+        Some(at) => format!("{}\n\n{line}{}", &md[..at], &md[at..]),
+        None => format!("{line}\n\n{md}"),
+    }
+}
+
+/// [`render`], with `options`.
+pub fn render_with(results: &Results, out: &Path, options: Options) -> Result<()> {
+    crate::collect::check_reference(results, options.allow_mixed)?;
+    let mixed = mixed_line(results);
+    let mark = |md: String| match &mixed {
+        Some(line) => after_title(md, line),
+        None => md,
+    };
     let charts_dir = out.join("charts");
     std::fs::create_dir_all(&charts_dir)
         .with_context(|| format!("creating {}", charts_dir.display()))?;
@@ -740,9 +847,9 @@ pub fn render(results: &Results, out: &Path) -> Result<()> {
         cases::page(&ctx),
     ];
     for ((file, _), md) in PAGES.iter().zip(pages) {
-        std::fs::write(out.join(file), md).with_context(|| format!("writing {file}"))?;
+        std::fs::write(out.join(file), mark(md)).with_context(|| format!("writing {file}"))?;
     }
-    let summary = summary::page(&ctx, &charts_dir)?;
+    let summary = mark(summary::page(&ctx, &charts_dir)?);
     std::fs::write(out.join("REPORT.md"), summary).context("writing REPORT.md")?;
     write_csv(&ctx, &out.join("results.csv"))?;
     Ok(())
@@ -1106,4 +1213,52 @@ fn configurations<'a>(keys: impl Iterator<Item = &'a CaseKey>) -> Vec<&'a CaseKe
         )
     });
     configs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Item 5 of issue 23: the notes read "8" (Firefox) and "21 }" (tinywasm's debug form), and
+    /// a long message was cut inside a word and a quote ("(at offse…"). The engine's clause is
+    /// whole, or cut at a word outside any quote.
+    #[test]
+    fn refusal_words_are_never_cut_inside_a_quote_or_a_word() {
+        assert_eq!(
+            refusal_reason(
+                "compiling page-size-1: compile: WebAssembly.CompileError: at offset 27: \
+                 unexpected bits set in flags: 8"
+            ),
+            "“unexpected bits set in flags: 8”"
+        );
+        assert_eq!(
+            refusal_reason(
+                "unsupported: tinywasm-interpreter refuses a shared memory: tinywasm parsing \
+                 grow: error parsing module: ParseError { message: \"threads must be enabled \
+                 for shared memories\", offset: 21 }"
+            ),
+            "“ParseError { message: \"threads must be enabled for shared memories\", offset: 21 }”"
+        );
+        let custom = "wasmer-cranelift compiling page-size-1: Validation error: the custom page \
+                      sizes proposal must be enabled to customize a memory's page size (at \
+                      offset 0x1a)";
+        assert_eq!(
+            refusal_reason(custom),
+            "“the custom page sizes proposal must be enabled to customize a memory's page size \
+             (at offset 0x1a)”"
+        );
+        // Past the limit: cut at a word, never inside the quote.
+        let long = format!(
+            "compiling x: compile: {} (evaluating 'new WebAssembly.Module(bytes)')",
+            "resizable limits flag should be 0x00, 0x01, or 0x03 but 0x08 ".repeat(3)
+        );
+        let cut = refusal_reason(&long);
+        assert!(cut.ends_with("…”"), "{cut}");
+        assert!(!cut.contains("'new"), "{cut}");
+        let words = cut.trim_start_matches('“').trim_end_matches("…”");
+        let after = long[long.find(words).expect("a part of the message") + words.len()..]
+            .chars()
+            .next();
+        assert!(matches!(after, Some(' ' | ',')), "cut inside a word: {cut}");
+    }
 }

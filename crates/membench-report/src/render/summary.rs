@@ -45,6 +45,7 @@ pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
         results.left_out.len(),
         stats::CONFIDENCE * 100.0,
     );
+    without_figures(results, &mut md);
     load_store(ctx, dir, &mut md)?;
     grow_question(ctx, dir, &mut md)?;
     memory_question(ctx, dir, &mut md)?;
@@ -55,6 +56,91 @@ pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
         let _ = writeln!(md, "- [{title}]({file})");
     }
     Ok(md)
+}
+
+/// The runtime-engines of the bench matrix ([`membench::matrix::bench_runtimes`], every scope),
+/// in its order, each once.
+fn matrix_runtimes() -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = Vec::new();
+    for spec in membench::matrix::bench_runtimes(membench::matrix::Scope::Full) {
+        if !ids.contains(&spec.id) {
+            ids.push(spec.id);
+        }
+    }
+    ids
+}
+
+/// Why a row has no figure, as the summary counts it; `None` for a measured row.
+fn missing_reason(row: &Row) -> Option<&'static str> {
+    match (row.estimate, row.failure_kind()) {
+        (_, Some(FailureKind::Failed)) => Some("failed"),
+        (_, Some(FailureKind::Unsupported)) => Some("unsupported by the engine"),
+        (_, Some(FailureKind::Finding)) => Some("a finding, not a figure"),
+        (_, Some(FailureKind::NotInstalled)) => Some("not installed"),
+        (Some(_), None) => None,
+        (None, None) => Some("not measured (no estimate)"),
+    }
+}
+
+/// What the run has no figures for: each runtime-engine of the matrix that is not in it, and per
+/// runtime the cases without a figure, counted by why (failed, unsupported, a finding, not
+/// installed, not measured). Nothing when every case of every matrix runtime has a figure.
+fn without_figures(results: &Results, md: &mut String) {
+    let mut per: BTreeMap<&str, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    for row in &results.rows {
+        let (Some(k), Some(why)) = (row.key.as_ref(), missing_reason(row)) else {
+            continue;
+        };
+        *per.entry(k.runtime.as_str())
+            .or_default()
+            .entry(why)
+            .or_default() += 1;
+    }
+    let present: BTreeSet<&str> = results
+        .rows
+        .iter()
+        .filter_map(|r| Some(r.key.as_ref()?.runtime.as_str()))
+        .collect();
+    let absent: Vec<&str> = matrix_runtimes()
+        .into_iter()
+        .filter(|id| !present.contains(id))
+        .collect();
+    if per.is_empty() && absent.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "## What this run has no figures for
+"
+    );
+    if !absent.is_empty() {
+        let _ = writeln!(
+            md,
+            "- Not in this run at all (no case of theirs was collected: not measured): {}.",
+            absent.join(", ")
+        );
+    }
+    for (runtime, reasons) in &per {
+        let parts: Vec<String> = reasons
+            .iter()
+            .map(|(why, n)| format!("{n} {why}"))
+            .collect();
+        let _ = writeln!(
+            md,
+            "- {runtime}: {} case{} without a figure: {}.",
+            reasons.values().sum::<usize>(),
+            if reasons.values().sum::<usize>() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            parts.join(", ")
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nEach case and its cause: [cases.md](cases.md#cases-without-a-figure).\n"
+    );
 }
 
 /// `Run `id` at commit `c`, started …, on CPU (n logical cores, memory).`: the run line, short.
@@ -118,13 +204,18 @@ pub(super) fn headline_sentence(
             .map(|(n, _)| n.as_str())
             .collect()
     };
+    let ((highest, high_ties), (lowest, low_ties)) = ends_with_ties(
+        of.iter()
+            .map(|(n, c)| (n.clone(), c.lower, c.upper))
+            .collect(),
+    )?;
     let mut s = format!(
         "`{pattern}`, 1 MiB, {build} build: the runtimes reach {} to {} of native's throughput \
-         (highest {}, lowest {}).",
+         (highest {highest}{}; lowest {lowest}{}).",
         best.1.label(),
         worst.1.label(),
-        best.0,
-        worst.0
+        tie_clause(&high_ties),
+        tie_clause(&low_ties),
     );
     let (faster, same) = (with(Verdict::Faster), with(Verdict::NoDifference));
     if !faster.is_empty() {
@@ -428,11 +519,7 @@ fn grow_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
     if let Some(s) = grow::memory64_summary(ctx) {
         let _ = writeln!(md, "- {s}");
     }
-    let _ = writeln!(
-        md,
-        "\nEvery size, strategy and variant, grows from the host, on a shared memory and on a \
-         64-bit one: [grow.md](grow.md).\n"
-    );
+    let _ = writeln!(md, "\n{}\n", grow::detail_line(ctx));
     Ok(())
 }
 
@@ -459,6 +546,8 @@ fn memory_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         .collect();
     // Panel 2: peak live → linear memory per workload and allocator, over every runtime.
     let mut waste: BTreeMap<(String, String), (u64, u64, BTreeSet<u64>)> = BTreeMap::new();
+    // Some records count the fixed pages as waste (written before they were measured apart).
+    let mut bound = false;
     let mut order: Vec<(String, String)> = Vec::new();
     for r in records {
         let Some(f) = r.figures.as_ref() else {
@@ -469,12 +558,17 @@ fn memory_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
             order.push(key.clone());
         }
         let e = waste.entry(key).or_insert((0, 0, BTreeSet::new()));
-        e.0 = e.0.max(f.peak_live_bytes.unwrap_or(0));
+        // Peak live plus the guest's fixed pages: the line from it to linear memory is the
+        // allocator's waste alone.
+        e.0 =
+            e.0.max(f.peak_live_bytes.unwrap_or(0) + f.fixed_bytes.unwrap_or(0));
         e.1 = e.1.max(f.linear_bytes);
-        if let Some(w) = f.waste_bytes {
+        if let Some((w, _)) = wasted::allocator_waste(f) {
             e.2.insert(w);
         }
+        bound |= f.fixed_bytes.is_none();
     }
+    let at_most = if bound { "≤ " } else { "" };
     let waste_rows: Vec<DotRow> = order
         .iter()
         .map(|key| {
@@ -496,10 +590,10 @@ fn memory_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
                 span: (*live > 0).then_some((*live as f64, *linear as f64)),
                 note: Some(match (w.first(), w.last()) {
                     (Some(lo), Some(hi)) if lo == hi => {
-                        format!("waste {}", charts::bytes(*lo as f64))
+                        format!("waste {}{}", at_most, charts::bytes(*lo as f64))
                     }
                     (Some(lo), Some(hi)) => format!(
-                        "waste {}–{}",
+                        "waste {at_most}{}–{}",
                         charts::bytes(*lo as f64),
                         charts::bytes(*hi as f64)
                     ),
@@ -518,7 +612,8 @@ fn memory_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
     }
     if !waste_rows.is_empty() {
         panels.push(DotPanel {
-            title: "peak live (square) → linear memory (dot), over every runtime".into(),
+            title: "peak live + fixed pages (square) → linear memory (dot), over every runtime"
+                .into(),
             rows: waste_rows,
         });
     }
@@ -544,10 +639,10 @@ fn memory_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
                     unit: Unit::Bytes,
                 },
                 reference: None,
-                legend: Some(
-                    "left: VmSize growth across one instantiation; right: the guest's peak live bytes and the linear memory it grew to (the line is the waste)"
-                        .into(),
-                ),
+                legend: Some(format!(
+                    "left: VmSize growth across one instantiation; right: the guest's peak live bytes and the linear memory it grew to (the line is the waste, labelled above it)\n{}",
+                    instantiate::BASIS_LEGEND
+                )),
             },
         )?;
         let _ = writeln!(md, "![{name}](charts/{name}.png)\n");
@@ -616,6 +711,83 @@ fn outcome_categories() -> (Vec<Category>, fn(membench::verify::Outcome) -> usiz
     (cats, slot)
 }
 
+/// The capability grid's file name.
+const KINDS_CHART: &str = "summary-kinds";
+
+/// The capability grid's categories ([`verify::TAKES_CATEGORIES`]), in colours that say nothing
+/// of right or wrong (blues and greys, none of the claims' green, orange or red).
+fn kind_categories() -> Vec<Category> {
+    let colours = [
+        RGBColor(49, 130, 189),
+        RGBColor(158, 202, 225),
+        RGBColor(99, 99, 99),
+        RGBColor(189, 189, 189),
+    ];
+    verify::TAKES_CATEGORIES
+        .iter()
+        .zip(colours)
+        .map(|(name, color)| Category {
+            name: name.to_string(),
+            color,
+        })
+        .chain(std::iter::once(Category {
+            name: "no answer (n/a, error, not run)".into(),
+            color: RGBColor(245, 245, 245),
+        }))
+        .collect()
+}
+
+/// What each configuration does with the memory kinds beyond wasm 1.0, as a grid of its own
+/// (`summary-kinds`): taken, taken with a limit, refused by the engine, not supported by our
+/// binding. Whether it was drawn (no configuration answers: none).
+fn kinds_grid(results: &Results, dir: &Path) -> Result<bool> {
+    let answers = verify::kind_answers(results);
+    if answers.is_empty() {
+        return Ok(false);
+    }
+    let n = answers.len() as u32;
+    charts::write_both(
+        dir,
+        KINDS_CHART,
+        (1400, 170 + 16 * n),
+        &Chart::Grid {
+            frame: Frame {
+                title: "Which memory beyond wasm 1.0 does each runtime take? (membench verify; \
+                        capabilities, not claims)"
+                    .into(),
+                footer: results
+                    .verify_run
+                    .as_ref()
+                    .map_or_else(|| verify_line(results), |r| footer(&[r])),
+            },
+            rows: answers
+                .iter()
+                .map(|(v, _)| {
+                    (
+                        verify::verify_label(v).replace('`', ""),
+                        Some(charts::runtime_color(&v.runtime)),
+                    )
+                })
+                .collect(),
+            columns: verify::beyond_columns()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            cells: answers
+                .iter()
+                .map(|(_, takes)| {
+                    takes
+                        .iter()
+                        .map(|t| Some(t.category().unwrap_or(verify::TAKES_CATEGORIES.len())))
+                        .collect()
+                })
+                .collect(),
+            categories: kind_categories(),
+        },
+    )?;
+    Ok(true)
+}
+
 /// (d) Which of the post's claims hold where; spec conformance in one sentence.
 fn claims_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
     use membench::verify::{CheckId, Outcome};
@@ -659,6 +831,13 @@ fn claims_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         .into_iter()
         .filter(|id| results.verify.iter().any(|v| v.check(*id).is_some()))
         .collect();
+    // The kinds beyond wasm 1.0 are capabilities, not the post's claims: their own grid, in
+    // neutral colours ([`kinds_grid`]), never held / did not hold.
+    let claims: Vec<CheckId> = checks
+        .iter()
+        .copied()
+        .filter(|id| !verify::beyond_checks().any(|b| b == *id))
+        .collect();
     let (categories, slot) = outcome_categories();
     let name = "summary-claims";
     let n = results.verify.len() as u32;
@@ -684,12 +863,12 @@ fn claims_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
                     )
                 })
                 .collect(),
-            columns: checks.iter().map(|c| c.as_str().to_string()).collect(),
+            columns: claims.iter().map(|c| c.as_str().to_string()).collect(),
             cells: results
                 .verify
                 .iter()
                 .map(|v| {
-                    checks
+                    claims
                         .iter()
                         .map(|id| v.check(*id).map(|c| slot(c.outcome)))
                         .collect()
@@ -699,6 +878,9 @@ fn claims_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         },
     )?;
     let _ = writeln!(md, "![{name}](charts/{name}.png)\n");
+    if kinds_grid(results, dir)? {
+        let _ = writeln!(md, "![{KINDS_CHART}](charts/{KINDS_CHART}.png)\n");
+    }
     // Per check: how many configurations per outcome, and which did not hold (a few by name). The
     // kinds of memory beyond wasm 1.0 are said in a sentence of their own, when there is one.
     let beyond = verify::beyond_summary(results);

@@ -265,21 +265,58 @@ fn reserve_ahead_shared(results: &Results, md: &mut String) {
             Some(SharedReserve::Refused { error }) => {
                 format!("refused: {} | – | –", error.replace('|', "/"))
             }
+            Some(SharedReserve::NotInBinding { why }) => format!(
+                "{}: {} | – | –",
+                NOT_IN_BINDING,
+                binding_words(why).replace('|', "/")
+            ),
             Some(SharedReserve::Measured {
                 reservation,
                 exact_maximum,
                 maximum_4g,
                 ..
-            }) => format!("{} | {exact_maximum} | {maximum_4g}", reservation.label()),
+            }) => format!(
+                "{} | {} | {}",
+                reservation.label(),
+                reserved_cell(*reservation, exact_maximum),
+                reserved_cell(*reservation, maximum_4g)
+            ),
         };
         let _ = writeln!(
             md,
             "| {}{strategy} | {} | {} | {} | {shared} |",
             v.runtime,
             r.reservation.label(),
-            r.exact_maximum,
-            r.maximum_4g
+            reserved_cell(r.reservation, &r.exact_maximum),
+            reserved_cell(r.reservation, &r.maximum_4g)
         );
+    }
+}
+
+/// The words for a gap of our binding (never the engine's refusal).
+const NOT_IN_BINDING: &str = "not supported by the binding";
+
+/// A binding's error as the report shows it: its own sentence (which names the crate), without
+/// the *unsupported* kind's prefix.
+fn binding_words(why: &str) -> String {
+    let why = why.strip_prefix("unsupported: ").unwrap_or(why);
+    why.lines().next().unwrap_or("").trim().to_string()
+}
+
+/// What one memory reserved, or "not observable" and why: a memory in address space reserved
+/// before it (a pool's slot, a region carved from) shows only the mappings' change, which is not
+/// its reservation (zero, or negative when something else was unmapped meanwhile).
+fn reserved_cell(
+    reservation: membench::verify::Reservation,
+    r: &membench::verify::Reserved,
+) -> String {
+    if reservation == membench::verify::Reservation::ReservedBeforeInstantiation
+        || r.inaccessible_bytes < 0
+        || r.accessible_bytes < 0
+    {
+        "not observable (in address space reserved before it was created)".into()
+    } else {
+        r.to_string()
     }
 }
 
@@ -330,11 +367,16 @@ pub(super) fn beyond_checks() -> impl Iterator<Item = CheckId> {
     BEYOND.into_iter().filter_map(|b| b.check)
 }
 
+/// The kinds' column names, in [`beyond_rows`]' order.
+pub(super) fn beyond_columns() -> Vec<&'static str> {
+    BEYOND.iter().map(|b| b.column).collect()
+}
+
 /// The section's heading.
 const BEYOND_HEADING: &str = "Beyond the post's wasm 1.0 memory: which runtime takes which kind";
 
 /// What a runtime does with one kind beyond the model.
-enum Takes {
+pub(super) enum Takes {
     /// It takes it: the key figures, maybe none.
     Yes(String),
     /// It takes it but stops short of what the kind allows (a 64-bit memory that does not grow
@@ -342,6 +384,9 @@ enum Takes {
     Partly(String),
     /// It refuses it while it takes the same module without it: the engine's words.
     Refused(String),
+    /// Our binding cannot ask the engine (WAMR's and wasm3's crates cannot import a memory): the
+    /// binding's words, which name the crate. Never counted as the engine's refusal.
+    NotInBinding(String),
     /// No answer: the check's outcome (n/a, error) or `–` when it did not run.
     Unknown(String),
 }
@@ -351,25 +396,61 @@ impl Takes {
     fn same_answer(&self, other: &Takes) -> bool {
         std::mem::discriminant(self) == std::mem::discriminant(other)
     }
+
+    /// The answer's category, as the summary's capability grid and sentence name it: never the
+    /// claims' held / did not hold.
+    pub(super) fn category(&self) -> Option<usize> {
+        match self {
+            Takes::Yes(_) => Some(0),
+            Takes::Partly(_) => Some(1),
+            Takes::Refused(_) => Some(2),
+            Takes::NotInBinding(_) => Some(3),
+            Takes::Unknown(_) => None,
+        }
+    }
 }
 
-/// What `v`'s runtime does with `kind`, from its check's outcome (or `reserve-ahead`'s shared
-/// figures): "did not hold" is the runtime taking the kind; "held" is a refusal, or a kind taken
-/// but stopped short.
+/// The categories of [`Takes::category`], by slot: the capability grid's legend.
+pub(super) const TAKES_CATEGORIES: [&str; 4] = [
+    "taken",
+    "taken, with a limit",
+    "refused by the engine",
+    NOT_IN_BINDING,
+];
+
+/// What `v`'s runtime does with `kind`, from its typed answer (or `reserve-ahead`'s shared
+/// figures); the check's outcome only where no answer was recorded.
 fn takes(v: &membench::verify::Verdict, kind: &Beyond) -> Takes {
-    use membench::verify::{KindAnswer, SharedReserve};
+    use membench::verify::{KindAnswer, Reservation, SharedReserve};
     let Some(id) = kind.check else {
         return match v.reserve_ahead.as_ref().and_then(|r| r.shared.as_ref()) {
             Some(SharedReserve::Measured {
+                reservation: Reservation::ReservedBeforeInstantiation,
+                ..
+            }) => Takes::Yes(
+                "what one 16-page memory reserves is not observable (in address space reserved \
+                 before it was created)"
+                    .into(),
+            ),
+            Some(SharedReserve::Measured {
                 exact_maximum,
                 maximum_4g,
+                basis,
                 ..
-            }) => Takes::Yes(format!(
-                "one 16-page memory adds {} ({} with a 4 GiB maximum)",
-                charts::bytes(exact_maximum.total() as f64),
-                charts::bytes(maximum_4g.total() as f64)
-            )),
+            }) => {
+                let at_least = if *basis == membench::procfs::ReservedBasis::Mappings {
+                    ""
+                } else {
+                    "at least "
+                };
+                Takes::Yes(format!(
+                    "one 16-page memory adds {at_least}{} ({at_least}{} with a 4 GiB maximum)",
+                    charts::bytes(exact_maximum.total() as f64),
+                    charts::bytes(maximum_4g.total() as f64)
+                ))
+            }
             Some(SharedReserve::Refused { error }) => Takes::Refused(error.clone()),
+            Some(SharedReserve::NotInBinding { why }) => Takes::NotInBinding(binding_words(why)),
             None => Takes::Unknown("–".into()),
         };
     };
@@ -383,36 +464,53 @@ fn takes(v: &membench::verify::Verdict, kind: &Beyond) -> Takes {
     }
 }
 
-/// A cell of the table; a refusal's words become a numbered note (one per distinct words).
+/// A cell of the table; a refusal's words, or a binding's, become a numbered note (one per
+/// distinct words).
 fn takes_cell(t: &Takes, kind: &Beyond, notes: &mut Vec<String>) -> String {
+    let mut note = |words: String| match notes.iter().position(|w| *w == words) {
+        Some(i) => i + 1,
+        None => {
+            notes.push(words);
+            notes.len()
+        }
+    };
     match t {
         Takes::Yes(f) if f.is_empty() => "yes".into(),
         Takes::Yes(f) => format!("yes: {f}"),
         Takes::Partly(why) => format!("yes, {} ({})", kind.partly, why.replace('|', "/")),
         Takes::Refused(words) => {
-            let words = refusal_reason(words).replace('|', "/");
-            let n = match notes.iter().position(|w| *w == words) {
-                Some(i) => i + 1,
-                None => {
-                    notes.push(words);
-                    notes.len()
-                }
-            };
+            let n = note(format!(
+                "refused by the engine: {}",
+                refusal_reason(words).replace('|', "/")
+            ));
             format!("refused [{n}]")
+        }
+        Takes::NotInBinding(why) => {
+            let n = note(format!("{NOT_IN_BINDING} ({})", why.replace('|', "/")));
+            format!("{NOT_IN_BINDING} [{n}]")
         }
         Takes::Unknown(label) => label.clone(),
     }
 }
 
-/// Each runtime's default-strategy verdict with what it does with every kind; runtimes that
-/// answer none of them (native) are left out.
-fn beyond_rows(results: &Results) -> Vec<(&membench::verify::Verdict, Vec<Takes>)> {
+/// Every verdict with what its configuration does with every kind; configurations that answer
+/// none of them, and the native baseline (which runs no wasm: its "no shared memory" is ours, no
+/// engine's), are left out.
+pub(super) fn kind_answers(results: &Results) -> Vec<(&membench::verify::Verdict, Vec<Takes>)> {
     results
         .verify
         .iter()
-        .filter(|v| v.strategy == "default")
+        .filter(|v| !v.runtime.starts_with("native-"))
         .map(|v| (v, BEYOND.iter().map(|b| takes(v, b)).collect::<Vec<_>>()))
         .filter(|(_, t)| t.iter().any(|t| !matches!(t, Takes::Unknown(_))))
+        .collect()
+}
+
+/// [`kind_answers`] of each runtime's default strategy.
+pub(super) fn beyond_rows(results: &Results) -> Vec<(&membench::verify::Verdict, Vec<Takes>)> {
+    kind_answers(results)
+        .into_iter()
+        .filter(|(v, _)| v.strategy == "default")
         .collect()
 }
 
@@ -432,7 +530,10 @@ fn beyond(results: &Results, md: &mut String) {
          from the findings {} and `{}`'s shared memory: \"yes\" where it takes the kind, with the \
          key figures (all of them are in [its configuration's table](#per-configuration)); \
          \"refused\" where the engine refuses it while it takes the same module without it (its \
-         words in the notes). Taking a kind is no defect: it is where the post's model (64 KiB \
+         words in the notes); \"{NOT_IN_BINDING}\" where our Rust binding of the engine cannot \
+         hand it such a memory, so the engine was not asked (the crate and why in the notes). \
+         \"Not observable\" stands where a memory lies in address space reserved before it, so \
+         the mappings show no figure of its own. Taking a kind is no defect: it is where the post's model (64 KiB \
          pages, 4 GiB at most, one memory per module) stops describing the runtime.\n",
         checks.join(", "),
         CheckId::ReserveAhead
@@ -497,7 +598,11 @@ fn beyond(results: &Results, md: &mut String) {
         );
     }
     if !notes.is_empty() {
-        let _ = writeln!(md, "Refusals, in the engines' words:\n");
+        let _ = writeln!(
+            md,
+            "Notes: the engines' refusals in their own words, and the gaps of our bindings (a \
+             binding that cannot ask the engine is no answer of the engine's):\n"
+        );
         for (i, words) in notes.iter().enumerate() {
             let _ = writeln!(md, "- [{}] {words}", i + 1);
         }
@@ -516,32 +621,36 @@ pub(super) fn beyond_summary(results: &Results) -> Option<String> {
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            let of = |f: fn(&Takes) -> bool| -> Vec<&str> {
+            let of = |slot: Option<usize>| -> Vec<&str> {
                 rows.iter()
-                    .filter(|(_, t)| f(&t[i]))
+                    .filter(|(_, t)| t[i].category() == slot)
                     .map(|(v, _)| v.runtime.as_str())
                     .collect()
             };
-            let yes = of(|t| matches!(t, Takes::Yes(_) | Takes::Partly(_)));
-            let partly = of(|t| matches!(t, Takes::Partly(_)));
-            let refused = of(|t| matches!(t, Takes::Refused(_)));
             let named = |v: &[&str]| match v.len() {
-                0 => "none".to_string(),
                 n @ (1 | 2) => format!("{n} ({})", v.join(", ")),
                 n => n.to_string(),
             };
-            let mut s = format!("{} taken by {}", b.noun, named(&yes));
-            if !partly.is_empty() {
-                let _ = write!(s, ", {} {}", named(&partly), b.partly);
-            }
-            if !refused.is_empty() {
-                let _ = write!(s, ", refused by {}", named(&refused));
-            }
-            s
+            // Each runtime-engine in exactly one part, so the counts add up to the rows.
+            let parts: Vec<String> = [
+                (Some(0), "taken by".to_string()),
+                (Some(1), format!("taken ({}) by", b.partly)),
+                (Some(2), "refused by the engine on".to_string()),
+                (Some(3), format!("{NOT_IN_BINDING} on")),
+                (None, "not answered on".to_string()),
+            ]
+            .into_iter()
+            .filter_map(|(slot, words)| {
+                let v = of(slot);
+                (!v.is_empty()).then(|| format!("{words} {}", named(&v)))
+            })
+            .collect();
+            format!("{}: {}", b.noun, parts.join(", "))
         })
         .collect();
     Some(format!(
-        "[{BEYOND_HEADING}](verify.md#{}), on the default strategies of {} runtime-engines: {}.",
+        "[{BEYOND_HEADING}](verify.md#{}), on the default strategies of {} runtime-engines (each \
+         counted once per kind): {}.",
         anchor(BEYOND_HEADING),
         rows.len(),
         parts.join("; ")

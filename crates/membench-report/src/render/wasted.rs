@@ -28,16 +28,60 @@ pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
     Ok(md)
 }
 
-/// Waste (linear − peak live) per allocator on `workload`, over every runtime: `talc 1 MiB` or
-/// a range.
+/// One 64 KiB page: linear memory grows by whole pages, so two allocators' waste differs
+/// meaningfully only by more than this.
+const PAGE_BYTES: u64 = 65536;
+
+/// The allocator's waste of a case: linear − fixed pages − peak live. A record from before the
+/// fixed pages were measured counts them as waste: its figure is only an upper bound (`true`).
+pub(super) fn allocator_waste(f: &Figures) -> Option<(u64, bool)> {
+    let w = f.waste_bytes?;
+    Some((w, f.fixed_bytes.is_none()))
+}
+
+/// A waste figure: `120 KiB`, or `≤ 160 KiB` where the fixed pages were not recorded apart.
+fn waste_words(f: &Figures) -> String {
+    match allocator_waste(f) {
+        Some((w, false)) => charts::bytes(w as f64),
+        Some((w, true)) => format!("≤ {}", charts::bytes(w as f64)),
+        None => "–".into(),
+    }
+}
+
+/// Allocators that can be told apart on `per` (each one's waste over the runtimes, lowest to
+/// highest): in ascending order, groups whose neighbours lie more than a page apart. Within a
+/// group no allocator is ranked above another.
+fn waste_groups<'a>(per: &BTreeMap<&'a str, BTreeSet<u64>>) -> Vec<Vec<(&'a str, u64, u64)>> {
+    let mut ranges: Vec<(&str, u64, u64)> = per
+        .iter()
+        .filter_map(|(a, w)| Some((*a, *w.first()?, *w.last()?)))
+        .collect();
+    ranges.sort_by_key(|(a, lo, hi)| (*lo, *hi, *a));
+    let mut groups: Vec<Vec<(&str, u64, u64)>> = Vec::new();
+    for r in ranges {
+        match groups.last_mut() {
+            // Not more than a page above the highest figure of the group below: not told apart.
+            Some(g) if r.1 <= g.iter().map(|x| x.2).max().unwrap_or(0) + PAGE_BYTES => g.push(r),
+            _ => groups.push(vec![r]),
+        }
+    }
+    groups
+}
+
+/// Allocator waste (linear − the guest's fixed pages − peak live) per allocator on `workload`,
+/// over every runtime: `talc 1 MiB` or a range; then which allocators waste more than which,
+/// only by differences over one 64 KiB page (linear memory grows by pages), and which are the
+/// same to within a page.
 pub(super) fn waste_finding(
     records: &[membench::fragmentation::FragRecord],
     workload: &str,
 ) -> Option<String> {
     let mut per: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
+    let mut bound = false;
     for r in records.iter().filter(|r| r.workload == workload) {
-        if let Some(w) = r.figures.as_ref().and_then(|f| f.waste_bytes) {
+        if let Some((w, upper)) = r.figures.as_ref().and_then(allocator_waste) {
             per.entry(r.allocator.as_str()).or_default().insert(w);
+            bound |= upper;
         }
     }
     if per.is_empty() {
@@ -55,8 +99,47 @@ pub(super) fn waste_finding(
             _ => format!("{a} –"),
         })
         .collect();
+    let names = |g: &[(&str, u64, u64)]| g.iter().map(|x| x.0).collect::<Vec<_>>().join(", ");
+    let groups = waste_groups(&per);
+    let mut ranked: Vec<String> = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        if g.len() > 1 {
+            let spread =
+                g.iter().map(|x| x.2).max().unwrap_or(0) - g.iter().map(|x| x.1).min().unwrap_or(0);
+            ranked.push(if spread <= PAGE_BYTES {
+                format!("{} the same to within a page", names(g))
+            } else {
+                format!(
+                    "{} not told apart (each within a page of another)",
+                    names(g)
+                )
+            });
+        }
+        if i > 0 {
+            ranked.push(format!(
+                "{} wastes more than {} (by over a page)",
+                names(g),
+                names(&groups[i - 1])
+            ));
+        }
+    }
+    let what = if bound {
+        "waste (linear − peak live; records without the guest's fixed pages apart: at most the \
+         allocator's)"
+    } else {
+        "allocator waste (linear − the guest's fixed pages − peak live)"
+    };
+    let ranking = if ranked.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Compared only by differences over one 64 KiB page (linear memory grows by pages): \
+             {}.",
+            ranked.join("; ")
+        )
+    };
     Some(format!(
-        "**{workload}** waste (linear − peak live): {}.",
+        "**{workload}** {what}: {}.{ranking}",
         parts.join(", ")
     ))
 }
@@ -73,12 +156,17 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
     }
     let _ = writeln!(
         md,
-        "For each workload and allocator: the guest's own peak live bytes (dark square), the \
-         linear memory after the workload (`memory.size` × the page size: 64 KiB, or 1 byte for \
-         `bump-bytes`; dot; the line between them is \
-         the waste) and what is resident (`/proc/<pid>/pagemap`, red tick), on a log axis. Reserved address \
-         space is in the table. Memory never shrinks, so the end size is the peak size. One \
-         chart and one table per runtime-engine.\n"
+        "For each workload and allocator: the guest's own peak live bytes plus its fixed pages \
+         (the stack and statics, the linear memory before the workload's first allocation, \
+         which no allocator chose; dark square), the linear memory after the workload \
+         (`memory.size` × the page size: 64 KiB, or 1 byte for `bump-bytes`; dot; the line \
+         between them is the allocator's waste, labelled above it) and what is resident \
+         (`/proc/<pid>/pagemap`, red tick), on a log axis. Reserved address space is in the \
+         table. Memory never shrinks, so the end size is the peak size. Linear memory grows in \
+         whole 64 KiB pages, so an allocator is said to waste more than another only when the \
+         difference exceeds 65536 B; otherwise they are the same to within a page. A record \
+         from before the fixed pages were measured apart shows its waste as an upper bound \
+         (`≤`). One chart and one table per runtime-engine.\n"
     );
     // Findings: waste per allocator on sawtooth and mixed, over every runtime.
     for workload in ["sawtooth", "mixed"] {
@@ -106,8 +194,11 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
             .map(|r| {
                 let f = r.figures.as_ref();
                 let mut marks = Vec::new();
+                // Peak live plus the fixed pages: the line from it to linear memory is the
+                // allocator's waste alone.
+                let held = f.and_then(|f| Some(f.peak_live_bytes? + f.fixed_bytes.unwrap_or(0)));
                 if let Some(f) = f {
-                    if let Some(live) = f.peak_live_bytes {
+                    if let Some(live) = held {
                         marks.push(Mark {
                             value: live as f64,
                             interval: None,
@@ -129,13 +220,9 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
                 }
                 DotRow {
                     label: format!("{} / {}", r.workload, r.allocator),
-                    span: f.and_then(|f| Some((f.peak_live_bytes? as f64, f.linear_bytes as f64))),
+                    span: f.and_then(|f| Some((held? as f64, f.linear_bytes as f64))),
                     note: Some(match f {
-                        Some(f) => format!(
-                            "waste {}",
-                            f.waste_bytes
-                                .map_or("–".into(), |w| charts::bytes(w as f64))
-                        ),
+                        Some(f) => format!("waste {}", waste_words(f)),
                         None => "failed".into(),
                     }),
                     alert: f.is_none(),
@@ -157,7 +244,7 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
                     footer: footer.clone(),
                 },
                 panels: vec![DotPanel {
-                    title: "peak live (square) → linear memory (dot); resident (red tick)".into(),
+                    title: "peak live + fixed pages (square) → linear memory (dot): the allocator's waste; resident (red tick)".into(),
                     rows,
                 }],
                 cols: 1,
@@ -173,21 +260,23 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
             md,
             "## {rt}\n\n![{name}](charts/{name}.png) ([SVG](charts/{name}.svg))\n"
         );
-        let _ = writeln!(md, "| strategy | variant | workload | allocator | linear | peak live | waste | resident | reserved | resident/live |\n|---|---|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(md, "| strategy | variant | workload | allocator | linear | fixed (stack + statics) | peak live | allocator waste | resident | reserved | resident/live |\n|---|---|---|---|---|---|---|---|---|---|---|");
         for r in records.iter().filter(|r| r.runtime == *rt) {
             let b = |v: Option<u64>| v.map_or("–".into(), |v| charts::bytes(v as f64));
             match &r.figures {
                 Some(f) => {
                     let _ = writeln!(
                         md,
-                        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                         r.strategy,
                         r.memory_variant,
                         r.workload,
                         r.allocator,
                         b(Some(f.linear_bytes)),
+                        f.fixed_bytes
+                            .map_or("not recorded".into(), |v| charts::bytes(v as f64)),
                         b(f.peak_live_bytes),
-                        b(f.waste_bytes),
+                        waste_words(f),
                         b(f.resident_bytes),
                         b(Some(f.reserved_virtual_bytes)),
                         f.resident_per_live
@@ -197,7 +286,7 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
                 None => {
                     let _ = writeln!(
                         md,
-                        "| {} | {} | {} | {} | failed: {} | | | | | |",
+                        "| {} | {} | {} | {} | failed: {} | | | | | | |",
                         r.strategy,
                         r.memory_variant,
                         r.workload,
@@ -298,8 +387,8 @@ pub(super) fn page_size_finding(records: &[FragRecord]) -> Option<String> {
         Allocator::Bump.id(),
         charts::bytes(most.pages.linear_bytes as f64),
         charts::bytes(most.bytes.linear_bytes as f64),
-        bytes_or_dash(most.pages.waste_bytes),
-        bytes_or_dash(most.bytes.waste_bytes),
+        waste_words(most.pages),
+        waste_words(most.bytes),
         on.into_iter().collect::<Vec<_>>().join(", ")
     ))
 }
@@ -366,7 +455,7 @@ fn page_sizes(records: &[FragRecord], md: &mut String) {
         "`{}` is `{}` with its memory declared in 1-byte pages (the custom-page-sizes proposal) \
          and grown by exactly the bytes it needs, where `{}` grows whole 64 KiB pages: the same \
          allocator, the same peak live bytes, so the difference in linear memory is what the \
-         64 KiB page wastes by itself. Waste is linear − peak live, as above.\n",
+         64 KiB page wastes by itself. Waste is the allocator's, as above.\n",
         Allocator::BumpBytes.id(),
         Allocator::Bump.id(),
         Allocator::Bump.id(),
@@ -425,8 +514,8 @@ fn page_sizes(records: &[FragRecord], md: &mut String) {
                     p.bump.workload,
                     charts::bytes(p.pages.linear_bytes as f64),
                     charts::bytes(p.bytes.linear_bytes as f64),
-                    bytes_or_dash(p.pages.waste_bytes),
-                    bytes_or_dash(p.bytes.waste_bytes),
+                    waste_words(p.pages),
+                    waste_words(p.bytes),
                     charts::bytes(p.added() as f64),
                 ),
             )

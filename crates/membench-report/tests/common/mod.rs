@@ -20,6 +20,7 @@ pub fn stamp(id: &str, started: &str) -> RunStamp {
             memory_bytes: 1 << 30,
             kernel: "6.0".into(),
         },
+        environment: Default::default(),
     }
 }
 

@@ -6,7 +6,7 @@
 //! [`Channel`], one JSON request and one JSON response per line: a pipe to node, deno and bun, a
 //! WebSocket to a browser's page ([`super::browser`]). The engine times what a figure names
 //! with its own clock (`process.hrtime.bigint`, `performance.now`, `Bun.nanoseconds`), so the pipe
-//! is never inside a timed region: [`Instance::call_timed`], [`Instance::grow_timed`] and
+//! is never inside a timed region: [`Instance::call_timed`] and
 //! [`Compiled::instantiate_timed`] return the engine's time.
 //!
 //! The memory lives in the engine's process, and the JS API gives no address for it: process-wide
@@ -411,6 +411,9 @@ struct Host {
     /// Whether a fresh instance that got a fallback memory a fresh page would not give is refused
     /// as not measured (benchmarks; `verify` turns it off: its checks hold for any memory).
     refuse_fallback: bool,
+    /// The step of the engine's clock, as the host measured it at `hello` (the smallest nonzero
+    /// difference of consecutive reads): timed regions must span [`crate::runtime::MIN_TICKS`] of it.
+    clock_resolution: Duration,
 }
 
 /// How many dropped instances may await collection before the next instantiation collects them
@@ -575,11 +578,15 @@ impl JsRuntime {
             uncollected: 0,
             auto_collect: true,
             refuse_fallback: true,
+            clock_resolution: Duration::from_nanos(1),
         };
         let hello = host
             .request(json!({"op": "hello"}))
             .with_context(|| format!("starting {} with {}", engine.id(), switch.knobs))?;
         host.can_collect = !hello["gc"].is_null();
+        host.clock_resolution = nanos(&hello["clock_resolution_ns"])
+            .with_context(|| format!("{}'s clock resolution", engine.id()))?
+            .max(Duration::from_nanos(1));
         let text = |key: &str| hello[key].as_str().unwrap_or("?").to_string();
         let version = match engine {
             Engine::Browser(b) => {
@@ -1152,6 +1159,10 @@ impl Compiled for JsCompiled {
          WebAssembly.Memory is created before the clock starts)"
     }
 
+    fn clock_resolution(&self) -> Duration {
+        lock(&self.host).clock_resolution
+    }
+
     fn process(&self) -> Option<u32> {
         Some(lock(&self.host).pid)
     }
@@ -1256,63 +1267,96 @@ impl Instance for JsInstance {
     }
 
     fn grow(&mut self, delta_pages: u64) -> Result<u64> {
-        self.grow_timed(delta_pages).0
-    }
-
-    fn grow_timed(&mut self, delta_pages: u64) -> (Result<u64>, Duration) {
         let response = lock(&self.host)
             .request(json!({"op": "grow", "instance": self.id, "delta": delta_pages}));
         match response {
-            Ok(r) => {
-                let elapsed = nanos(&r["elapsed_ns"]).unwrap_or_default();
-                let old = r["old_pages"].as_u64().context("grow without old_pages");
-                (old, elapsed)
-            }
+            Ok(r) => r["old_pages"].as_u64().context("grow without old_pages"),
             Err(e) => {
                 let full = e.downcast_ref::<EngineError>().map(|r| r.response.clone());
-                let elapsed = full
-                    .as_ref()
-                    .and_then(|r| nanos(&r["elapsed_ns"]).ok())
-                    .unwrap_or_default();
                 let current = full.as_ref().and_then(|r| r["pages"].as_u64()).unwrap_or(0);
-                (
-                    Err(e.context(grow_error(current, delta_pages, self.maximum))),
-                    elapsed,
-                )
+                Err(e.context(grow_error(current, delta_pages, self.maximum)))
             }
         }
     }
 
-    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
-        // One request: the engine times its own loop of `memory.grow(delta)`.
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> (Result<u64>, Duration) {
+        // One request: the engine times its own loop of `memory.grow(delta)`, a failing grow
+        // included (its `RangeError` is caught after the engine's clock stopped).
         let count = count.max(1);
         let response = lock(&self.host).request(json!({
             "op": "grow", "instance": self.id, "delta": delta_pages, "repeat": count,
         }));
         match response {
             Ok(r) => {
-                let old = r["old_pages"].as_u64().context("grow without old_pages")?;
-                let grown = r["grown"].as_u64().context("grow without grown")?;
-                ensure!(
-                    grown == count,
-                    "the engine made {grown} of {count} grows and answered ok"
-                );
-                Ok((old, nanos(&r["elapsed_ns"])?))
+                let answer = (|| {
+                    let old = r["old_pages"].as_u64().context("grow without old_pages")?;
+                    let grown = r["grown"].as_u64().context("grow without grown")?;
+                    ensure!(
+                        grown == count,
+                        "the engine made {grown} of {count} grows and answered ok"
+                    );
+                    Ok((old, nanos(&r["elapsed_ns"])?))
+                })();
+                match answer {
+                    Ok((old, elapsed)) => (Ok(old), elapsed),
+                    Err(e) => (Err(e), Duration::ZERO),
+                }
             }
             Err(e) => {
                 let full = e.downcast_ref::<EngineError>().map(|r| r.response.clone());
                 let current = full.as_ref().and_then(|r| r["pages"].as_u64()).unwrap_or(0);
                 let done = full.as_ref().and_then(|r| r["grown"].as_u64()).unwrap_or(0);
-                Err(crate::runtime::grow_loop_failed(
+                let elapsed = full.as_ref().and_then(|r| nanos(&r["elapsed_ns"]).ok());
+                let err = crate::runtime::grow_loop_failed(
                     e,
                     done,
                     count,
                     delta_pages,
                     current,
                     self.maximum,
-                ))
+                );
+                match elapsed {
+                    Some(elapsed) => (Err(err), elapsed),
+                    None => (
+                        Err(err.context("the engine's answer holds no time for the grows")),
+                        Duration::ZERO,
+                    ),
+                }
             }
         }
+    }
+
+    fn grows_refused_timed(&mut self, delta_pages: u64, count: u64) -> (Result<()>, Duration) {
+        // One request: the engine times its own loop of refused `memory.grow(delta)`s, each
+        // RangeError caught inside the loop and checked after the clock.
+        let count = count.max(1);
+        let response = lock(&self.host).request(json!({
+            "op": "grow", "instance": self.id, "delta": delta_pages, "repeat": count,
+            "refused": true,
+        }));
+        let answer = response.and_then(|r| {
+            let refused = r["refused"]
+                .as_u64()
+                .context("a refused grow without refused")?;
+            ensure!(
+                refused == count,
+                "the engine refused {refused} of {count} grows and answered ok"
+            );
+            nanos(&r["elapsed_ns"])
+        });
+        match answer {
+            Ok(elapsed) => (Ok(()), elapsed),
+            Err(e) => (
+                Err(e.context(format!(
+                    "{count} host grows by {delta_pages} past the maximum"
+                ))),
+                Duration::ZERO,
+            ),
+        }
+    }
+
+    fn clock_resolution(&self) -> Duration {
+        lock(&self.host).clock_resolution
     }
 
     fn into_memory(self: Box<Self>) -> Box<dyn KeptMemory> {

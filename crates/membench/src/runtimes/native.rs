@@ -312,6 +312,28 @@ impl runtime::Instance for Instance {
             .with_context(|| runtime::grow_error(old, delta, maximum))
     }
 
+    fn grow_repeat_timed(&mut self, delta: u64, count: u64) -> (Result<u64>, Duration) {
+        // The raw grow alone inside the clock (`None` past the maximum); the error after it.
+        let count = count.max(1);
+        let timed = runtime::time_grows(count, || self.grow_pages(delta).ok_or(()));
+        runtime::grows_timed(timed, |done, ()| {
+            let current = self.memory.len() as u64 / PAGE;
+            runtime::grow_loop_failed(
+                anyhow::anyhow!("no room to grow"),
+                done,
+                count,
+                delta,
+                current,
+                self.declared_maximum,
+            )
+        })
+    }
+
+    fn grows_refused_timed(&mut self, delta: u64, count: u64) -> (Result<()>, Duration) {
+        let timed = runtime::time_refused_grows(count, || self.grow_pages(delta).ok_or(()));
+        runtime::refused_grows_timed(timed, delta)
+    }
+
     fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {
         Box::new(Kept(self.memory))
     }

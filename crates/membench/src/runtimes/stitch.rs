@@ -4,6 +4,18 @@
 //! Stitch dispatches by sibling calls it relies on LLVM to turn into jumps; without optimisation
 //! the chain of calls overflows the stack, so the workspace builds it optimised in every profile
 //! (`[profile.dev.package.makepad-stitch]` in `Cargo.toml`).
+//!
+//! stitch compiles a function to threaded code on its first call, and the compiled code belongs to
+//! the function's entity in the `Store`, made afresh by every instantiation (`Module::instantiate`
+//! pushes `Code::Uncompiled` per function, src/module.rs): it is per instance, not per module, so
+//! the first call of every function on every new instance compiled it, inside the timed call of
+//! each first-touch, grow and fragmentation sample. The published crate has no call that compiles
+//! ahead; the vendored copy (`vendor/makepad-stitch`, see `vendor/README.md`) adds
+//! `Instance::compile_all`, which every instantiation here calls after its clock stopped. It reads
+//! only the module's code: no memory, table or global is touched. What stays in a first call is
+//! stitch's own call-site rewrite: a call instruction to another Wasm function starts as
+//! `compile`, which on its first execution finds the callee compiled and patches itself into a
+//! direct call (a few stores, no compilation).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -138,6 +150,8 @@ impl runtime::Compiled for Compiled {
         let memory = instance
             .exported_mem(runtime::MEMORY_EXPORT)
             .with_context(|| format!("{} exports no memory named `memory`", self.guest.name))?;
+        // After the clock: every function compiled now, so no call on this instance compiles.
+        instance.compile_all(&mut store);
         Ok((
             Box::new(Instance {
                 store,
@@ -224,27 +238,36 @@ impl runtime::Instance for Instance {
             })
     }
 
-    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> (Result<u64>, Duration) {
         // `Mem::grow` alone inside the clock; the error's context (type, size) after it.
-        let delta = u32::try_from(delta_pages).context("a grow of more than u32::MAX pages")?;
+        let Ok(delta) = u32::try_from(delta_pages) else {
+            let e = anyhow::anyhow!("a grow of {delta_pages} pages: more than u32::MAX");
+            return (Err(e), Duration::ZERO);
+        };
         let count = count.max(1);
         let (memory, store) = (self.memory, &mut self.store);
-        let (result, elapsed) =
-            runtime::time_grows(count, || memory.grow(store, delta).map(u64::from));
-        match result {
-            Ok(last) => Ok((last, elapsed)),
-            Err((done, e)) => {
-                let (current, maximum) = self.pages();
-                Err(runtime::grow_loop_failed(
-                    anyhow::anyhow!("{e}"),
-                    done,
-                    count,
-                    delta_pages,
-                    current,
-                    maximum,
-                ))
-            }
-        }
+        let timed = runtime::time_grows(count, || memory.grow(store, delta).map(u64::from));
+        runtime::grows_timed(timed, |done, e| {
+            let (current, maximum) = self.pages();
+            runtime::grow_loop_failed(
+                anyhow::anyhow!("{e}"),
+                done,
+                count,
+                delta_pages,
+                current,
+                maximum,
+            )
+        })
+    }
+
+    fn grows_refused_timed(&mut self, delta_pages: u64, count: u64) -> (Result<()>, Duration) {
+        let Ok(delta) = u32::try_from(delta_pages) else {
+            let e = anyhow::anyhow!("a grow of {delta_pages} pages: more than u32::MAX");
+            return (Err(e), Duration::ZERO);
+        };
+        let (memory, store) = (self.memory, &mut self.store);
+        let timed = runtime::time_refused_grows(count, || memory.grow(store, delta).map(u64::from));
+        runtime::refused_grows_timed(timed, delta_pages)
     }
 
     fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {
@@ -435,4 +458,37 @@ fn from_val(v: &S) -> Result<Val> {
             anyhow::bail!("a reference result ({other:?}) is not supported by the runner")
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An export that calls a helper: two Wasm functions, neither touching memory.
+    const TWO_FUNCS: &str = r#"(module
+      (memory (export "memory") 1)
+      (func $helper (param i32) (result i64) (i64.extend_i32_u (local.get 0)))
+      (func (export "run") (param i32 i32 i32) (result i64) (call $helper (local.get 0))))"#;
+
+    /// The vendored stitch compiles every function of a fresh instance ahead (the published one
+    /// cannot: its stand-in here compiles none), each once, and the instance still runs.
+    #[test]
+    fn every_function_of_a_fresh_instance_compiles_ahead_once() {
+        let engine = Engine::new();
+        let module = Module::new(&engine, &wat::parse_str(TWO_FUNCS).unwrap()).unwrap();
+        let mut store = Store::new(engine);
+        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+        assert_eq!(
+            instance.compile_all(&mut store),
+            2,
+            "makepad-stitch is not the vendored copy: add `makepad-stitch = {{ path = \
+             \"vendor/makepad-stitch\" }}` to the root Cargo.toml's [patch.crates-io]"
+        );
+        assert_eq!(instance.compile_all(&mut store), 0, "compiled twice");
+        let run = instance.exported_func("run").unwrap();
+        let mut result = [S::I64(0)];
+        run.call(&mut store, &[S::I32(41), S::I32(0), S::I32(0)], &mut result)
+            .unwrap();
+        assert_eq!(result[0], S::I64(41));
+    }
 }

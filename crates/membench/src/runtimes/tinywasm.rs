@@ -8,6 +8,11 @@
 //! - `LazyLinearMemory` over `vec()` (through `MemoryBackend::custom`): the memory is allocated
 //!   on its first write; until then reads return zeroes.
 //!
+//! Calls go through `Function::call_into`, which the vendored tinywasm adds (`vendor/tinywasm`,
+//! see `vendor/README.md`): the published 0.10.0's `FunctionTyped::call` collects the arguments
+//! and the results into a `Vec` each, two allocations inside every timed call; `call_into` takes
+//! the arguments as a slice and writes the results into one, so a resolved call allocates nothing.
+//!
 //! tinywasm's API gives no address of a memory's bytes (`Memory` has `read`/`write` and a cursor,
 //! no pointer), so the figures read per page where the memory lives (residency, canaries) are
 //! recorded as unsupported here, saying so; the process-wide figures are measured.
@@ -17,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use tinywasm::types::{MemoryArch, MemoryType, WasmValue};
 use tinywasm::{
-    Engine, Extern, FunctionTyped, Imports, LazyLinearMemory, Memory, MemoryBackend, Module,
+    Engine, Extern, Function, Imports, LazyLinearMemory, Memory, MemoryBackend, Module,
     ModuleInstance, Store,
 };
 
@@ -217,8 +222,9 @@ impl runtime::Compiled for Compiled {
     }
 }
 
-/// A guest export with the guest ABI's signature, resolved once.
-type GuestFunc = FunctionTyped<(i32, i32, i32), i64>;
+/// A guest export with the guest ABI's signature, resolved once (its type checked by
+/// `ModuleInstance::func::<(i32, i32, i32), i64>`), called untyped through `call_into`.
+type GuestFunc = Function;
 
 struct Instance {
     store: Store,
@@ -245,17 +251,23 @@ impl runtime::Instance for Instance {
         runtime::resolve_export(&mut self.funcs, name, || {
             instance
                 .func::<(i32, i32, i32), i64>(store, name)
+                .map(|typed| typed.func)
                 .map_err(error)
         })
     }
 
     fn call_export(&mut self, export: runtime::Export, args: [u32; 3]) -> Result<u64> {
         let (name, func) = &self.funcs[export.index()];
-        let [a, b, c] = args.map(|v| v as i32);
-        func.call(&mut self.store, (a, b, c))
-            .map(|v| v as u64)
+        // On the stack: `call_into` neither collects the arguments nor returns a `Vec`.
+        let params = args.map(|v| WasmValue::I32(v as i32));
+        let mut result = [WasmValue::I64(0)];
+        func.call_into(&mut self.store, &params, &mut result)
             .map_err(error)
-            .with_context(|| format!("calling `{name}`"))
+            .with_context(|| format!("calling `{name}`"))?;
+        match result[0] {
+            WasmValue::I64(v) => Ok(v as u64),
+            other => anyhow::bail!("`{name}` returned {other:?}"),
+        }
     }
 
     fn memory(&mut self) -> Result<MemoryInfo> {
@@ -282,34 +294,50 @@ impl runtime::Instance for Instance {
         }
     }
 
-    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> (Result<u64>, Duration) {
         // `Memory::grow` alone inside the clock; the error's context (type, size) after it.
-        let delta = i64::try_from(delta_pages).context("a grow of more than i64::MAX pages")?;
+        let Ok(delta) = i64::try_from(delta_pages) else {
+            let e = anyhow::anyhow!("a grow of {delta_pages} pages: more than i64::MAX");
+            return (Err(e), Duration::ZERO);
+        };
         let count = count.max(1);
         let (memory, store) = (self.memory, &mut self.store);
-        let (result, elapsed) = runtime::time_grows(count, || match memory.grow(store, delta) {
+        let timed = runtime::time_grows(count, || match memory.grow(store, delta) {
             Ok(Some(old)) => Ok(old as u64),
             Ok(None) => Err(None),
             Err(e) => Err(Some(e)),
         });
-        match result {
-            Ok(last) => Ok((last, elapsed)),
-            Err((done, e)) => {
-                let (current, maximum) = self.pages()?;
-                let e = e.map_or_else(
-                    || anyhow::anyhow!("tinywasm's Memory::grow returned None"),
-                    error,
-                );
-                Err(runtime::grow_loop_failed(
-                    e,
+        runtime::grows_timed(timed, |done, e| {
+            let e = e.map_or_else(
+                || anyhow::anyhow!("tinywasm's Memory::grow returned None"),
+                error,
+            );
+            match self.pages() {
+                Ok((current, maximum)) => {
+                    runtime::grow_loop_failed(e, done, count, delta_pages, current, maximum)
+                }
+                Err(size) => runtime::grow_loop_error(
+                    e.context(format!("{size:#}")),
                     done,
                     count,
                     delta_pages,
-                    current,
-                    maximum,
-                ))
+                ),
             }
-        }
+        })
+    }
+
+    fn grows_refused_timed(&mut self, delta_pages: u64, count: u64) -> (Result<()>, Duration) {
+        let Ok(delta) = i64::try_from(delta_pages) else {
+            let e = anyhow::anyhow!("a grow of {delta_pages} pages: more than i64::MAX");
+            return (Err(e), Duration::ZERO);
+        };
+        let (memory, store) = (self.memory, &mut self.store);
+        let timed = runtime::time_refused_grows(count, || match memory.grow(store, delta) {
+            Ok(Some(old)) => Ok(old as u64),
+            Ok(None) => Err(None),
+            Err(e) => Err(Some(e)),
+        });
+        runtime::refused_grows_timed(timed, delta_pages)
     }
 
     fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {

@@ -15,7 +15,11 @@
 //! recorded as unsupported, with this reason. The guest's own `memory.grow` works.
 //!
 //! wamrx is patched here (`vendor/wamrx`, see `vendor/README.md`): 0.3.0 never clears WAMR's
-//! exception, so after one trap every later call on the instance failed.
+//! exception, so after one trap every later call on the instance failed; and its `Func::call`
+//! collected the arguments and the results into a `Vec` each, two allocations inside every timed
+//! call, where the patched one converts them in buffers on the stack. A resolved call
+//! ([`Instance::call_export`](runtime::Instance::call_export)) passes its three arguments and one
+//! result as slices of arrays, so it allocates nothing.
 //!
 //! wamrx's `Engine` is neither `Send` nor `Sync` (WAMR's runtime is a process-wide singleton,
 //! reference-counted by wamrx), so the [`Runtime`](runtime::Runtime) holds only its

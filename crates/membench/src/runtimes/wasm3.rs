@@ -12,6 +12,25 @@
 //! guest's own `memory.grow` works. wasm3x's `Engine` and `Store` are neither `Send` nor `Sync`,
 //! so the [`Runtime`](runtime::Runtime) holds only the configuration and each compiled module
 //! its engine.
+//!
+//! Instantiation parses the module again, inside the clock, and nothing here can move it out: a
+//! parsed wasm3 module (`IM3Module`) is handed to the one runtime it is loaded into
+//! (`m3_LoadModule` takes ownership, and the runtime frees it), so wasm3 itself has no module
+//! that instantiates twice, and wasm3x 0.2.1's `Linker::instantiate*` runs `m3_ParseModule` +
+//! `m3_LoadModule` + host-function linking in one call from the bytes its `Module` keeps (the
+//! parse in `Module::new` only validates and is freed). The instantiate figure is therefore
+//! parse + load + link, and its record says so
+//! ([`timed_instantiation`](crate::runtime::Compiled::timed_instantiation)); moving the parse
+//! before the clock would take a patched wasm3x that splits `instantiate_inner`.
+//!
+//! wasm3 compiles lazily too: resolving an export (`m3_FindFunction`) compiles that function, and
+//! a function it calls is compiled on the call's first execution (`op_Compile`, m3_compile.c),
+//! inside the first timed call of every fresh instance (the fragmentation guests' allocators).
+//! wasm3x's eager mode (`CompilationMode::Eager`) compiles inside `Linker::instantiate`, inside
+//! the instantiation's clock; the vendored wasm3x (`vendor/wasm3x`, see `vendor/README.md`) adds
+//! `Instance::compile_all` (`m3_CompileModule`), which every instantiation here calls after its
+//! clock stopped. A call site to a callee still starts as `op_Compile`, which on its first
+//! execution finds the callee compiled and rewrites itself into `op_Call` (no compilation).
 
 use crate::runtime::{self, RuntimeSpec};
 
@@ -183,6 +202,11 @@ mod imp {
             let instance = instance
                 .map_err(error)
                 .with_context(|| format!("instantiating {}", self.guest.name))?;
+            // After the clock: every function compiled now, so no call on this instance compiles.
+            instance
+                .compile_all(&store)
+                .map_err(error)
+                .with_context(|| format!("wasm3 compiling {}", self.guest.name))?;
             // wasm3x finds no memory while it has no bytes (a memory of 0 pages): looked up
             // again once it has grown.
             let memory = instance.get_memory(&store);
@@ -199,7 +223,9 @@ mod imp {
         }
 
         fn timed_instantiation(&self) -> &'static str {
-            "Store::new (m3_NewRuntime) + Linker::instantiate_and_start (m3_ParseModule + m3_LoadModule + m3_RunStart)"
+            "Store::new (m3_NewRuntime) + Linker::instantiate_and_start: parse + load + link \
+             (m3_ParseModule + m3_LoadModule + m3_LinkRawFunction per host import, none here) + \
+             m3_RunStart"
         }
     }
 

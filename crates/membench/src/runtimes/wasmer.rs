@@ -472,33 +472,47 @@ impl runtime::Instance for Instance {
             .with_context(context)
     }
 
-    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> (Result<u64>, Duration) {
         // `Memory::grow` alone inside the clock; the error's context (type, size) after it.
         let count = count.max(1);
-        let delta = u32::try_from(delta_pages)
-            .map(Pages)
-            .with_context(|| format!("a grow of {delta_pages} pages"))?;
-        let (result, elapsed) = runtime::time_grows(count, || {
+        let delta = match u32::try_from(delta_pages) {
+            Ok(delta) => Pages(delta),
+            Err(e) => {
+                let e = anyhow::Error::new(e).context(format!("a grow of {delta_pages} pages"));
+                return (Err(e), Duration::ZERO);
+            }
+        };
+        let timed = runtime::time_grows(count, || {
             self.memory
                 .grow(&mut self.store, delta)
                 .map(|old| u64::from(old.0))
         });
-        match result {
-            Ok(last) => Ok((last, elapsed)),
-            Err((done, e)) => {
-                let ty = self.memory.ty(&self.store);
-                let current = u64::from(self.memory.view(&self.store).size().0);
-                let maximum = ty.maximum.map(|p| u64::from(p.0));
-                Err(runtime::grow_loop_failed(
-                    anyhow::Error::new(e),
-                    done,
-                    count,
-                    delta_pages,
-                    current,
-                    maximum,
-                ))
-            }
-        }
+        runtime::grows_timed(timed, |done, e| {
+            let ty = self.memory.ty(&self.store);
+            let current = u64::from(self.memory.view(&self.store).size().0);
+            let maximum = ty.maximum.map(|p| u64::from(p.0));
+            runtime::grow_loop_failed(
+                anyhow::Error::new(e),
+                done,
+                count,
+                delta_pages,
+                current,
+                maximum,
+            )
+        })
+    }
+
+    fn grows_refused_timed(&mut self, delta_pages: u64, count: u64) -> (Result<()>, Duration) {
+        let Ok(delta) = u32::try_from(delta_pages).map(Pages) else {
+            // Past what a grow can even ask for: refused before it is made.
+            return (Ok(()), Duration::ZERO);
+        };
+        let timed = runtime::time_refused_grows(count, || {
+            self.memory
+                .grow(&mut self.store, delta)
+                .map(|old| u64::from(old.0))
+        });
+        runtime::refused_grows_timed(timed, delta_pages)
     }
 
     fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {

@@ -358,26 +358,28 @@ impl runtime::Instance for Instance {
             .with_context(|| runtime::grow_error(current, delta_pages, maximum))
     }
 
-    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> (Result<u64>, Duration) {
         // `Memory::grow` alone inside the clock; the error's context (type, size) after it.
         let count = count.max(1);
-        let (result, elapsed) =
-            runtime::time_grows(count, || self.memory.grow(&mut self.store, delta_pages));
-        match result {
-            Ok(last) => Ok((last, elapsed)),
-            Err((done, e)) => {
-                let current = self.memory.size(&self.store);
-                let maximum = self.memory.ty(&self.store).maximum();
-                Err(runtime::grow_loop_failed(
-                    anyhow::Error::new(e),
-                    done,
-                    count,
-                    delta_pages,
-                    current,
-                    maximum,
-                ))
-            }
-        }
+        let timed = runtime::time_grows(count, || self.memory.grow(&mut self.store, delta_pages));
+        runtime::grows_timed(timed, |done, e| {
+            let current = self.memory.size(&self.store);
+            let maximum = self.memory.ty(&self.store).maximum();
+            runtime::grow_loop_failed(
+                anyhow::Error::new(e),
+                done,
+                count,
+                delta_pages,
+                current,
+                maximum,
+            )
+        })
+    }
+
+    fn grows_refused_timed(&mut self, delta_pages: u64, count: u64) -> (Result<()>, Duration) {
+        let timed =
+            runtime::time_refused_grows(count, || self.memory.grow(&mut self.store, delta_pages));
+        runtime::refused_grows_timed(timed, delta_pages)
     }
 
     fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {

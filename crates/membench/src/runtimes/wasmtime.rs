@@ -602,31 +602,31 @@ impl runtime::Instance for Instance {
             })
     }
 
-    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> Result<(u64, Duration)> {
+    fn grow_repeat_timed(&mut self, delta_pages: u64, count: u64) -> (Result<u64>, Duration) {
         // The runtime's own grow alone inside the clock (one loop per memory type, so no branch
         // is timed); the error's context (type, size) after it.
         let count = count.max(1);
-        let (result, elapsed) = match &self.memory {
+        let timed = match &self.memory {
             GuestMemory::Unshared(m) => {
                 runtime::time_grows(count, || m.grow(&mut self.store, delta_pages))
             }
             GuestMemory::Shared(m) => runtime::time_grows(count, || m.grow(delta_pages)),
         };
-        match result {
-            Ok(last) => Ok((last, elapsed)),
-            Err((done, e)) => {
-                let maximum = self.memory.maximum(&self.store);
-                let current = self.memory.size(&self.store);
-                Err(runtime::grow_loop_failed(
-                    trap(e),
-                    done,
-                    count,
-                    delta_pages,
-                    current,
-                    maximum,
-                ))
+        runtime::grows_timed(timed, |done, e| {
+            let maximum = self.memory.maximum(&self.store);
+            let current = self.memory.size(&self.store);
+            runtime::grow_loop_failed(trap(e), done, count, delta_pages, current, maximum)
+        })
+    }
+
+    fn grows_refused_timed(&mut self, delta_pages: u64, count: u64) -> (Result<()>, Duration) {
+        let timed = match &self.memory {
+            GuestMemory::Unshared(m) => {
+                runtime::time_refused_grows(count, || m.grow(&mut self.store, delta_pages))
             }
-        }
+            GuestMemory::Shared(m) => runtime::time_refused_grows(count, || m.grow(delta_pages)),
+        };
+        runtime::refused_grows_timed(timed, delta_pages)
     }
 
     fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {

@@ -166,7 +166,7 @@ pub(super) fn four_gib(rt: &dyn Runtime) -> Result<Found> {
     let used = 16 * PAGE;
     let mut heap = Vec::new();
     let reserved = sample_reserved(rt, compiled.as_ref(), used, &mut heap)
-        .map(|r| format!("one 16-page instance added {}", describe(r, used, &heap)))
+        .map(|r| added("one 16-page instance", r, used, &heap))
         .unwrap_or_else(|e| format!("its reservation was not measured: {e:#}"));
     let mut instance = compiled.instantiate()?;
     // 65536 pages more: 65552 pages, 4 GiB + 1 MiB.
@@ -207,18 +207,23 @@ pub(super) fn four_gib(rt: &dyn Runtime) -> Result<Found> {
     ))
 }
 
-/// What one instance added, in words: the mappings, unless the memory is a heap buffer (which
-/// maps nothing of its own) or sits in address space reserved before (a pool's slot).
-fn describe(added: Reserved, used: u64, heap_backed: &[bool]) -> String {
+/// What `what` (one instance, the second memory) added, as a clause: `{what} added {figure}`,
+/// unless the memory is a heap buffer (which maps nothing of its own) or sits in address space
+/// reserved before (a pool's slot, a region the engine reserved earlier): then what it reserves
+/// is "not observable" and why, never a figure, since the mappings' change (zero, or negative
+/// when something else was unmapped meanwhile) is not the memory's.
+fn added(what: &str, added: Reserved, used: u64, heap_backed: &[bool]) -> String {
     if !heap_backed.is_empty() && heap_backed.iter().all(|h| *h) {
-        "nothing observable: it is a heap buffer, which maps nothing of its own".into()
+        format!("what {what} reserves is not observable (a heap buffer maps nothing of its own)")
     } else if added.total() < used as i64 / 2 {
         format!(
-            "{added}, less than the memory itself: it lies in address space mapped before it \
-             was created (a pool, or a region the engine reserved earlier)"
+            "what {what} reserves is not observable (it lies in address space reserved before \
+             it was created: a pool, or a region the engine reserved earlier; the mappings \
+             changed by {:.1} MiB)",
+            added.total() as f64 / f64::from(1u32 << 20)
         )
     } else {
-        added.to_string()
+        format!("{what} added {added}")
     }
 }
 
@@ -260,14 +265,29 @@ pub(super) fn one_memory(rt: &dyn Runtime) -> Result<Found> {
         inaccessible_bytes: both.inaccessible_bytes - first.inaccessible_bytes,
         accessible_bytes: both.accessible_bytes - first.accessible_bytes,
     };
-    let second = describe(second, used, &heap);
+    // A first memory whose own reservation is not observable leaves the second's unobservable
+    // too: the figures are then the mappings' changes, not the memories'.
+    let detail = if first.total() < used as i64 / 2 {
+        let second = added("the second memory", first, used, &heap);
+        (
+            format!("a module with two 16-page memories (multi-memory) instantiates; {second}"),
+            second,
+        )
+    } else {
+        let second = added("the second memory", second, used, &heap);
+        (
+            format!(
+                "a module with two 16-page memories (multi-memory) instantiates: one memory \
+                 added {first}, two added {both}; {second}"
+            ),
+            second,
+        )
+    };
+    let (detail, second) = detail;
     Ok((
-        format!(
-            "a module with two 16-page memories (multi-memory) instantiates: one memory added \
-             {first}, two added {both}, so the second added {second}"
-        ),
+        detail,
         KindAnswer::Taken {
-            figures: vec![format!("the second added {second}")],
+            figures: vec![second],
         },
     ))
 }
