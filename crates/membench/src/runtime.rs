@@ -231,6 +231,21 @@ pub trait Instance {
     /// the clock, and this default, which calls [`Instance::grow`] (its error built inside the
     /// loop), is for test doubles and adapters without host grows.
     fn grows_refused_timed(&mut self, delta_pages: u64, count: u64) -> (Result<()>, Duration) {
+        // A binding without host grows (WAMR's, wasm3's crates) answers every grow with an
+        // *unsupported* error: that is no refused grow, and is never timed as one. One untimed
+        // grow first tells them apart (a refused grow leaves the memory as it was).
+        match self.grow(delta_pages) {
+            Err(e) if crate::record::NotMeasured::of(&e) != crate::record::FailureKind::Failed => {
+                return (Err(e), Duration::ZERO);
+            }
+            Err(_) => {}
+            Ok(old) => {
+                let e = anyhow::anyhow!(
+                    "a host grow by {delta_pages} pages past the maximum succeeded (old size {old})"
+                );
+                return (Err(e), Duration::ZERO);
+            }
+        }
         let timed = time_refused_grows(count, || self.grow(delta_pages));
         refused_grows_timed(timed, delta_pages)
     }
@@ -780,6 +795,11 @@ mod tests {
         );
         assert!(text.contains("declared maximum 24 pages"), "{text}");
         assert_eq!((i.pages, i.grows), (24, 9));
+        // Refused grows repeat in one region (after one untimed probe), the memory unchanged.
+        let (refused, elapsed) = i.grows_refused_timed(1, 3);
+        refused.unwrap();
+        assert_eq!((i.pages, i.grows), (24, 13));
+        assert!(elapsed >= GROW_TAKES * 3 && elapsed < GROW_TAKES * 4, "{elapsed:?}");
         // A count of 0 still grows once, as `call_timed`'s repeat.
         i.maximum = 25;
         assert_eq!(i.grow_repeat_timed(1, 0).0.unwrap(), 24);
