@@ -134,7 +134,9 @@ fn a_timed_call_is_timed_inside_the_engine() {
         let seen_from_here = start.elapsed();
         assert!(one < seen_from_here, "{id}: {one:?} >= {seen_from_here:?}");
         // Fastest of 5 each: one call caught by a collection or a tier-up is not the call.
-        let one = (0..5).map(|_| p.run_warm_timed(1).unwrap()).fold(one, Duration::min);
+        let one = (0..5)
+            .map(|_| p.run_warm_timed(1).unwrap())
+            .fold(one, Duration::min);
         let many = (0..5)
             .map(|_| p.run_warm_timed(50).unwrap())
             .fold(Duration::MAX, Duration::min);
