@@ -265,7 +265,10 @@ pub fn run(o: Options) -> Result<()> {
             // it, and the run is not failed for it.
             Err((FailureKind::NotInstalled, _)) => skipped += 1,
             // A runtime without what the case needs (1-byte pages): a row with its words.
-            Err((kind @ (FailureKind::Unsupported | FailureKind::Finding), e)) => {
+            Err((
+                kind @ (FailureKind::Unsupported | FailureKind::Binding | FailureKind::Finding),
+                e,
+            )) => {
                 not_measured += 1;
                 bar.println(format!("not measured ({kind}) {}: {e}", case.id));
             }
@@ -306,7 +309,7 @@ pub fn run(o: Options) -> Result<()> {
         write_csv(path, &records)?;
     }
     eprintln!(
-        "measured {} cases ({failed} failed, {not_measured} unsupported, {skipped} on engines not installed) into {}",
+        "measured {} cases ({failed} failed, {not_measured} unsupported, not in our binding or findings, {skipped} on engines not installed) into {}",
         records.len(),
         o.out.display()
     );

@@ -250,7 +250,7 @@ fn a_run_with_a_failed_case_exits_1_and_keeps_every_record() {
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("measured 12 cases (6 failed, 0 unsupported, 0 on engines not installed)"),
+        err.contains("measured 12 cases (6 failed, 0 unsupported, not in our binding or findings, 0 on engines not installed)"),
         "{err}"
     );
     let value: serde_json::Value =

@@ -640,6 +640,13 @@ fn first_touch_sits_beside_warm_and_findings_and_unsupported_cases_are_not_failu
         FailureKind::Unsupported,
         "singlepass does not support simd128",
     ));
+    let mut imported = contiguous("seq-read-i64", "wamr-fast-interp", scalar);
+    imported.variant = "imported-max".into();
+    results.rows.push(not_measured(
+        imported,
+        FailureKind::Binding,
+        "not in our binding: wamrx 0.3.0's Linker defines only host functions",
+    ));
     let r = render_pages(&results, "first-touch");
     let first = section(r.page("contiguous.md"), "## First touch");
     assert!(
@@ -653,17 +660,26 @@ fn first_touch_sits_beside_warm_and_findings_and_unsupported_cases_are_not_failu
     );
     let cases = r.page("cases.md");
     assert!(
-        cases.contains("0 cases failed; 1 are not supported by their engine; 1 are findings"),
+        cases.contains(
+            "0 cases failed; 1 are not supported by their engine; 1 are not in our binding \
+             (the crate we drive the engine through cannot ask for them); 1 are findings"
+        ),
         "{cases}"
     );
+    let unsupported = section(cases, "### Unsupported by the engine");
     assert!(
-        section(cases, "### Unsupported by the engine").contains("#### wasmer-singlepass"),
+        unsupported.contains("#### wasmer-singlepass") && !unsupported.contains("wamr"),
+        "{cases}"
+    );
+    // A gap in our binding is listed as ours, never among the engines' refusals.
+    assert!(
+        section(cases, "### Not in our binding").contains("#### wamr-fast-interp"),
         "{cases}"
     );
     assert!(!cases.contains("### Failed"), "{cases}");
     assert!(
         r.report
-            .contains("0 failed, 1 unsupported by their engine, 1 findings"),
+            .contains("0 failed, 1 unsupported by their engine, 1 not in our binding, 1 findings"),
         "{}",
         r.report
     );
@@ -1719,6 +1735,19 @@ fn a_shared_memory_is_compared_with_the_same_memory_unshared() {
             "wasmer-cranelift refuses a shared memory: instantiating: RuntimeError: shared \
              memories are not supported",
         ),
+        // WAMR's crate cannot import any memory: a gap in our binding, not WAMR's refusal.
+        not_measured(
+            imported("wamr-fast-interp", "imported-max"),
+            FailureKind::Binding,
+            "not in our binding: wamrx 0.3.0's Linker defines only host functions: a module \
+             cannot import a memory",
+        ),
+        not_measured(
+            imported("wamr-fast-interp", "imported-shared-max"),
+            FailureKind::Binding,
+            "not in our binding: wamrx 0.3.0's Linker defines only host functions: a module \
+             cannot import a memory",
+        ),
     ]);
     results.rows.sort_by(|a, b| a.id.cmp(&b.id));
     let r = render_pages(&results, "shared-contiguous");
@@ -1764,6 +1793,19 @@ fn a_shared_memory_is_compared_with_the_same_memory_unshared() {
         ),
         "{body}"
     );
+    // The binding's gap is said as ours, apart from the engines' refusals.
+    assert!(
+        body.contains(
+            "- Not measured because our binding cannot ask for a shared memory (a gap in this \
+             benchmark, not the engine's refusal): wamr-fast-interp (“wamrx 0.3.0's Linker \
+             defines only host functions: a module cannot import a memory”)."
+        ),
+        "{body}"
+    );
+    assert!(
+        line("wamr-fast-interp").contains("| not in our binding |"),
+        "{body}"
+    );
     // The memory-variants table still lists both variants, labelled, the refusal as unsupported.
     let variants = section(page, "## Memory variants and strategies");
     let wasmer = section(variants, "### wasmer-cranelift (`default`)");
@@ -1788,7 +1830,9 @@ fn a_shared_memory_is_compared_with_the_same_memory_unshared() {
         .unwrap_or_else(|| panic!("{}", r.report));
     assert!(
         sentence.contains("slower on 1 (wasmtime-cranelift `seq-read-i64`)")
-            && sentence.ends_with("; refused by wasmer-cranelift."),
+            && sentence.ends_with(
+                "; refused by wasmer-cranelift; not in our binding for wamr-fast-interp."
+            ),
         "{sentence}"
     );
     assert!(r.report.lines().count() <= MAX_LINES);

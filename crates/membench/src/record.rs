@@ -393,6 +393,10 @@ pub enum FailureKind {
     Failed,
     /// The engine refuses what the case needs (e.g. `simd128` on wasmer-singlepass).
     Unsupported,
+    /// The crate we drive the engine through cannot ask for what the case needs, though the
+    /// engine may have it (wamrx binds no memory imports; WAMR has them): a gap in this
+    /// benchmark, never published as the engine's refusal.
+    Binding,
     /// Measuring it would publish a wrong figure, and why is itself a result (e.g. a runtime whose
     /// memory arrives already touched has no first-touch figure).
     Finding,
@@ -401,11 +405,21 @@ pub enum FailureKind {
     NotInstalled,
 }
 
+impl FailureKind {
+    /// Whether the case cannot run here, and rightly so: the engine refuses it or our binding
+    /// cannot ask for it. Callers that fall back to another configuration, or mark a check not
+    /// applicable, treat both alike; the report tells them apart.
+    pub fn cannot_run(self) -> bool {
+        matches!(self, FailureKind::Unsupported | FailureKind::Binding)
+    }
+}
+
 impl std::fmt::Display for FailureKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             FailureKind::Failed => "failed",
             FailureKind::Unsupported => "unsupported",
+            FailureKind::Binding => "not in our binding",
             FailureKind::Finding => "finding",
             FailureKind::NotInstalled => "not installed",
         })
@@ -417,7 +431,7 @@ impl std::fmt::Display for FailureKind {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{kind}: {message}")]
 pub struct NotMeasured {
-    /// Unsupported or a finding.
+    /// Why there is no figure.
     pub kind: FailureKind,
     /// What was found.
     pub message: String,
@@ -428,6 +442,15 @@ impl NotMeasured {
     pub fn unsupported(message: String) -> Self {
         Self {
             kind: FailureKind::Unsupported,
+            message,
+        }
+    }
+
+    /// The crate binding the engine cannot ask for what the case needs; `message` names the
+    /// crate, its version and what it lacks.
+    pub fn binding(message: String) -> Self {
+        Self {
+            kind: FailureKind::Binding,
             message,
         }
     }

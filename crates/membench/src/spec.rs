@@ -678,10 +678,11 @@ impl FileRunner<'_> {
     }
 }
 
-/// Whether a store's error says it could not run the assertion at all (a typed *unsupported*
-/// error, e.g. a value its host cannot carry), rather than that the runtime answered wrongly.
+/// Whether a store's error says it could not run the assertion at all (a typed *unsupported* or
+/// *binding* error, e.g. a value its host or its crate cannot carry), rather than that the
+/// runtime answered wrongly.
 fn not_run(err: &anyhow::Error) -> bool {
-    crate::record::NotMeasured::of(err) == crate::record::FailureKind::Unsupported
+    crate::record::NotMeasured::of(err).cannot_run()
 }
 
 /// `assert_malformed` / `assert_invalid`: the runtime must refuse the module. Quoted text the `wast`

@@ -350,11 +350,12 @@ pub enum SharedReserve {
         /// The error, with the engine's message.
         error: String,
     },
-    /// Not the engine's answer: our binding cannot hand the guest a memory at all (it refuses an
-    /// unshared imported memory too, e.g. wamrx's and wasm3x's `Linker`, which define only host
-    /// functions), so whether the engine takes a shared one is not asked.
+    /// Not the engine's answer: our binding cannot hand the guest an imported memory at all
+    /// (wamrx's and wasm3x's `Linker`s define only host functions), so whether the engine takes
+    /// a shared one is not asked.
     NotInBinding {
-        /// The binding's own error for the unshared imported memory: it names the crate and why.
+        /// The binding's own error (a [`FailureKind::Binding`](crate::record::FailureKind)): it
+        /// names the crate and why.
         why: String,
     },
 }
@@ -452,7 +453,7 @@ fn outcome(result: Result<(bool, String)>) -> (Outcome, String) {
         Ok((false, d)) => (Outcome::DidNotHold, d),
         // A check that cannot be asked of this configuration says why (e.g. a memory in another
         // process has no address to put a canary beside).
-        Err(e) if crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Unsupported => {
+        Err(e) if crate::record::NotMeasured::of(&e).cannot_run() => {
             (Outcome::NotApplicable, format!("{e:#}"))
         }
         Err(e) => (Outcome::Error, format!("{e:#}")),
@@ -647,7 +648,7 @@ fn pages_and_limits(rt: &dyn Runtime) -> Result<(bool, String)> {
                 Err(e)
                     if decl == MemoryDecl::Imported
                         && crate::record::NotMeasured::of(&e)
-                            == crate::record::FailureKind::Unsupported =>
+                            == crate::record::FailureKind::Binding =>
                 {
                     refused = Some(format!("{e:#}"));
                     continue;
@@ -1021,20 +1022,6 @@ fn all_or_none_heap(heap_backed: &[bool]) -> Result<bool> {
     Ok(heap)
 }
 
-/// Whether the runtime, through our binding, instantiates a module importing an unshared 16-page
-/// memory: an *unsupported* error here is the binding's gap (wasm 1.0 has memory imports).
-fn imports_a_memory(rt: &dyn Runtime) -> Result<()> {
-    let plan = MemoryVariant::new(MemoryDecl::Imported, MaxDecl::Exact)
-        .plan_pages(RESERVE_PAGES, RESERVE_PAGES);
-    match grow::compile(rt, plan).and_then(|c| c.instantiate().map(drop)) {
-        Err(e) if crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Unsupported => {
-            Err(e)
-        }
-        // Any other outcome is not a refusal of the import.
-        _ => Ok(()),
-    }
-}
-
 /// `reserve-ahead` for a shared memory: imported with `shared: true` and an exact or a 4 GiB
 /// maximum. A runtime's refusal (a typed *unsupported* error, with the engine's message) is a
 /// result; any other error is the check's error.
@@ -1051,14 +1038,14 @@ fn shared_reserve(rt: &dyn Runtime) -> Result<SharedReserve> {
     let figures = added(MaxDecl::Exact).and_then(|exact| Ok((exact, added(MaxDecl::Large)?)));
     let (exact, large) = match figures {
         Ok(figures) => figures,
+        // The adapter says whose gap it is: the engine's refusal, or our binding's (which
+        // names the crate that cannot ask for the memory).
+        Err(e) if crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Binding => {
+            return Ok(SharedReserve::NotInBinding {
+                why: format!("{e:#}"),
+            });
+        }
         Err(e) if crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Unsupported => {
-            // Every engine takes an imported memory (wasm 1.0): one that is refused unshared too
-            // is refused by our binding, not by the engine.
-            if let Err(binding) = imports_a_memory(rt) {
-                return Ok(SharedReserve::NotInBinding {
-                    why: format!("{binding:#}"),
-                });
-            }
             return Ok(SharedReserve::Refused {
                 error: format!("{e:#}"),
             });
@@ -1206,12 +1193,10 @@ fn released_with_handle_kept(rt: &dyn Runtime, o: Options) -> Result<(bool, Stri
     // The host keeps the memory it imported; where a module cannot import one (WAMR's and
     // wasm3's crates), the memory the module defines and exports.
     let (compiled, kept) = match compile(rt, plan(MemoryDecl::Imported)) {
-        Err(e) if crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Unsupported => {
-            (
-                compile(rt, plan(MemoryDecl::Defined))?,
-                format!("the exported memory kept ({e:#})"),
-            )
-        }
+        Err(e) if crate::record::NotMeasured::of(&e) == crate::record::FailureKind::Binding => (
+            compile(rt, plan(MemoryDecl::Defined))?,
+            format!("the exported memory kept ({e:#})"),
+        ),
         compiled => (compiled?, "the imported memory kept".to_string()),
     };
     let last = (PAGE + o.touch_bytes - 1) as u32;

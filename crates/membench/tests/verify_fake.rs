@@ -10,8 +10,8 @@
 //! - `leak_kept`: the memory a host kept after dropping the instance is never unmapped.
 //! - `discard_kept`: handing the memory to the host throws its contents away.
 //! - `no_shared`: the engine refuses a shared memory (a typed *unsupported*, as engines do).
-//! - `no_import`: the binding cannot hand the guest a memory at all (every imported memory is
-//!   *unsupported*, as wamrx's and wasm3x's `Linker`s are).
+//! - `no_import`: the binding cannot hand the guest a memory at all (every imported memory is a
+//!   typed *binding* gap, as wamrx's and wasm3x's `Linker`s are).
 
 use std::sync::Mutex;
 
@@ -50,9 +50,10 @@ impl Runtime for Fake {
     fn compile(&self, module: &GuestModule) -> Result<Box<dyn Compiled>> {
         let unsupported = |why: &str| anyhow::Error::new(NotMeasured::unsupported(why.to_string()));
         if self.0.no_import && module.memory.decl == MemoryDecl::Imported {
-            return Err(unsupported(
-                "fakex 0.1's Linker defines only host functions: a module cannot import a memory",
-            ));
+            return Err(anyhow::Error::new(NotMeasured::binding(
+                "fakex 0.1's Linker defines only host functions: a module cannot import a memory"
+                    .to_string(),
+            )));
         }
         if self.0.no_shared && module.memory.shared {
             return Err(unsupported(

@@ -19,7 +19,7 @@ pub(super) fn page(ctx: &Ctx) -> String {
     md
 }
 
-/// Cases of the run without a figure: failed, unsupported, findings, missing.
+/// Cases of the run without a figure: failed, unsupported, not in our binding, findings, missing.
 fn without_figures(ctx: &Ctx, md: &mut String) {
     let rows = &ctx.results.rows;
     let of = |kind: FailureKind| -> Vec<&Row> {
@@ -27,9 +27,10 @@ fn without_figures(ctx: &Ctx, md: &mut String) {
             .filter(|r| r.failure_kind() == Some(kind))
             .collect()
     };
-    let (failed, unsupported, findings, not_installed) = (
+    let (failed, unsupported, binding, findings, not_installed) = (
         of(FailureKind::Failed),
         of(FailureKind::Unsupported),
+        of(FailureKind::Binding),
         of(FailureKind::Finding),
         of(FailureKind::NotInstalled),
     );
@@ -40,10 +41,12 @@ fn without_figures(ctx: &Ctx, md: &mut String) {
     let _ = writeln!(md, "## Cases without a figure\n");
     let _ = writeln!(
         md,
-        "{} cases failed; {} are not supported by their engine; {} are findings (measuring them \
+        "{} cases failed; {} are not supported by their engine; {} are not in our binding (the \
+         crate we drive the engine through cannot ask for them); {} are findings (measuring them \
          would publish a wrong figure); {} have no estimate.\n",
         failed.len(),
         unsupported.len(),
+        binding.len(),
         findings.len(),
         missing.len()
     );
@@ -68,6 +71,7 @@ fn without_figures(ctx: &Ctx, md: &mut String) {
     for (title, list) in [
         ("Failed", &failed),
         ("Unsupported by the engine", &unsupported),
+        ("Not in our binding", &binding),
         ("Findings", &findings),
     ] {
         if list.is_empty() {

@@ -630,7 +630,7 @@ fn first_touch(ctx: &Ctx, md: &mut String) {
     for (k, row) in &rows {
         if matches!(
             row.failure_kind(),
-            Some(FailureKind::Finding | FailureKind::Unsupported)
+            Some(FailureKind::Finding | FailureKind::Unsupported | FailureKind::Binding)
         ) {
             findings.push((*k, *row));
         }

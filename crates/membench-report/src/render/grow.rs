@@ -222,13 +222,16 @@ fn grow(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
 }
 
 /// A cell of the host/shared tables: the figure, or why there is none (an unsupported case with
-/// the engine's refusal).
+/// the engine's refusal, a binding's gap with the crate's).
 fn grow_or_why(found: Option<(&CaseKey, &Row)>) -> String {
     match found {
         None => "missing".into(),
         Some((k, r)) => match (&r.failure, r.estimate) {
             (Some(f), _) if f.kind == FailureKind::Unsupported => {
                 format!("unsupported ({})", f.cause.replace('|', "/"))
+            }
+            (Some(f), _) if f.kind == FailureKind::Binding => {
+                format!("not in our binding ({})", f.cause.replace('|', "/"))
             }
             _ => grow_cell(k, r),
         },

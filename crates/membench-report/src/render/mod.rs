@@ -389,17 +389,34 @@ fn ends_with_ties(mut ranked: Vec<(String, f64, f64)>) -> Option<Ends> {
     Some((best, top_with_ties(&ranked)?))
 }
 
-/// The runtimes that refuse the kind (its case *unsupported*), each with the engine's words.
-fn refusals(pairs: &[TwinPair]) -> BTreeMap<String, String> {
+/// The runtimes without a figure for the kind because it cannot run there, of one `kind`
+/// (*unsupported*: the engine refuses it; *binding*: our crate cannot ask for it), each with the
+/// words of whoever refused.
+fn refusals(pairs: &[TwinPair], kind: FailureKind) -> BTreeMap<String, String> {
     let mut refused: BTreeMap<String, String> = BTreeMap::new();
     for (k, row, ..) in pairs {
-        if let (Some(FailureKind::Unsupported), Some(f)) = (row.failure_kind(), &row.failure) {
-            refused
-                .entry(k.runtime.clone())
-                .or_insert_with(|| refusal_reason(&f.cause));
+        if let (Some(found), Some(f)) = (row.failure_kind(), &row.failure) {
+            if found == kind {
+                refused
+                    .entry(k.runtime.clone())
+                    .or_insert_with(|| match kind {
+                        FailureKind::Binding => binding_gap(&f.cause),
+                        _ => refusal_reason(&f.cause),
+                    });
+            }
         }
     }
     refused
+}
+
+/// What our binding lacks, from a *binding* cause: the adapter's whole sentence after the kind
+/// (it names the crate, its version and the missing call, which the last clause alone would
+/// drop), on one line.
+fn binding_gap(cause: &str) -> String {
+    let line = cause.lines().next().unwrap_or("");
+    let prefix = format!("{}: ", FailureKind::Binding);
+    let gap = line.split_once(&prefix).map_or(line, |(_, gap)| gap);
+    format!("“{}”", cut_at_word(gap.trim(), 160))
 }
 
 /// The engine's own words from an *unsupported* cause: the end of the error chain, from the
@@ -492,17 +509,29 @@ fn twin_findings(
             out.push(format!("{name}: {s}."));
         }
     }
-    let refused = refusals(pairs);
-    if !refused.is_empty() {
+    let list = |refused: BTreeMap<String, String>| -> String {
         let list: Vec<String> = refused
             .iter()
             .map(|(r, why)| format!("{r} ({why})"))
             .collect();
+        list.join("; ")
+    };
+    let refused = refusals(pairs, FailureKind::Unsupported);
+    if !refused.is_empty() {
         out.push(format!(
             "Refuse {} while they run {}: {}.",
             words.refused,
             words.twin,
-            list.join("; ")
+            list(refused)
+        ));
+    }
+    let binding = refusals(pairs, FailureKind::Binding);
+    if !binding.is_empty() {
+        out.push(format!(
+            "Not measured because our binding cannot ask for {} (a gap in this benchmark, not \
+             the engine's refusal): {}.",
+            words.refused,
+            list(binding)
         ));
     }
     out
@@ -523,15 +552,24 @@ fn twin_summary(
         .collect();
     let figures = range_and_verdicts(words, of, Some(3))
         .unwrap_or_else(|| "no case measured beside its twin".into());
-    let refused = refusals(pairs);
-    if refused.is_empty() {
-        figures
-    } else {
-        format!(
-            "{figures}; refused by {}",
-            refused.keys().cloned().collect::<Vec<_>>().join(", ")
-        )
+    let names = |kind| {
+        refusals(pairs, kind)
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut clause = figures;
+    for (kind, words) in [
+        (FailureKind::Unsupported, "refused by"),
+        (FailureKind::Binding, "not in our binding for"),
+    ] {
+        let names = names(kind);
+        if !names.is_empty() {
+            clause = format!("{clause}; {words} {names}");
+        }
     }
+    clause
 }
 
 /// The columns of [`twin_tables`]: the cells that name a pair's case, and the figures' columns.
@@ -558,6 +596,7 @@ fn twin_tables(md: &mut String, pairs: &[TwinPair], columns: &TwinColumns) {
             let twin = twin.map_or("–".into(), |t| (columns.figure)(k, t));
             let kind = match row.failure_kind() {
                 Some(FailureKind::Unsupported) => "refused".into(),
+                Some(FailureKind::Binding) => "not in our binding".into(),
                 _ => (columns.figure)(k, row),
             };
             (
@@ -1029,6 +1068,7 @@ fn status(row: &Row) -> &'static str {
     match (row.estimate, row.failure_kind()) {
         (_, Some(FailureKind::Failed)) => "failed",
         (_, Some(FailureKind::Unsupported)) => "unsupported",
+        (_, Some(FailureKind::Binding)) => "not in our binding",
         (_, Some(FailureKind::Finding)) => "finding",
         (_, Some(FailureKind::NotInstalled)) => "not installed",
         (Some(_), None) => "measured",

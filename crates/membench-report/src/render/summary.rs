@@ -28,8 +28,8 @@ pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
     };
     let _ = writeln!(
         md,
-        "{} {} cases measured; {} failed, {} unsupported by their engine, {} findings, {} left \
-         out ([cases.md](cases.md)). Every sentence and figure below is generated from \
+        "{} {} cases measured; {} failed, {} unsupported by their engine, {} not in our binding, \
+         {} findings, {} left out ([cases.md](cases.md)). Every sentence and figure below is generated from \
          [results.json](results.json) ([results.csv](results.csv)). A ratio carries its {:.0} % \
          bootstrap interval and says faster or slower only when that interval excludes 1. Other \
          machines: [MACHINES.md](../MACHINES.md).\n",
@@ -41,6 +41,7 @@ pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
             .count(),
         count(FailureKind::Failed),
         count(FailureKind::Unsupported),
+        count(FailureKind::Binding),
         count(FailureKind::Finding),
         results.left_out.len(),
         stats::CONFIDENCE * 100.0,
@@ -75,6 +76,7 @@ fn missing_reason(row: &Row) -> Option<&'static str> {
     match (row.estimate, row.failure_kind()) {
         (_, Some(FailureKind::Failed)) => Some("failed"),
         (_, Some(FailureKind::Unsupported)) => Some("unsupported by the engine"),
+        (_, Some(FailureKind::Binding)) => Some("not in our binding"),
         (_, Some(FailureKind::Finding)) => Some("a finding, not a figure"),
         (_, Some(FailureKind::NotInstalled)) => Some("not installed"),
         (Some(_), None) => None,

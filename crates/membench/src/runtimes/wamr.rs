@@ -12,7 +12,7 @@
 //! wamrx binds fewer of WAMR's memory calls than the other runtimes' crates offer. Its `Linker`
 //! defines only host functions, so a memory cannot be imported; its `Memory` has no `grow`, so
 //! the host cannot grow one (`wasm_runtime_enlarge_memory` is not bound). Those cases are
-//! recorded as unsupported, with this reason. The guest's own `memory.grow` works.
+//! recorded as gaps in our binding (`FailureKind::Binding`), with this reason. The guest's own `memory.grow` works.
 //!
 //! wamrx is patched here (`vendor/wamrx`, see `vendor/README.md`): 0.3.0 never clears WAMR's
 //! exception, so after one trap every later call on the instance failed; and its `Func::call`
@@ -121,8 +121,9 @@ mod imp {
     const NO_MEMORY_IMPORT: &str = "wamrx 0.3.0's Linker defines only host functions: a module \
         cannot import a memory";
 
-    fn unsupported(why: &str) -> anyhow::Error {
-        anyhow::Error::new(NotMeasured::unsupported(why.to_string()))
+    /// A gap in the crate we drive the engine through, not the engine's refusal.
+    fn not_in_binding(why: &str) -> anyhow::Error {
+        anyhow::Error::new(NotMeasured::binding(why.to_string()))
     }
 
     /// WAMR under one instantiation configuration.
@@ -176,7 +177,7 @@ mod imp {
         }
         fn compile(&self, guest: &GuestModule) -> Result<Box<dyn runtime::Compiled>> {
             if guest.memory.decl == MemoryDecl::Imported {
-                return Err(unsupported(NO_MEMORY_IMPORT));
+                return Err(not_in_binding(NO_MEMORY_IMPORT));
             }
             let engine = Engine::new().map_err(error)?;
             // Loaded once here to refuse a module WAMR cannot load before any instance is asked
@@ -301,7 +302,7 @@ mod imp {
         }
 
         fn grow(&mut self, _delta_pages: u64) -> Result<u64> {
-            Err(unsupported(NO_HOST_GROW))
+            Err(not_in_binding(NO_HOST_GROW))
         }
 
         fn into_memory(self: Box<Self>) -> Box<dyn runtime::KeptMemory> {
@@ -399,7 +400,7 @@ mod imp {
                         runtime::Val::F32(v) => Val::F32(f32::from_bits(v)),
                         runtime::Val::F64(v) => Val::F64(f64::from_bits(v)),
                         runtime::Val::V128(_) => {
-                            return Err(unsupported("wamrx's values are i32, i64, f32 and f64"))
+                            return Err(not_in_binding("wamrx's values are i32, i64, f32 and f64"))
                         }
                     })
                 })
