@@ -2551,3 +2551,33 @@ fn the_summary_lists_what_has_no_figures_and_why() {
     }
     assert!(!absent.contains(WASMTIME), "{absent}");
 }
+
+/// A runtime none of whose fragmentation cases has a figure gets no chart (an axis over nothing),
+/// and the page says so beside its table of causes; a runtime with figures keeps its chart.
+#[test]
+fn a_runtime_whose_every_fragmentation_case_failed_gets_a_sentence_not_an_empty_chart() {
+    let mut results = fixture(100_000.0);
+    let cause = "stitch traps: a page grown in a callee traps in its caller";
+    results.fragmentation.extend([
+        frag(WASMTIME, "bump", "sawtooth", 2 << 20, 1 << 20),
+        FragRecord {
+            figures: None,
+            failure: Some(cause.into()),
+            failure_kind: Some(membench::record::FailureKind::Failed),
+            ..frag("stitch-interpreter", "bump", "sawtooth", 0, 0)
+        },
+    ]);
+    let dir = out_dir("all-failed");
+    render(&results, &dir).unwrap();
+    let r = read_pages(&dir);
+    let stitch = section(r.page("wasted.md"), "## stitch-interpreter");
+    assert!(
+        stitch.contains("No case of stitch-interpreter has a figure, so no chart is drawn")
+            && stitch.contains(cause)
+            && !stitch.contains("!["),
+        "{stitch}"
+    );
+    assert!(!dir.join("charts/wasted-stitch-interpreter.png").exists());
+    assert!(dir.join(format!("charts/wasted-{WASMTIME}.png")).exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}

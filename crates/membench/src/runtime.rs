@@ -644,6 +644,20 @@ pub fn grows_timed<E>(
     (result.map_err(|(done, e)| failed(done, e)), elapsed)
 }
 
+/// [`grows_timed`] with [`grow_loop_failed`]'s words: `failed` turns the runtime's raw error into
+/// the error, the memory's size in pages and its declared maximum, read after the clock stopped.
+pub fn grow_loop_timed<E>(
+    timed: (std::result::Result<u64, (u64, E)>, Duration),
+    count: u64,
+    delta_pages: u64,
+    failed: impl FnOnce(E) -> (anyhow::Error, u64, Option<u64>),
+) -> (Result<u64>, Duration) {
+    grows_timed(timed, |done, e| {
+        let (err, current, maximum) = failed(e);
+        grow_loop_failed(err, done, count, delta_pages, current, maximum)
+    })
+}
+
 /// The context of a failed host-side grow: current size, the request, and the limit it hit.
 pub fn grow_error(current_pages: u64, delta_pages: u64, maximum: Option<u64>) -> String {
     let limit = match maximum {

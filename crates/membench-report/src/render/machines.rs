@@ -6,11 +6,13 @@ use super::*;
 use summary::{headline_rows, short_run, HEADLINE_PATTERNS};
 
 /// One headline figure of one runtime on one machine: the cell, the verdict behind the
-/// conclusion (when the figure has one) and the value it is ranked by.
+/// conclusion (when the figure has one), the value it is ranked by and that value's interval
+/// (in the same sense: higher is better), so a best or worst is named with its ties.
 struct Figure {
     cell: String,
     verdict: Option<Verdict>,
     rank: f64,
+    interval: (f64, f64),
 }
 
 /// A headline: per runtime, per machine (in the order given), its figure.
@@ -130,6 +132,7 @@ fn throughput_headline(ctxs: &[Ctx], pattern: &str) -> Headline {
                 ),
                 verdict: c.map(|c| c.verdict),
                 rank: c.map_or(f64::NAN, |c| c.ratio),
+                interval: c.map_or((f64::NAN, f64::NAN), |c| (c.lower, c.upper)),
             });
         }
     }
@@ -165,6 +168,7 @@ fn grow_headline(ctxs: &[Ctx]) -> Headline {
                 ),
                 verdict: c.map(|c| c.verdict),
                 rank: measured.map_or(f64::NAN, |e| -e.point_ns),
+                interval: measured.map_or((f64::NAN, f64::NAN), |e| (-e.upper_ns, -e.lower_ns)),
             });
         }
     }
@@ -184,6 +188,7 @@ fn instantiate_headline(ctxs: &[Ctx]) -> Headline {
                 cell: ci(r),
                 verdict: None,
                 rank: measured.map_or(f64::NAN, |e| -e.point_ns),
+                interval: measured.map_or((f64::NAN, f64::NAN), |e| (-e.upper_ns, -e.lower_ns)),
             });
         }
     }
@@ -231,41 +236,53 @@ fn conclusion(
     if h.is_empty() {
         return;
     }
-    // Per machine: the runtimes ranked (higher rank is better).
-    let extreme = |i: usize, best: bool| -> Option<&str> {
-        let ranked = h.iter().filter_map(|(rt, f)| {
-            let r = f[i].as_ref()?.rank;
-            r.is_finite().then_some((rt.as_str(), r))
-        });
-        if best {
-            ranked.max_by(|a, b| a.1.total_cmp(&b.1)).map(|x| x.0)
-        } else {
-            ranked.min_by(|a, b| a.1.total_cmp(&b.1)).map(|x| x.0)
+    // Per machine: the best (or worst) runtime with the others whose interval overlaps its
+    // own, which are named beside it: no "highest" where intervals overlap.
+    let extreme = |i: usize, best: bool| -> Option<(String, Vec<String>)> {
+        let mut ranked: Vec<(String, f64, f64, f64)> = h
+            .iter()
+            .filter_map(|(rt, f)| {
+                let f = f[i].as_ref()?;
+                (f.rank.is_finite() && f.interval.0.is_finite() && f.interval.1.is_finite())
+                    .then(|| (rt.clone(), f.rank, f.interval.0, f.interval.1))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        if !best {
+            ranked.reverse();
         }
+        let ranked: Vec<(String, f64, f64)> = ranked
+            .into_iter()
+            .map(|(n, _, lo, hi)| (n, lo, hi))
+            .collect();
+        top_with_ties(&ranked)
     };
     let mut sentences = Vec::new();
     for (best, word) in [(true, best_word), (false, worst_word)] {
-        let per: Vec<Option<&str>> = (0..slugs.len()).map(|i| extreme(i, best)).collect();
-        let known: Vec<&str> = per.iter().flatten().copied().collect();
-        if known.is_empty() {
+        let per: Vec<Option<(String, Vec<String>)>> =
+            (0..slugs.len()).map(|i| extreme(i, best)).collect();
+        let known: Vec<&(String, Vec<String>)> = per.iter().flatten().collect();
+        let Some(first) = known.first() else {
             continue;
-        }
+        };
+        let named = |(name, tied): &(String, Vec<String>)| format!("{name}{}", tie_clause(tied));
         if slugs.len() == 1 {
-            sentences.push(format!("The {word}: {}.", known[0]));
-        } else if known.len() == slugs.len() && known.iter().all(|k| *k == known[0]) {
-            sentences.push(format!("The {word} is {} on every machine.", known[0]));
+            sentences.push(format!("The {word}: {}.", named(first)));
+        } else if known.len() == slugs.len() && known.iter().all(|k| k == first) {
+            sentences.push(format!("The {word} is {} on every machine.", named(first)));
         } else {
             let parts: Vec<String> = per
                 .iter()
                 .zip(slugs)
-                .map(|(k, s)| format!("{} on {s}", k.unwrap_or("none")))
+                .map(|(k, s)| format!("{} on {s}", k.as_ref().map_or("none".into(), named)))
                 .collect();
-            sentences.push(format!("The {word} differs: {}.", parts.join(", ")));
+            sentences.push(format!("The {word} differs: {}.", parts.join("; ")));
         }
     }
     // Verdicts: the same on every machine where the runtime was compared, or not.
     let mut same: Vec<(Verdict, Vec<&str>)> = Vec::new();
     let mut differ = Vec::new();
+    let mut partial = Vec::new();
     for (rt, figures) in h {
         let verdicts: Vec<Option<Verdict>> = figures
             .iter()
@@ -275,11 +292,15 @@ fn conclusion(
         if known.is_empty() {
             continue;
         }
-        if known.len() == slugs.len() && known.iter().all(|v| *v == known[0]) {
+        let agree = known.iter().all(|v| *v == known[0]);
+        if agree && known.len() == slugs.len() {
             match same.iter_mut().find(|(v, _)| *v == known[0]) {
                 Some((_, rts)) => rts.push(rt.as_str()),
                 None => same.push((known[0], vec![rt.as_str()])),
             }
+        } else if agree {
+            // Compared on some machines only: not a difference between machines.
+            partial.push(rt.as_str());
         } else {
             let parts: Vec<String> = verdicts
                 .iter()
@@ -316,6 +337,12 @@ fn conclusion(
         } else if slugs.len() > 1 {
             sentences.push("No runtime's verdict differs between machines.".into());
         }
+        if !partial.is_empty() {
+            sentences.push(format!(
+                "Not compared on every machine, so not said to hold or differ: {}.",
+                partial.join(", ")
+            ));
+        }
     }
     if !sentences.is_empty() {
         let _ = writeln!(md, "{}\n", sentences.join(" "));
@@ -327,5 +354,83 @@ fn capitalise(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sentences [`conclusion`] writes for `h` over `slugs`.
+    fn said(h: &Headline, slugs: &[&str], verdicts: fn(Verdict) -> &'static str) -> String {
+        let mut md = String::new();
+        conclusion(&mut md, h, slugs, ("highest", "lowest"), verdicts, false);
+        md
+    }
+
+    fn figure(rank: f64, lo: f64, hi: f64) -> Option<Figure> {
+        Some(Figure {
+            cell: String::new(),
+            verdict: None,
+            rank,
+            interval: (lo, hi),
+        })
+    }
+
+    /// The best and the worst are named with every runtime whose interval overlaps theirs, and
+    /// alone only where none does.
+    #[test]
+    fn a_best_or_worst_whose_interval_overlaps_another_names_its_ties() {
+        let mut h = Headline::new();
+        h.insert("a".into(), vec![figure(1.00, 0.95, 1.05)]);
+        h.insert("b".into(), vec![figure(0.98, 0.96, 1.00)]);
+        h.insert("c".into(), vec![figure(0.50, 0.49, 0.51)]);
+        let md = said(&h, &["m"], |_| "");
+        assert!(
+            md.contains("The highest: a, tied with b (their intervals overlap)."),
+            "{md}"
+        );
+        assert!(md.contains("The lowest: c."), "{md}");
+        // Disjoint intervals: named alone.
+        h.insert("b".into(), vec![figure(0.90, 0.89, 0.91)]);
+        let md = said(&h, &["m"], |_| "");
+        assert!(md.contains("The highest: a."), "{md}");
+        // Two machines: the same top with the same ties on both is said once.
+        let mut h = Headline::new();
+        h.insert(
+            "a".into(),
+            vec![figure(1.0, 0.9, 1.1), figure(1.0, 0.9, 1.1)],
+        );
+        h.insert(
+            "b".into(),
+            vec![figure(0.95, 0.9, 1.0), figure(0.5, 0.4, 0.6)],
+        );
+        let md = said(&h, &["m1", "m2"], |_| "");
+        assert!(
+            md.contains(
+                "The highest differs: a, tied with b (their intervals overlap) on m1; a on m2."
+            ),
+            "{md}"
+        );
+        // A runtime compared on one machine only is neither the same nor different.
+        let mut h = Headline::new();
+        let with = |verdict| {
+            Some(Figure {
+                verdict: Some(verdict),
+                ..figure(1.0, 0.9, 1.1).unwrap()
+            })
+        };
+        h.insert(
+            "a".into(),
+            vec![with(Verdict::Slower), with(Verdict::Slower)],
+        );
+        h.insert("b".into(), vec![with(Verdict::Slower), None]);
+        let md = said(&h, &["m1", "m2"], |_| "slower");
+        assert!(
+            md.contains("Slower on every machine: a.")
+                && md.contains("No runtime's verdict differs between machines.")
+                && md.contains("Not compared on every machine, so not said to hold or differ: b."),
+            "{md}"
+        );
     }
 }

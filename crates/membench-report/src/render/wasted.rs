@@ -188,6 +188,21 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
     };
     let runtimes: BTreeSet<&str> = records.iter().map(|r| r.runtime.as_str()).collect();
     for rt in &runtimes {
+        // A runtime none of whose cases has a figure gets no chart (an axis over nothing says
+        // nothing): the sentence says so and the table below gives each case's cause.
+        if records
+            .iter()
+            .filter(|r| r.runtime == *rt)
+            .all(|r| r.figures.is_none())
+        {
+            let _ = writeln!(
+                md,
+                "## {rt}\n\nNo case of {rt} has a figure, so no chart is drawn; each case's cause \
+                 is in the table.\n"
+            );
+            table(md, records, rt);
+            continue;
+        }
         let rows: Vec<DotRow> = records
             .iter()
             .filter(|r| r.runtime == *rt)
@@ -260,43 +275,7 @@ fn wasted(results: &Results, dir: &Path, md: &mut String) -> Result<()> {
             md,
             "## {rt}\n\n![{name}](charts/{name}.png) ([SVG](charts/{name}.svg))\n"
         );
-        let _ = writeln!(md, "| strategy | variant | workload | allocator | linear | fixed (stack + statics) | peak live | allocator waste | resident | reserved | resident/live |\n|---|---|---|---|---|---|---|---|---|---|---|");
-        for r in records.iter().filter(|r| r.runtime == *rt) {
-            let b = |v: Option<u64>| v.map_or("–".into(), |v| charts::bytes(v as f64));
-            match &r.figures {
-                Some(f) => {
-                    let _ = writeln!(
-                        md,
-                        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                        r.strategy,
-                        r.memory_variant,
-                        r.workload,
-                        r.allocator,
-                        b(Some(f.linear_bytes)),
-                        f.fixed_bytes
-                            .map_or("not recorded".into(), |v| charts::bytes(v as f64)),
-                        b(f.peak_live_bytes),
-                        waste_words(f),
-                        b(f.resident_bytes),
-                        b(Some(f.reserved_virtual_bytes)),
-                        f.resident_per_live
-                            .map_or("–".into(), |v| format!("{v:.2}")),
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        md,
-                        "| {} | {} | {} | {} | failed: {} | | | | | | |",
-                        r.strategy,
-                        r.memory_variant,
-                        r.workload,
-                        r.allocator,
-                        r.failure.as_deref().unwrap_or("unknown")
-                    );
-                }
-            }
-        }
-        let _ = writeln!(md);
+        table(md, records, rt);
     }
     Ok(())
 }
@@ -318,6 +297,47 @@ impl PagePair<'_> {
     fn added(&self) -> i128 {
         self.pages.linear_bytes as i128 - self.bytes.linear_bytes as i128
     }
+}
+
+/// The figures of every case of `rt`, one row each (a failed case with its cause).
+fn table(md: &mut String, records: &[FragRecord], rt: &str) {
+    let _ = writeln!(md, "| strategy | variant | workload | allocator | linear | fixed (stack + statics) | peak live | allocator waste | resident | reserved | resident/live |\n|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in records.iter().filter(|r| r.runtime == *rt) {
+        let b = |v: Option<u64>| v.map_or("–".into(), |v| charts::bytes(v as f64));
+        match &r.figures {
+            Some(f) => {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    r.strategy,
+                    r.memory_variant,
+                    r.workload,
+                    r.allocator,
+                    b(Some(f.linear_bytes)),
+                    f.fixed_bytes
+                        .map_or("not recorded".into(), |v| charts::bytes(v as f64)),
+                    b(f.peak_live_bytes),
+                    waste_words(f),
+                    b(f.resident_bytes),
+                    b(Some(f.reserved_virtual_bytes)),
+                    f.resident_per_live
+                        .map_or("–".into(), |v| format!("{v:.2}")),
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | failed: {} | | | | | | |",
+                    r.strategy,
+                    r.memory_variant,
+                    r.workload,
+                    r.allocator,
+                    r.failure.as_deref().unwrap_or("unknown")
+                );
+            }
+        }
+    }
+    let _ = writeln!(md);
 }
 
 /// Is `twin` the same case as `r` but for the allocator?

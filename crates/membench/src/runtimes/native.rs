@@ -316,13 +316,10 @@ impl runtime::Instance for Instance {
         // The raw grow alone inside the clock (`None` past the maximum); the error after it.
         let count = count.max(1);
         let timed = runtime::time_grows(count, || self.grow_pages(delta).ok_or(()));
-        runtime::grows_timed(timed, |done, ()| {
+        runtime::grow_loop_timed(timed, count, delta, |()| {
             let current = self.memory.len() as u64 / PAGE;
-            runtime::grow_loop_failed(
+            (
                 anyhow::anyhow!("no room to grow"),
-                done,
-                count,
-                delta,
                 current,
                 self.declared_maximum,
             )

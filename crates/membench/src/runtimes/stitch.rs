@@ -247,16 +247,9 @@ impl runtime::Instance for Instance {
         let count = count.max(1);
         let (memory, store) = (self.memory, &mut self.store);
         let timed = runtime::time_grows(count, || memory.grow(store, delta).map(u64::from));
-        runtime::grows_timed(timed, |done, e| {
+        runtime::grow_loop_timed(timed, count, delta_pages, |e| {
             let (current, maximum) = self.pages();
-            runtime::grow_loop_failed(
-                anyhow::anyhow!("{e}"),
-                done,
-                count,
-                delta_pages,
-                current,
-                maximum,
-            )
+            (anyhow::anyhow!("{e}"), current, maximum)
         })
     }
 

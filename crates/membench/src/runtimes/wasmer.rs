@@ -487,18 +487,10 @@ impl runtime::Instance for Instance {
                 .grow(&mut self.store, delta)
                 .map(|old| u64::from(old.0))
         });
-        runtime::grows_timed(timed, |done, e| {
-            let ty = self.memory.ty(&self.store);
+        runtime::grow_loop_timed(timed, count, delta_pages, |e| {
+            let maximum = self.memory.ty(&self.store).maximum.map(|p| u64::from(p.0));
             let current = u64::from(self.memory.view(&self.store).size().0);
-            let maximum = ty.maximum.map(|p| u64::from(p.0));
-            runtime::grow_loop_failed(
-                anyhow::Error::new(e),
-                done,
-                count,
-                delta_pages,
-                current,
-                maximum,
-            )
+            (anyhow::Error::new(e), current, maximum)
         })
     }
 

@@ -362,15 +362,11 @@ impl runtime::Instance for Instance {
         // `Memory::grow` alone inside the clock; the error's context (type, size) after it.
         let count = count.max(1);
         let timed = runtime::time_grows(count, || self.memory.grow(&mut self.store, delta_pages));
-        runtime::grows_timed(timed, |done, e| {
-            let current = self.memory.size(&self.store);
+        runtime::grow_loop_timed(timed, count, delta_pages, |e| {
             let maximum = self.memory.ty(&self.store).maximum();
-            runtime::grow_loop_failed(
+            (
                 anyhow::Error::new(e),
-                done,
-                count,
-                delta_pages,
-                current,
+                self.memory.size(&self.store),
                 maximum,
             )
         })

@@ -612,10 +612,9 @@ impl runtime::Instance for Instance {
             }
             GuestMemory::Shared(m) => runtime::time_grows(count, || m.grow(delta_pages)),
         };
-        runtime::grows_timed(timed, |done, e| {
+        runtime::grow_loop_timed(timed, count, delta_pages, |e| {
             let maximum = self.memory.maximum(&self.store);
-            let current = self.memory.size(&self.store);
-            runtime::grow_loop_failed(trap(e), done, count, delta_pages, current, maximum)
+            (trap(e), self.memory.size(&self.store), maximum)
         })
     }
 
