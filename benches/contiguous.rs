@@ -69,7 +69,7 @@ fn main() {
                 timed,
                 p.plan,
                 "call",
-                case.pattern.bytes_per_call(case.size),
+                membench::contiguous::bytes_per_call(&case.pattern, case.size),
                 runtime.version(),
             );
             record.first_touch = p.first_touch();
@@ -88,7 +88,10 @@ fn configure(
     spec: &RuntimeSpec,
     case: &ContiguousCase,
 ) {
-    group.throughput(Throughput::Bytes(case.pattern.bytes_per_call(case.size)));
+    group.throughput(Throughput::Bytes(membench::contiguous::bytes_per_call(
+        &case.pattern,
+        case.size,
+    )));
     group.sample_size(10);
     group.warm_up_time(Duration::from_millis(100));
     let slow = spec.interpreter || case.size >= 32 << 20 || case.pattern.touch == Touch::FirstTouch;

@@ -29,7 +29,7 @@ fn main() {
         group.throughput(Throughput::Elements(1));
         runner.case(&mut group, case.runtime, &key, |b, _spec, runtime| {
             let c = compiled.get_or_insert_with(|| {
-                let guest = check(case.allocator.guest());
+                let guest = check(membench::fragmentation::guest(case.allocator));
                 support::write_record(&CaseRecord::new(
                     key.clone(),
                     "one `run` call through a resolved export, on a fresh instance made outside the timing",

@@ -189,7 +189,7 @@ pub fn run(o: Options) -> Result<()> {
                 id: c.id(&specs),
                 variant: c.key(&specs).variant,
                 allocator: c.allocator.id().into(),
-                guest: c.allocator.guest().map_err(|e| format!("{e:#}")),
+                guest: membench::fragmentation::guest(c.allocator).map_err(|e| format!("{e:#}")),
                 workload: c.workload,
                 runtime: c.runtime,
             });

@@ -206,12 +206,12 @@ impl DotRow {
 
 /// The runtime-engine a row label names: the label up to its strategy (`wasmtime-cranelift@pooling`)
 /// or its first space (`node-v8 · defined-max`) when that is a known id
-/// ([`KNOWN_RUNTIMES`]); a label that is nothing but an unknown id (`foo-interp`, with a `-` and
+/// ([`membench_data::runtimes::RUNTIMES`]); a label that is nothing but an unknown id (`foo-interp`, with a `-` and
 /// no space) names that id. Any other label (`churn / dlmalloc`, `contiguous`) names none.
 pub fn label_runtime(label: &str) -> Option<&str> {
     let end = label.find(['@', ' ', '(']).unwrap_or(label.len());
     let head = &label[..end];
-    if KNOWN_RUNTIMES.contains(&head) {
+    if membench_data::runtimes::find(head).is_some() {
         return Some(head);
     }
     let id = label.split('@').next().unwrap_or(label);
@@ -471,48 +471,10 @@ fn log_range(values: impl Iterator<Item = f64>, unit: Unit, room: (f64, f64)) ->
     }
 }
 
-/// The runtime-engines the matrix knows, in a fixed order: each one's colour is its slot of
-/// [`PALETTE`], the same in every chart of every report.
-pub const KNOWN_RUNTIMES: [&str; 17] = [
-    "native-rustc",
-    "wasmtime-cranelift",
-    "wasmtime-winch",
-    "wasmtime-pulley",
-    "wasmer-cranelift",
-    "wasmer-singlepass",
-    "wasmi-interpreter",
-    "tinywasm-interpreter",
-    "stitch-interpreter",
-    "wamr-fast-interp",
-    "wasm3-interpreter",
-    "node-v8",
-    "deno-v8",
-    "bun-jsc",
-    "chromium-v8",
-    "firefox-spidermonkey",
-    "webkitgtk-jsc",
-];
-
-/// Distinguishable colours, one per [`KNOWN_RUNTIMES`] entry (same index), then spare slots for
-/// runtime ids the list does not know yet.
-const PALETTE: [(u8, u8, u8); 24] = [
-    (40, 40, 40),    // native-rustc: near black, the reference
-    (31, 119, 180),  // wasmtime-cranelift: blue
-    (23, 190, 207),  // wasmtime-winch: cyan
-    (0, 60, 120),    // wasmtime-pulley: navy
-    (214, 39, 40),   // wasmer-cranelift: red
-    (255, 127, 14),  // wasmer-singlepass: orange
-    (44, 160, 44),   // wasmi-interpreter: green
-    (188, 189, 34),  // tinywasm-interpreter: olive
-    (0, 100, 0),     // stitch-interpreter: dark green
-    (140, 86, 75),   // wamr-fast-interp: brown
-    (160, 80, 0),    // wasm3-interpreter: dark orange
-    (148, 103, 189), // node-v8: purple
-    (80, 40, 120),   // deno-v8: dark purple
-    (227, 119, 194), // bun-jsc: pink
-    (120, 0, 0),     // chromium-v8: maroon
-    (0, 128, 128),   // firefox-spidermonkey: teal
-    (210, 160, 0),   // webkitgtk-jsc: gold
+/// The colours of runtime ids the list ([`membench_data::runtimes::RUNTIMES`], each with its own
+/// colour) does not know yet: an unknown id is hashed to one of these, so it too keeps its colour
+/// from render to render.
+const SPARE: [(u8, u8, u8); 7] = [
     (100, 100, 230),
     (230, 90, 150),
     (60, 180, 120),
@@ -522,25 +484,34 @@ const PALETTE: [(u8, u8, u8); 24] = [
     (170, 0, 170),
 ];
 
-/// The colour of palette slot `i`.
+/// The runtime-engines the matrix knows, in the list's order.
+pub fn known_runtimes() -> impl Iterator<Item = &'static str> {
+    membench_data::runtimes::ids()
+}
+
+/// The colour of palette slot `i`: the list's runtimes, then the spare colours.
 pub fn color(i: usize) -> RGBColor {
-    let (r, g, b) = PALETTE[i % PALETTE.len()];
+    let known = &membench_data::runtimes::RUNTIMES;
+    let (r, g, b) = match known.get(i % (known.len() + SPARE.len())) {
+        Some(rt) => rt.colour,
+        None => SPARE[(i % (known.len() + SPARE.len())) - known.len()],
+    };
     RGBColor(r, g, b)
 }
 
 /// The colour of a runtime-engine id (`wasmtime-cranelift`; a `@strategy` suffix is ignored), the
-/// same in every chart: a known id has its own slot, an unknown one is hashed (FNV-1a) to one of
-/// the spare slots, so it too keeps its colour from render to render.
+/// same in every chart: a known id has its own colour, an unknown one is hashed (FNV-1a) to one
+/// of the spare colours, so it too keeps its colour from render to render.
 pub fn runtime_color(id: &str) -> RGBColor {
     let id = id.split('@').next().unwrap_or(id);
-    match KNOWN_RUNTIMES.iter().position(|k| *k == id) {
-        Some(i) => color(i),
+    match membench_data::runtimes::find(id) {
+        Some((i, _)) => color(i),
         None => {
             let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
                 (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
             });
-            let spare = PALETTE.len() - KNOWN_RUNTIMES.len();
-            color(KNOWN_RUNTIMES.len() + (hash % spare as u64) as usize)
+            let known = membench_data::runtimes::RUNTIMES.len();
+            color(known + (hash % SPARE.len() as u64) as usize)
         }
     }
 }

@@ -3,7 +3,7 @@
 //! (`target/membench/`), and the memory figures and verdicts of `membench measure` and `verify`.
 //!
 //! Only the cases of one run are collected: the run whose id the records carry
-//! ([`membench::record::RunStamp`]), by default the one started last. Everything else found on disk
+//! ([`membench_data::record::RunStamp`]), by default the one started last. Everything else found on disk
 //! (records and failures of other runs, criterion estimates without a record of this run, estimates
 //! older than the run) is left out, and each is listed with the reason in [`Results::left_out`].
 //! Nothing is timed here, and a case without an estimate stays without one.
@@ -14,8 +14,8 @@ use std::process::Command;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
-use membench::case::CaseKey;
-use membench::record::{CaseRecord, Failure, FailureKind, RunStamp};
+use membench_data::case::CaseKey;
+use membench_data::record::{CaseRecord, Failure, FailureKind, RunStamp};
 use serde::{Deserialize, Serialize};
 
 /// A criterion estimate of the time of one iteration, nanoseconds.
@@ -212,7 +212,7 @@ pub struct Results {
     pub left_out: Vec<LeftOut>,
     /// The memory figures of the fragmentation family (`membench measure`), when measured.
     #[serde(default)]
-    pub fragmentation: Vec<membench::fragmentation::FragRecord>,
+    pub fragmentation: Vec<membench_data::fragmentation::FragRecord>,
     /// The run `membench measure` stamped its figures with, when its output carries one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fragmentation_run: Option<RunStamp>,
@@ -221,7 +221,7 @@ pub struct Results {
     pub fragmentation_environment: Option<Environment>,
     /// The seed's claims as `membench verify` checked them, when run.
     #[serde(default)]
-    pub verify: Vec<membench::verify::Verdict>,
+    pub verify: Vec<membench_data::verify::Verdict>,
     /// The run `membench verify` stamped its verdicts with, when its output carries one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_run: Option<RunStamp>,
@@ -232,7 +232,7 @@ pub struct Results {
     /// How far repeated runs of the same cases on this machine moved (`membench spread`), shown
     /// beside criterion's within-run intervals; `None` until measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spread: Option<crate::runs::Spread>,
+    pub spread: Option<membench_data::spread::Spread>,
 }
 
 impl Results {
@@ -399,7 +399,7 @@ fn read_dir_json<T: for<'de> Deserialize<'de>>(dir: &Path) -> Result<Vec<Read<T>
     Ok(out)
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` (what [`membench::record::now_utc`] writes) as seconds since the epoch.
+/// `YYYY-MM-DDTHH:MM:SSZ` (what [`membench_data::record::now_utc`] writes) as seconds since the epoch.
 pub fn rfc3339_seconds(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
@@ -584,7 +584,7 @@ pub fn rows_of_run(
 
 /// The environment of this machine, now.
 pub fn environment() -> Environment {
-    let machine = membench::record::Machine::current();
+    let machine = membench_data::record::Machine::current();
     let run = |cmd: &str, args: &[&str]| {
         Command::new(cmd)
             .args(args)
@@ -594,19 +594,19 @@ pub fn environment() -> Environment {
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
             .unwrap_or_else(|| "unknown".into())
     };
-    let v = membench::versions::all();
+    let v = membench_data::versions::all();
     Environment {
         cpu: machine.cpu,
         cores: machine.cores,
         caches: machine.caches,
         memory_bytes: machine.memory_bytes,
         kernel: machine.kernel,
-        rustc: membench::versions::RUSTC.to_string(),
+        rustc: membench_data::versions::RUSTC.to_string(),
         versions: v
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
-        commit: membench::record::commit(),
+        commit: membench_data::record::commit(),
         date: run("date", &["-u", "+%Y-%m-%dT%H:%M:%SZ"]),
     }
 }
@@ -615,7 +615,7 @@ pub fn environment() -> Environment {
 /// and the environment. Unknown fields are ignored, so a later shape still reads.
 #[derive(Deserialize)]
 struct FragFile {
-    records: Vec<membench::fragmentation::FragRecord>,
+    records: Vec<membench_data::fragmentation::FragRecord>,
     #[serde(default)]
     run: Option<RunStamp>,
     #[serde(default)]
@@ -625,7 +625,7 @@ struct FragFile {
 /// The fragmentation figures, their run (top-level `run`, else the first record's `run`) and the
 /// environment written beside them.
 type Fragmentation = (
-    Vec<membench::fragmentation::FragRecord>,
+    Vec<membench_data::fragmentation::FragRecord>,
     Option<RunStamp>,
     Option<Environment>,
 );
@@ -647,7 +647,7 @@ fn read_fragmentation(path: &Path) -> Result<Fragmentation> {
 
 /// Reads `membench verify`'s output: today a list of verdicts; tolerated too, an object with the
 /// verdicts under `verdicts` (or `records`) and a `run` stamp, or verdicts that each carry a `run`.
-pub fn read_verify(path: &Path) -> Result<(Vec<membench::verify::Verdict>, Option<RunStamp>)> {
+pub fn read_verify(path: &Path) -> Result<(Vec<membench_data::verify::Verdict>, Option<RunStamp>)> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let value: serde_json::Value =

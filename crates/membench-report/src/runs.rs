@@ -8,9 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use membench::case::Family;
-use membench::record::RunStamp;
-use serde::{Deserialize, Serialize};
+use membench_data::case::Family;
+
+pub use membench_data::spread::{FamilySpread, Spread};
 
 use crate::collect::{Results, Row};
 use crate::stats::{self, Comparison, Verdict};
@@ -29,7 +29,7 @@ pub struct CaseChange {
 pub struct RunComparison {
     /// Every case measured in both runs, or in one of them, sorted by id.
     pub cases: Vec<CaseChange>,
-    /// The machine of each run differs (different [`membench::record::Machine::slug`]s): the ratios
+    /// The machine of each run differs (different [`membench_data::record::Machine::slug`]s): the ratios
     /// then compare machines as well as code.
     pub machines_differ: bool,
 }
@@ -116,36 +116,6 @@ impl RunComparison {
             })
             .collect()
     }
-}
-
-/// How far one family's point estimates moved between repeated runs of the same cases on one
-/// machine, against criterion's own interval within each run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FamilySpread {
-    /// The family (`contiguous`, `grow`, ...).
-    pub family: String,
-    /// Cases measured in every run.
-    pub cases: usize,
-    /// Median over cases of max ÷ min of the runs' point estimates, minus 1 (0.05 = 5 %).
-    pub median_between: f64,
-    /// The largest such move, and its case.
-    pub max_between: f64,
-    /// The case that moved most.
-    pub max_case: String,
-    /// Median over cases and runs of criterion's interval half-width ÷ its point estimate.
-    pub median_within: f64,
-    /// Cases whose runs' criterion intervals do not all overlap: criterion in one run would have
-    /// called another run's figure out of its interval.
-    pub disjoint: usize,
-}
-
-/// Between-run spread of repeated runs (see [`spread`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Spread {
-    /// The runs compared, in the order given.
-    pub runs: Vec<RunStamp>,
-    /// Per family, in [`Family`] order.
-    pub families: Vec<FamilySpread>,
 }
 
 /// The between-run spread of `runs` (at least two runs of the same cases on one machine): per

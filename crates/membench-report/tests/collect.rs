@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use common::*;
-use membench::case::{CaseKey, GuestBuild};
-use membench::record::{file_name, Failure, FailureKind, RunStamp};
+use membench_data::case::{CaseKey, GuestBuild};
+use membench_data::record::{file_name, Failure, FailureKind, RunStamp};
 use membench_report::collect::{
     collect, collect_run, read_verify, rfc3339_seconds, to_json, Reason, Results, Source,
 };

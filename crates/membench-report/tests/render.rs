@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use common::*;
-use membench::case::{Family, GuestBuild};
-use membench::fragmentation::{Figures, FragRecord};
-use membench::grow::Footprint;
-use membench::record::{FailureKind, FirstTouch};
-use membench_report::charts::{hex, runtime_color, shade, KNOWN_RUNTIMES};
+use membench_data::case::{Family, GuestBuild};
+use membench_data::fragmentation::{Figures, FragRecord};
+use membench_data::grow::Footprint;
+use membench_data::record::{FailureKind, FirstTouch};
+use membench_report::charts::{hex, runtime_color, shade};
 use membench_report::collect::{Environment, Row};
 use membench_report::render::{grow_lines, MAX_LINES, PAGES};
 use membench_report::runs::{FamilySpread, Spread};
@@ -40,7 +40,7 @@ fn instantiate(runtime: &str, slug: &str, variant: &str, ns: f64, reserved: u64)
     let rec = r.record.as_mut().unwrap();
     rec.timed = "Store::new + InstancePre::instantiate".into();
     rec.footprint = Some(Footprint {
-        reserved_basis: membench::procfs::ReservedBasis::Mappings,
+        reserved_basis: membench_data::procfs::ReservedBasis::Mappings,
         reserved_virtual_bytes: reserved,
         resident_bytes: 4096,
         instantiate_ns: ns as u64,
@@ -123,7 +123,7 @@ fn fixture(native_ns: f64) -> Results {
         run_id: Some("run-a".into()),
         rows,
         left_out: Vec::new(),
-        fragmentation: vec![membench::fragmentation::FragRecord {
+        fragmentation: vec![membench_data::fragmentation::FragRecord {
             id: "fragmentation/sawtooth/talc/wasmtime-cranelift/defined-nomax".into(),
             runtime: WASMTIME.into(),
             strategy: "default".into(),
@@ -131,8 +131,8 @@ fn fixture(native_ns: f64) -> Results {
             allocator: "talc".into(),
             workload: "sawtooth".into(),
             scale: 16,
-            figures: Some(membench::fragmentation::Figures {
-                reserved_basis: membench::procfs::ReservedBasis::Mappings,
+            figures: Some(membench_data::fragmentation::Figures {
+                reserved_basis: membench_data::procfs::ReservedBasis::Mappings,
                 linear_bytes: 3 << 20,
                 linear_peak_bytes: 3 << 20,
                 peak_live_bytes: Some(2 << 20),
@@ -306,8 +306,8 @@ fn large_fixture() -> Results {
         "copy-i64",
         "seq-read-i32",
     ];
-    for (i, rt) in KNOWN_RUNTIMES.iter().enumerate() {
-        if *rt == NATIVE {
+    for (i, rt) in membench_data::runtimes::ids().enumerate() {
+        if rt == NATIVE {
             continue;
         }
         for p in patterns {
@@ -739,12 +739,15 @@ fn the_summary_is_generated_from_the_results() {
 #[test]
 fn a_runtime_keeps_its_colour_in_every_chart() {
     // A fixed slot per known runtime-engine: all different, the strategy ignored.
-    let colours: Vec<String> = KNOWN_RUNTIMES
-        .iter()
+    let colours: Vec<String> = membench_data::runtimes::ids()
         .map(|r| hex(runtime_color(r)))
         .collect();
     let distinct: std::collections::BTreeSet<&String> = colours.iter().collect();
-    assert_eq!(distinct.len(), KNOWN_RUNTIMES.len(), "{colours:?}");
+    assert_eq!(
+        distinct.len(),
+        membench_data::runtimes::RUNTIMES.len(),
+        "{colours:?}"
+    );
     assert_eq!(
         runtime_color("wasmtime-cranelift@pooling"),
         runtime_color(WASMTIME)
@@ -911,8 +914,8 @@ fn the_machines_page_says_whether_each_conclusion_holds_on_every_machine() {
 
 #[test]
 fn the_spec_table_shows_counts_and_every_assertion_that_did_not_pass() {
-    use membench::spec::{Counts, Failure, MaxVariant, SpecRun};
-    use membench::verify::{Check, Outcome, Verdict};
+    use membench_data::spec::{Counts, Failure, MaxVariant, SpecRun};
+    use membench_data::verify::{Check, Outcome, Verdict};
     let mut results = fixture(100_000.0);
     let totals = Counts {
         passed: 5459,
@@ -926,7 +929,7 @@ fn the_spec_table_shows_counts_and_every_assertion_that_did_not_pass() {
         runtime: "wasmer-singlepass".into(),
         strategy: "MemoryStyle::Dynamic{offset_guard_size=65536}".into(),
         checks: vec![Check {
-            check: membench::verify::CheckId::SpecConformance,
+            check: membench_data::verify::CheckId::SpecConformance,
             outcome: Outcome::Held,
             detail: "fixture".into(),
         }],
@@ -1021,8 +1024,8 @@ fn rendering_twice_gives_the_same_bytes() {
 /// figures or refusal are tabled beside the unshared ones.
 #[test]
 fn host_grows_shared_grows_and_shared_reservations_are_rendered() {
-    use membench::verify::{Check, CheckId, Outcome, Reservation, ReserveAhead, Reserved};
-    use membench::verify::{SharedReserve, Verdict};
+    use membench_data::verify::{Check, CheckId, Outcome, Reservation, ReserveAhead, Reserved};
+    use membench_data::verify::{SharedReserve, Verdict};
     let mut results = fixture(100_000.0);
     let grow = |pattern: &str, runtime: &str, variant: &str| {
         key(
@@ -1070,7 +1073,7 @@ fn host_grows_shared_grows_and_shared_reservations_are_rendered() {
             no_maximum: mib(10240),
             exact_maximum: mib(10240),
             maximum_4g: mib(10240),
-            basis: membench::procfs::ReservedBasis::Mappings,
+            basis: membench_data::procfs::ReservedBasis::Mappings,
             new_mappings: [mib(10240); 3],
             shared: Some(shared),
         }),
@@ -1082,7 +1085,7 @@ fn host_grows_shared_grows_and_shared_reservations_are_rendered() {
                 reservation: Reservation::Fixed,
                 exact_maximum: mib(10240),
                 maximum_4g: mib(10240),
-                basis: membench::procfs::ReservedBasis::Mappings,
+                basis: membench_data::procfs::ReservedBasis::Mappings,
             },
         ),
         verdict(
@@ -1395,7 +1398,7 @@ fn frag(runtime: &str, allocator: &str, workload: &str, linear: u64, live: u64) 
         workload: workload.into(),
         scale: 16,
         figures: Some(Figures {
-            reserved_basis: membench::procfs::ReservedBasis::Mappings,
+            reserved_basis: membench_data::procfs::ReservedBasis::Mappings,
             linear_bytes: linear,
             linear_peak_bytes: linear,
             peak_live_bytes: Some(live),
@@ -1447,7 +1450,7 @@ fn one_byte_pages_are_compared_with_64_kib_pages_per_runtime_and_workload() {
         FragRecord {
             figures: None,
             failure: Some(cause.into()),
-            failure_kind: Some(membench::record::FailureKind::Unsupported),
+            failure_kind: Some(membench_data::record::FailureKind::Unsupported),
             ..frag("wasmer-cranelift", "bump-bytes", "sawtooth", 0, 0)
         },
     ]);
@@ -1509,7 +1512,7 @@ fn one_byte_pages_are_compared_with_64_kib_pages_per_runtime_and_workload() {
 }
 
 /// A `grow1-at` row of `build` at `pages` on `runtime`'s default strategy, `defined-max`.
-fn grow_twin(pages: u64, runtime: &str, build: GuestBuild) -> membench::case::CaseKey {
+fn grow_twin(pages: u64, runtime: &str, build: GuestBuild) -> membench_data::case::CaseKey {
     key(
         Family::Grow,
         "grow1-at",
@@ -1845,8 +1848,8 @@ fn a_shared_memory_is_compared_with_the_same_memory_unshared() {
 /// to be defects, and the summary says it in one sentence.
 #[test]
 fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
-    use membench::verify::{Check, CheckId, Outcome, Reservation, ReserveAhead, Reserved};
-    use membench::verify::{KindAnswer, SharedReserve, Verdict};
+    use membench_data::verify::{Check, CheckId, Outcome, Reservation, ReserveAhead, Reserved};
+    use membench_data::verify::{KindAnswer, SharedReserve, Verdict};
     let mib = |m: i64| Reserved {
         inaccessible_bytes: (m - 1) << 20,
         accessible_bytes: 1 << 20,
@@ -1877,7 +1880,7 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
             no_maximum: mib(4096),
             exact_maximum: mib(4096),
             maximum_4g: mib(4096),
-            basis: membench::procfs::ReservedBasis::Mappings,
+            basis: membench_data::procfs::ReservedBasis::Mappings,
             new_mappings: [mib(4096); 3],
             shared,
         }),
@@ -2000,7 +2003,7 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
                 reservation: Reservation::Fixed,
                 exact_maximum: mib(6144),
                 maximum_4g: mib(6144),
-                basis: membench::procfs::ReservedBasis::Mappings,
+                basis: membench_data::procfs::ReservedBasis::Mappings,
             }),
             vec![
                 (
@@ -2093,10 +2096,13 @@ fn which_runtime_takes_which_kind_of_memory_beyond_wasm_1() {
 /// correctness check held, so the claims grid has a column.
 fn kind_verdict(
     runtime: &str,
-    shared: Option<membench::verify::SharedReserve>,
-    kinds: Vec<(membench::verify::CheckId, membench::verify::KindAnswer)>,
-) -> membench::verify::Verdict {
-    use membench::verify::{Check, CheckId, Outcome, Reservation, ReserveAhead, Reserved};
+    shared: Option<membench_data::verify::SharedReserve>,
+    kinds: Vec<(
+        membench_data::verify::CheckId,
+        membench_data::verify::KindAnswer,
+    )>,
+) -> membench_data::verify::Verdict {
+    use membench_data::verify::{Check, CheckId, Outcome, Reservation, ReserveAhead, Reserved};
     let mib = |m: i64| Reserved {
         inaccessible_bytes: (m - 1) << 20,
         accessible_bytes: 1 << 20,
@@ -2116,7 +2122,7 @@ fn kind_verdict(
         detail: "fixture".into(),
     }))
     .collect();
-    membench::verify::Verdict {
+    membench_data::verify::Verdict {
         runtime: runtime.into(),
         strategy: "default".into(),
         checks,
@@ -2127,7 +2133,7 @@ fn kind_verdict(
             no_maximum: mib(4096),
             exact_maximum: mib(4096),
             maximum_4g: mib(4096),
-            basis: membench::procfs::ReservedBasis::Mappings,
+            basis: membench_data::procfs::ReservedBasis::Mappings,
             new_mappings: [mib(4096); 3],
             shared,
         }),
@@ -2148,7 +2154,7 @@ fn render_kept(results: &Results, name: &str) -> (Rendered, PathBuf) {
 /// engine, not supported by our binding, in colours that are none of the claims'.
 #[test]
 fn capabilities_have_their_own_grid_in_neutral_colours() {
-    use membench::verify::{CheckId, KindAnswer, SharedReserve};
+    use membench_data::verify::{CheckId, KindAnswer, SharedReserve};
     let mut results = fixture(100_000.0);
     results.verify = vec![
         kind_verdict(
@@ -2218,7 +2224,7 @@ fn capabilities_have_their_own_grid_in_neutral_colours() {
 /// 2, 1 not past 4 GiB, refused by 1", which reads as 4 of 3).
 #[test]
 fn a_binding_gap_is_its_own_category_and_the_counts_partition_the_runtimes() {
-    use membench::verify::{CheckId, KindAnswer, SharedReserve};
+    use membench_data::verify::{CheckId, KindAnswer, SharedReserve};
     let taken = || KindAnswer::Taken {
         figures: vec!["grew from 16 to 65552 pages (4097.0 MiB)".into()],
     };
@@ -2288,7 +2294,7 @@ fn a_binding_gap_is_its_own_category_and_the_counts_partition_the_runtimes() {
 /// of the mappings), the report says "not observable", never "adds 0 B" or a negative MiB.
 #[test]
 fn a_reservation_that_cannot_be_observed_is_never_printed_as_a_figure() {
-    use membench::verify::{Reservation, Reserved, SharedReserve};
+    use membench_data::verify::{Reservation, Reserved, SharedReserve};
     let carved = Reserved {
         inaccessible_bytes: -1_114_112,
         accessible_bytes: 1_114_112,
@@ -2300,7 +2306,7 @@ fn a_reservation_that_cannot_be_observed_is_never_printed_as_a_figure() {
             reservation: Reservation::ReservedBeforeInstantiation,
             exact_maximum: carved,
             maximum_4g: carved,
-            basis: membench::procfs::ReservedBasis::Mappings,
+            basis: membench_data::procfs::ReservedBasis::Mappings,
         }),
         Vec::new(),
     )];
@@ -2413,14 +2419,14 @@ fn reservation_labels_are_short_and_the_legend_explains_them() {
         .footprint
         .as_mut()
         .unwrap()
-        .reserved_basis = membench::procfs::ReservedBasis::CarvedSlot;
+        .reserved_basis = membench_data::procfs::ReservedBasis::CarvedSlot;
     results.rows.push(carved);
     results.rows.sort_by(|a, b| a.id.cmp(&b.id));
     let (_, dir) = render_kept(&results, "short-labels");
     let svg = std::fs::read_to_string(dir.join("charts/summary-memory.svg")).unwrap();
     assert!(svg.contains("≥ 8 GiB (carved)"), "{svg}");
     assert!(
-        !svg.contains(membench::procfs::ReservedBasis::CarvedSlot.label()),
+        !svg.contains(membench_data::procfs::ReservedBasis::CarvedSlot.label()),
         "the long label is on the chart"
     );
     assert!(svg.contains("carved: carved from a region reserved at start"));
@@ -2563,7 +2569,7 @@ fn a_runtime_whose_every_fragmentation_case_failed_gets_a_sentence_not_an_empty_
         FragRecord {
             figures: None,
             failure: Some(cause.into()),
-            failure_kind: Some(membench::record::FailureKind::Failed),
+            failure_kind: Some(membench_data::record::FailureKind::Failed),
             ..frag("stitch-interpreter", "bump", "sawtooth", 0, 0)
         },
     ]);

@@ -6,80 +6,40 @@
 //! workloads separately, in `benches/fragmentation.rs`).
 
 use anyhow::{bail, ensure, Context, Result};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::module::MemoryPlan;
 use crate::procfs;
 use crate::runtime::{Compiled, GuestModule, MemoryInfo, Runtime};
 
-/// A guest allocator, as built into one of the `guest-frag-*` guests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Allocator {
-    /// `dlmalloc::GlobalDlmalloc`, Rust's default for wasm32.
-    Dlmalloc,
-    /// `talc::wasm::new_wasm_dynamic_allocator()`.
-    Talc,
-    /// `lol_alloc::FreeListAllocator` (single-threaded).
-    LolAlloc,
-    /// A bump allocator that never frees.
-    Bump,
-    /// The same bump allocator over 1-byte pages (the custom-page-sizes proposal): the guest's
-    /// memory is declared with 1-byte pages and the same bytes, and the allocator grows it by the
-    /// bytes it needs, where [`Allocator::Bump`] grows whole 64 KiB pages. The pair shows what a
-    /// page of 64 KiB wastes by itself.
-    #[serde(rename = "bump-bytes")]
-    BumpBytes,
+pub use membench_data::fragmentation::{Allocator, Figures, FragRecord};
+
+/// The guest built with this allocator.
+pub fn wasm(allocator: Allocator) -> &'static [u8] {
+    match allocator {
+        Allocator::Dlmalloc => guest_artifacts::FRAG_DLMALLOC,
+        Allocator::Talc => guest_artifacts::FRAG_TALC,
+        Allocator::LolAlloc => guest_artifacts::FRAG_LOL,
+        Allocator::Bump => guest_artifacts::FRAG_BUMP,
+        Allocator::BumpBytes => guest_artifacts::FRAG_BUMP_BYTES,
+    }
 }
 
-impl Allocator {
-    /// Every allocator.
-    pub const ALL: [Allocator; 5] = [
-        Allocator::Dlmalloc,
-        Allocator::Talc,
-        Allocator::LolAlloc,
-        Allocator::Bump,
-        Allocator::BumpBytes,
-    ];
-
-    /// `dlmalloc`, `talc`, `lol_alloc`, `bump`, `bump-bytes`.
-    pub fn id(self) -> &'static str {
-        match self {
-            Allocator::Dlmalloc => "dlmalloc",
-            Allocator::Talc => "talc",
-            Allocator::LolAlloc => "lol_alloc",
-            Allocator::Bump => "bump",
-            Allocator::BumpBytes => "bump-bytes",
-        }
-    }
-
-    /// The guest built with this allocator.
-    pub fn wasm(self) -> &'static [u8] {
-        match self {
-            Allocator::Dlmalloc => guest_artifacts::FRAG_DLMALLOC,
-            Allocator::Talc => guest_artifacts::FRAG_TALC,
-            Allocator::LolAlloc => guest_artifacts::FRAG_LOL,
-            Allocator::Bump => guest_artifacts::FRAG_BUMP,
-            Allocator::BumpBytes => guest_artifacts::FRAG_BUMP_BYTES,
-        }
-    }
-
-    /// The guest as the runtimes take it: its memory as the linker declared it, in pages of
-    /// 1 byte for [`Allocator::BumpBytes`] (the same bytes: `initial` × 65536 one-byte pages).
-    pub fn guest(self) -> Result<GuestModule> {
-        let guest = GuestModule::as_is(self.id(), self.wasm().to_vec(), &REQUIRED_EXPORTS)?;
-        match self {
-            Allocator::BumpBytes => GuestModule::new(
-                self.id(),
-                self.wasm(),
-                MemoryPlan {
-                    page_size_log2: Some(0),
-                    ..guest.memory
-                },
-                None,
-            ),
-            _ => Ok(guest),
-        }
+/// The guest as the runtimes take it: its memory as the linker declared it, in pages of
+/// 1 byte for [`Allocator::BumpBytes`] (the same bytes: `initial` × 65536 one-byte pages).
+pub fn guest(allocator: Allocator) -> Result<GuestModule> {
+    let guest = GuestModule::as_is(allocator.id(), wasm(allocator).to_vec(), &REQUIRED_EXPORTS)?;
+    match allocator {
+        Allocator::BumpBytes => GuestModule::new(
+            allocator.id(),
+            wasm(allocator),
+            MemoryPlan {
+                page_size_log2: Some(0),
+                ..guest.memory
+            },
+            None,
+        ),
+        _ => Ok(guest),
     }
 }
 
@@ -177,49 +137,6 @@ pub const METHODS: [(&str, &str); 10] = [
     ("waste_bytes", "linear_bytes - fixed_bytes - peak_live_bytes: what the allocator grew beyond what the program held at once (linear memory grows in whole 64 KiB pages, so differences below 65536 B say nothing of an allocator)"),
 ];
 
-/// The memory figures of one case, in bytes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Figures {
-    /// `memory.size` × the page size after the workload.
-    pub linear_bytes: u64,
-    /// The largest linear size (equal to `linear_bytes`: memory never shrinks).
-    pub linear_peak_bytes: u64,
-    /// The guest's live-bytes counter at its maximum (`None` if the guest has no counter).
-    pub peak_live_bytes: Option<u64>,
-    /// The counter after the workload.
-    pub live_bytes_end: Option<u64>,
-    /// Pages of the linear memory backed by RAM; `None` where the memory's pages cannot be told
-    /// apart in the process holding it (see `resident_unsupported`).
-    pub resident_bytes: Option<u64>,
-    /// Why `resident_bytes` is not measured (e.g. a memory in a browser's process that could not
-    /// be located among the mappings that appeared with it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resident_unsupported: Option<String>,
-    /// Address space the instance added to the process, from before instantiation to after the
-    /// workload; for a heap-backed memory, its linear size (a lower bound: see `reserved_basis`).
-    /// Never below `linear_bytes`.
-    pub reserved_virtual_bytes: u64,
-    /// Where `reserved_virtual_bytes` comes from (records without the field were all measured
-    /// from mappings).
-    #[serde(default)]
-    pub reserved_basis: procfs::ReservedBasis,
-    /// Process RSS growth across the workload (signed: other frees may lower it).
-    pub rss_delta_bytes: i64,
-    /// Linear memory before the workload's first allocation (the guest's stack and statics, read
-    /// on the fresh instance): not the allocator's, so apart from its waste. `None` in records
-    /// from before it was measured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fixed_bytes: Option<u64>,
-    /// `linear_bytes − fixed_bytes − peak_live_bytes`: the allocator's waste at the peak.
-    pub waste_bytes: Option<u64>,
-    /// `resident_bytes / peak_live_bytes`.
-    pub resident_per_live: Option<f64>,
-    /// `reserved_virtual_bytes / linear_bytes`.
-    pub reserved_per_linear: f64,
-    /// Allocations the workload made (its return value).
-    pub allocations: u64,
-}
-
 /// Runs `workload` once on a fresh instance of `guest` and reads every figure.
 pub fn measure(runtime: &dyn Runtime, guest: &GuestModule, workload: Workload) -> Result<Figures> {
     measure_with(runtime, guest, workload, |_| ()).map(|(figures, ())| figures)
@@ -314,34 +231,4 @@ pub fn measure_with<T>(
     };
     let inspected = inspect(&info);
     Ok((figures, inspected))
-}
-
-/// One measured case with its identity.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FragRecord {
-    /// `fragmentation/<workload>/<allocator>/<runtime>-<engine>/<variant>[@<strategy>]`.
-    pub id: String,
-    /// `<runtime>-<engine>`.
-    pub runtime: String,
-    /// The host memory strategy.
-    pub strategy: String,
-    /// The memory variant (`defined-nomax`: as the guest's linker declared it; or `as-declared`
-    /// for a module given as a file).
-    pub memory_variant: String,
-    /// The allocator (or the module's file name).
-    pub allocator: String,
-    /// The workload.
-    pub workload: String,
-    /// The workload's scale argument.
-    pub scale: u32,
-    /// The figures, or `None` when the case failed.
-    pub figures: Option<Figures>,
-    /// Why the case failed.
-    pub failure: Option<String>,
-    /// What kind of failure: a failure of the run, or a runtime without what the case needs
-    /// (*unsupported*), or an engine not installed. Absent from older records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_kind: Option<crate::record::FailureKind>,
-    /// The runtime crate's version.
-    pub runtime_version: String,
 }

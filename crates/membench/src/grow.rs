@@ -7,7 +7,6 @@
 //! Criterion's time for a grow case is the time **per grow** (the call's time divided by the grows
 //! it made), so ids, charts and the seed's question all speak of one grow.
 
-use std::fmt;
 use std::time::Duration;
 
 use anyhow::{bail, ensure, Context, Result};
@@ -15,169 +14,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::GuestBuild;
 use crate::contiguous::{MemoryVariant, LARGE_MAX_PAGES};
-use crate::module::{MemoryPlan, PAGE};
+use crate::module::MemoryPlan;
 use crate::procfs;
 use crate::record::FailureKind;
 use crate::runtime::{Compiled, GuestModule, Instance, Runtime, RuntimeSpec};
 
-/// How many grows a `grow*-at` case makes from its starting size: few enough that the size stays
-/// close to where it started, enough to average one grow's cost.
-pub const AT_GROWS: u32 = 8;
-/// How many failing grows a `grow-fail` case makes in one call.
-pub const FAIL_GROWS: u32 = 1000;
-/// The size at which the failing-grow cases run, in pages.
-pub const FAIL_AT: u64 = 16;
+pub use membench_data::grow::{Footprint, GrowPattern, AT_GROWS, FAIL_AT, FAIL_GROWS};
 
-/// A grow-heavy pattern and its size, in pages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "pattern", content = "pages")]
-pub enum GrowPattern {
-    /// `grow(1)` from 1 page until the memory has this many pages.
-    Grow1(u64),
-    /// One `grow` from 1 page to this many pages.
-    GrowBig(u64),
-    /// `grow(1)` from 1 page to this many, writing one byte in each new page right after its grow.
-    GrowTouch(u64),
-    /// [`AT_GROWS`] × `grow(1)` starting at this many pages.
-    Grow1At(u64),
-    /// [`AT_GROWS`] × `grow(16)` starting at this many pages.
-    Grow16At(u64),
-    /// [`AT_GROWS`] × `grow(1)` starting at this many pages, made by the host
-    /// ([`Instance::grow_repeat_timed`]: the runtime's `Memory::grow`, or `memory.grow(1)` from
-    /// JavaScript timed by the engine's clock): [`GrowPattern::Grow1At`] from the other side.
-    HostGrow1At(u64),
-    /// [`FAIL_GROWS`] × `memory.grow` past the maximum in the guest (each returns -1), at this size.
-    GrowFail(u64),
-    /// [`FAIL_GROWS`] × host-side `Memory::grow` past the maximum (each an error value, or a
-    /// `RangeError` in JavaScript), at this size: [`GrowPattern::GrowFail`] from the other side.
-    HostGrowFail(u64),
-}
-
-impl GrowPattern {
-    /// Whether the host grows the memory (`Memory::grow` in the runtime's API) rather than the
-    /// guest (`memory.grow`).
-    pub fn host(self) -> bool {
-        matches!(
-            self,
-            GrowPattern::HostGrow1At(_) | GrowPattern::HostGrowFail(_)
-        )
-    }
-
-    /// `grow-1`, `grow-big`, ...: the pattern part of the id.
-    pub fn name(self) -> &'static str {
-        match self {
-            GrowPattern::Grow1(_) => "grow-1",
-            GrowPattern::GrowBig(_) => "grow-big",
-            GrowPattern::GrowTouch(_) => "grow-touch",
-            GrowPattern::Grow1At(_) => "grow1-at",
-            GrowPattern::Grow16At(_) => "grow16-at",
-            GrowPattern::HostGrow1At(_) => "host-grow1-at",
-            GrowPattern::GrowFail(_) => "grow-fail",
-            GrowPattern::HostGrowFail(_) => "host-grow-fail",
-        }
-    }
-
-    /// The size parameter, in pages.
-    pub fn pages(self) -> u64 {
-        match self {
-            GrowPattern::Grow1(p)
-            | GrowPattern::GrowBig(p)
-            | GrowPattern::GrowTouch(p)
-            | GrowPattern::Grow1At(p)
-            | GrowPattern::Grow16At(p)
-            | GrowPattern::HostGrow1At(p)
-            | GrowPattern::GrowFail(p)
-            | GrowPattern::HostGrowFail(p) => p,
-        }
-    }
-
-    /// The same pattern at another size.
-    pub fn with_pages(self, pages: u64) -> Self {
-        match self {
-            GrowPattern::Grow1(_) => GrowPattern::Grow1(pages),
-            GrowPattern::GrowBig(_) => GrowPattern::GrowBig(pages),
-            GrowPattern::GrowTouch(_) => GrowPattern::GrowTouch(pages),
-            GrowPattern::Grow1At(_) => GrowPattern::Grow1At(pages),
-            GrowPattern::Grow16At(_) => GrowPattern::Grow16At(pages),
-            GrowPattern::HostGrow1At(_) => GrowPattern::HostGrow1At(pages),
-            GrowPattern::GrowFail(_) => GrowPattern::GrowFail(pages),
-            GrowPattern::HostGrowFail(_) => GrowPattern::HostGrowFail(pages),
-        }
-    }
-
-    /// The memory's initial size, in pages.
-    pub fn initial(self) -> u64 {
-        match self {
-            GrowPattern::Grow1(_) | GrowPattern::GrowBig(_) | GrowPattern::GrowTouch(_) => 1,
-            GrowPattern::Grow1At(p)
-            | GrowPattern::Grow16At(p)
-            | GrowPattern::HostGrow1At(p)
-            | GrowPattern::GrowFail(p)
-            | GrowPattern::HostGrowFail(p) => p,
-        }
-    }
-
-    /// The size the memory ends at when every grow succeeds, in pages (the exact maximum).
-    pub fn final_pages(self) -> u64 {
-        match self {
-            GrowPattern::Grow1(p) | GrowPattern::GrowBig(p) | GrowPattern::GrowTouch(p) => p,
-            GrowPattern::Grow1At(p) | GrowPattern::HostGrow1At(p) => p + u64::from(AT_GROWS),
-            GrowPattern::Grow16At(p) => p + 16 * u64::from(AT_GROWS),
-            GrowPattern::GrowFail(p) | GrowPattern::HostGrowFail(p) => p,
-        }
-    }
-
-    /// How many grows one call makes (failed ones included).
-    pub fn grows(self) -> u64 {
-        match self {
-            GrowPattern::Grow1(p) | GrowPattern::GrowTouch(p) => p - 1,
-            GrowPattern::GrowBig(_) => 1,
-            GrowPattern::Grow1At(_) | GrowPattern::Grow16At(_) | GrowPattern::HostGrow1At(_) => {
-                u64::from(AT_GROWS)
-            }
-            GrowPattern::GrowFail(_) | GrowPattern::HostGrowFail(_) => u64::from(FAIL_GROWS),
-        }
-    }
-
-    /// What a case of this pattern times, for its record.
-    pub fn timed(self) -> &'static str {
-        match self {
-            GrowPattern::HostGrow1At(_) => {
-                "the host's loop of grows alone (Instance::grow_repeat_timed: the runtime's \
-                 Memory::grow, or memory.grow(1) from JavaScript timed by the engine's clock), on \
-                 a fresh instance made outside the timing; divided by the grows"
-            }
-            GrowPattern::HostGrowFail(_) => {
-                "the host's loop of grows past the maximum, each refused, the runtime's \
-                 Memory::grow alone (Instance::grows_refused_timed: any context of ours is built \
-                 after the clock, and no library backtrace is captured; memory.grow from \
-                 JavaScript timed by the engine's clock, each RangeError caught), on a fresh \
-                 instance made outside the timing; divided by the grows"
-            }
-            _ => {
-                "the guest call making the grows (export resolved before the clock starts), on a \
-                 fresh instance made outside the timing; divided by the grows"
-            }
-        }
-    }
-
-    /// Bytes the memory gains per grow (0 for failing grows).
-    pub fn bytes_per_grow(self) -> u64 {
-        let gained = (self.final_pages() - self.initial()) * PAGE;
-        gained / self.grows()
-    }
-
-    /// The pages a failing grow asks for: one past the maximum, whatever the maximum is.
-    fn failing_delta(plan: &MemoryPlan) -> u64 {
-        plan.maximum.unwrap_or(LARGE_MAX_PAGES) - plan.initial + 1
-    }
-}
-
-/// `grow-1/4096`.
-impl fmt::Display for GrowPattern {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.name(), self.pages())
-    }
+/// The pages a failing grow asks for: one past the maximum, whatever the maximum is.
+fn failing_delta(plan: &MemoryPlan) -> u64 {
+    plan.maximum.unwrap_or(LARGE_MAX_PAGES) - plan.initial + 1
 }
 
 /// What a case really runs after its strategy's cap: the requested pattern, the one that runs, and
@@ -391,7 +237,7 @@ impl Prepared {
             GrowPattern::Grow16At(_) => ("grow_many", [16, AT_GROWS, 0], u64::from(AT_GROWS)),
             GrowPattern::GrowBig(p) => ("grow_many", [(p - 1) as u32, 1, 0], 1),
             GrowPattern::GrowFail(_) => {
-                let delta = GrowPattern::failing_delta(&self.plan) as u32;
+                let delta = failing_delta(&self.plan) as u32;
                 ("grow_fail", [delta, FAIL_GROWS, 0], u64::from(FAIL_GROWS))
             }
             GrowPattern::HostGrow1At(p) => {
@@ -413,7 +259,7 @@ impl Prepared {
                 // FAIL_GROWS grows past the maximum, each refused (the memory is left as it was),
                 // timed as one region of the runtime's grows alone: their errors are made by the
                 // engine, and any context of ours after the clock.
-                let delta = GrowPattern::failing_delta(&self.plan);
+                let delta = failing_delta(&self.plan);
                 let (result, elapsed) = instance.grows_refused_timed(delta, u64::from(FAIL_GROWS));
                 result?;
                 return Ok(elapsed);
@@ -430,23 +276,6 @@ impl Prepared {
         );
         Ok(elapsed)
     }
-}
-
-/// Virtual address space and resident memory one fresh instance adds to the process, and how long
-/// instantiating it took: what a strategy reserves up front.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Footprint {
-    /// Growth of `VmSize` across one instantiation, bytes; at least the memory's size when the
-    /// memory lives where `VmSize` cannot see it grow (see `reserved_basis`): never 0 for a memory
-    /// that exists.
-    pub reserved_virtual_bytes: u64,
-    /// Where `reserved_virtual_bytes` comes from.
-    #[serde(default)]
-    pub reserved_basis: crate::procfs::ReservedBasis,
-    /// Growth of `VmRSS` across one instantiation, bytes.
-    pub resident_bytes: u64,
-    /// The instantiation's wall time, nanoseconds (one sample; criterion times it properly).
-    pub instantiate_ns: u64,
 }
 
 /// Where an engine in another process carves memories out of a region it reserved at start (V8's
@@ -533,20 +362,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_grows_and_bytes_add_up() {
-        let p = GrowPattern::Grow1(4096);
-        assert_eq!((p.initial(), p.final_pages(), p.grows()), (1, 4096, 4095));
-        assert_eq!(p.bytes_per_grow(), PAGE);
-        let big = GrowPattern::GrowBig(256);
-        assert_eq!(big.bytes_per_grow(), 255 * PAGE);
-        let at = GrowPattern::Grow16At(4096);
-        assert_eq!(at.final_pages(), 4096 + 128);
-        assert_eq!(at.bytes_per_grow(), 16 * PAGE);
-        assert_eq!(GrowPattern::GrowFail(16).bytes_per_grow(), 0);
-        assert_eq!(p.to_string(), "grow-1/4096");
-    }
-
-    #[test]
     fn a_failing_delta_is_always_one_past_the_maximum() {
         let plan = |maximum| MemoryPlan {
             decl: crate::module::MemoryDecl::Defined,
@@ -556,10 +371,7 @@ mod tests {
             memory64: false,
             page_size_log2: None,
         };
-        assert_eq!(GrowPattern::failing_delta(&plan(Some(16))), 1);
-        assert_eq!(
-            GrowPattern::failing_delta(&plan(None)),
-            LARGE_MAX_PAGES - 15
-        );
+        assert_eq!(failing_delta(&plan(Some(16))), 1);
+        assert_eq!(failing_delta(&plan(None)), LARGE_MAX_PAGES - 15);
     }
 }

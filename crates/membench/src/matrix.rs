@@ -687,6 +687,30 @@ mod tests {
     use super::*;
     use std::collections::{BTreeSet, HashSet};
 
+    /// The schema's runtime list (ids and chart colours, which the report reads instead of the
+    /// matrix) and the matrix name the same runtime-engines in the same order: a runtime added to
+    /// one and not the other fails here, not as a chart that silently lacks it.
+    #[test]
+    fn the_runtime_list_is_the_matrix() {
+        let mut matrix: Vec<&str> = Vec::new();
+        for spec in bench_runtimes(Scope::Full) {
+            if !matrix.contains(&spec.id) {
+                matrix.push(spec.id);
+            }
+        }
+        let listed: Vec<&str> = membench_data::runtimes::ids().collect();
+        assert_eq!(matrix, listed);
+        let default: BTreeSet<&str> = bench_runtimes(Scope::Default)
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(
+            default,
+            listed.iter().copied().collect(),
+            "every runtime runs by default"
+        );
+    }
+
     #[test]
     fn ids_are_unique_and_follow_the_documented_shape() {
         let rts = runtimes();

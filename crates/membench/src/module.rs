@@ -7,115 +7,65 @@
 //! byte, so the code the engines compile is the same in every variant.
 
 use anyhow::{bail, Context, Result};
-use serde::{Deserialize, Serialize};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasmparser::{Parser, Payload};
 
-use crate::runtime::MEMORY_EXPORT;
+pub use membench_data::memory::{MemoryDecl, MemoryPlan, PAGE};
 
-/// The size of a wasm page, in bytes.
-pub const PAGE: u64 = 65536;
-
-/// Where the guest's memory is declared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MemoryDecl {
-    /// The module defines its memory (memory section).
-    Defined,
-    /// The host creates the memory and the module imports it as `env.memory`.
-    Imported,
-}
+pub const MEMORY_EXPORT: &str = "memory";
 
 /// The module the host gives the memory under, when [`MemoryDecl::Imported`].
 pub const MEMORY_IMPORT: (&str, &str) = ("env", "memory");
 
-/// The memory a case runs with: where it is declared and its limits, in pages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct MemoryPlan {
-    /// Defined by the module or imported from the host.
-    pub decl: MemoryDecl,
-    /// `initial`, in 64 KiB pages.
-    pub initial: u64,
-    /// `maximum`, in 64 KiB pages; `None` declares no maximum.
-    pub maximum: Option<u64>,
-    /// A shared memory (the threads proposal; limits flag `0x03`): what
-    /// `new WebAssembly.Memory({initial, maximum, shared: true})` creates. It must declare a
-    /// maximum. Absent from records written before it existed: unshared.
-    #[serde(default)]
-    pub shared: bool,
-    /// A 64-bit memory (the memory64 proposal; limits flag `0x04`): addresses are `i64`, and no
-    /// guard region can stand in for the bounds check of every access. Only a module that defines
-    /// its memory gets one here (the hosts create 32-bit memories). Absent from older records:
-    /// 32-bit.
-    #[serde(default)]
-    pub memory64: bool,
-    /// The page size, as log2 of its bytes, of a memory declared with the custom-page-sizes
-    /// proposal: `Some(0)` for 1-byte pages, where `memory.size` counts bytes and `memory.grow(n)`
-    /// adds `n` bytes; `None` for wasm 1.0's 64 KiB pages. `initial` and `maximum` stay in 64 KiB
-    /// units whatever it is, so two plans of the same bytes compare alike: the declaration
-    /// converts them ([`MemoryPlan::memory_type`]). Only a module that defines its memory gets one
-    /// here. Absent from older records: 64 KiB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size_log2: Option<u8>,
+/// `initial` and `maximum` as the 32-bit page counts the runtimes' memory-type constructors take.
+/// A 64-bit memory is refused: every host memory here is created 32-bit, and a 64-bit import
+/// would not link.
+pub fn limits32(plan: &MemoryPlan) -> Result<(u32, Option<u32>)> {
+    if plan.memory64 {
+        bail!(
+            "a 64-bit memory (memory64) is only run defined by the module: the hosts here \
+             create 32-bit memories"
+        );
+    }
+    if plan.page_size_log2.is_some() {
+        bail!(
+            "a memory with a custom page size is only run defined by the module: the hosts \
+             here create memories of 64 KiB pages"
+        );
+    }
+    let pages32 = |pages: u64| {
+        u32::try_from(pages).with_context(|| format!("{pages} pages do not fit a 32-bit memory"))
+    };
+    Ok((
+        pages32(plan.initial)?,
+        plan.maximum.map(pages32).transpose()?,
+    ))
 }
 
-impl MemoryPlan {
-    /// `initial` and `maximum` as the 32-bit page counts the runtimes' memory-type constructors take.
-    /// A 64-bit memory is refused: every host memory here is created 32-bit, and a 64-bit import
-    /// would not link.
-    pub fn limits32(&self) -> Result<(u32, Option<u32>)> {
-        if self.memory64 {
-            bail!(
-                "a 64-bit memory (memory64) is only run defined by the module: the hosts here \
-                 create 32-bit memories"
-            );
+/// The wasm type of this memory: 32- or 64-bit, shared, and of the page size the plan says,
+/// its limits converted from 64 KiB units to that page size. A maximum past what the address
+/// type can count in such pages (4 GiB is 2^32 one-byte pages, one more than a 32-bit limit
+/// holds) is the largest it can.
+pub fn memory_type(plan: &MemoryPlan) -> wasm_encoder::MemoryType {
+    let (minimum, maximum) = match plan.page_size_log2 {
+        None => (plan.initial, plan.maximum),
+        Some(log2) => {
+            let shift = 16 - u32::from(log2.min(16));
+            let largest = if plan.memory64 {
+                u64::MAX >> log2
+            } else {
+                u64::from(u32::MAX) >> log2
+            };
+            let convert = |pages: u64| (pages << shift).min(largest);
+            (convert(plan.initial), plan.maximum.map(convert))
         }
-        if self.page_size_log2.is_some() {
-            bail!(
-                "a memory with a custom page size is only run defined by the module: the hosts \
-                 here create memories of 64 KiB pages"
-            );
-        }
-        let pages32 = |pages: u64| {
-            u32::try_from(pages)
-                .with_context(|| format!("{pages} pages do not fit a 32-bit memory"))
-        };
-        Ok((
-            pages32(self.initial)?,
-            self.maximum.map(pages32).transpose()?,
-        ))
-    }
-
-    /// The wasm type of this memory: 32- or 64-bit, shared, and of the page size the plan says,
-    /// its limits converted from 64 KiB units to that page size. A maximum past what the address
-    /// type can count in such pages (4 GiB is 2^32 one-byte pages, one more than a 32-bit limit
-    /// holds) is the largest it can.
-    pub fn memory_type(&self) -> wasm_encoder::MemoryType {
-        let (minimum, maximum) = match self.page_size_log2 {
-            None => (self.initial, self.maximum),
-            Some(log2) => {
-                let shift = 16 - u32::from(log2.min(16));
-                let largest = if self.memory64 {
-                    u64::MAX >> log2
-                } else {
-                    u64::from(u32::MAX) >> log2
-                };
-                let convert = |pages: u64| (pages << shift).min(largest);
-                (convert(self.initial), self.maximum.map(convert))
-            }
-        };
-        wasm_encoder::MemoryType {
-            minimum,
-            maximum,
-            memory64: self.memory64,
-            shared: self.shared,
-            page_size_log2: self.page_size_log2.map(u32::from),
-        }
-    }
-
-    /// The size of one page of this memory, in bytes.
-    pub fn page_bytes(&self) -> u64 {
-        1 << self.page_size_log2.unwrap_or(16)
+    };
+    wasm_encoder::MemoryType {
+        minimum,
+        maximum,
+        memory64: plan.memory64,
+        shared: plan.shared,
+        page_size_log2: plan.page_size_log2.map(u32::from),
     }
 }
 
@@ -497,7 +447,7 @@ pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
                 .context("re-encoding the import section")?;
         }
         if plan.decl == MemoryDecl::Imported {
-            section.import(MEMORY_IMPORT.0, MEMORY_IMPORT.1, plan.memory_type());
+            section.import(MEMORY_IMPORT.0, MEMORY_IMPORT.1, memory_type(plan));
         }
         if !section.is_empty() {
             out.section(&section);
@@ -543,7 +493,7 @@ pub fn with_memory(wasm: &[u8], plan: &MemoryPlan) -> Result<Vec<u8>> {
                     let mut section = wasm_encoder::MemorySection::new();
                     for (i, memory) in reader.into_iter().enumerate() {
                         if imported_memories + i == target {
-                            section.memory(plan.memory_type());
+                            section.memory(memory_type(plan));
                         } else {
                             let memory = memory.context("reading a memory")?;
                             section.memory(RoundtripReencoder.memory_type(memory)?);

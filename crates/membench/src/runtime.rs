@@ -16,7 +16,7 @@ use crate::module::{self, MemoryPlan};
 /// The signature every guest export has, as wasm types: `(i32, i32, i32) -> i64`.
 pub const EXPORT_SIGNATURE: &str = "(i32, i32, i32) -> i64";
 /// The name a guest exports its memory under (what rustc's wasm32 linker emits).
-pub const MEMORY_EXPORT: &str = "memory";
+pub use crate::module::MEMORY_EXPORT;
 
 /// A guest as the runtimes receive it: the wasm bytes already rewritten for one memory plan, plus the
 /// native build of the same source when there is one.
@@ -93,7 +93,7 @@ pub trait Runtime: Send + Sync {
 
     /// The JavaScript engine behind this runtime, for the claims only the JS API can be asked
     /// about (a detached `ArrayBuffer`, many live `WebAssembly.Memory` objects); `None` elsewhere.
-    fn js(&self) -> Option<&crate::runtimes::js::JsRuntime> {
+    fn js(&self) -> Option<&dyn JsApi> {
         None
     }
 
@@ -102,6 +102,44 @@ pub trait Runtime: Send + Sync {
     fn spec_store(&self) -> Result<Box<dyn SpecStore>> {
         anyhow::bail!("{} runs no WebAssembly modules", self.id())
     }
+}
+
+/// What only the WebAssembly JS API can be asked about (a detached `ArrayBuffer`, many live
+/// `WebAssembly.Memory` objects, which tier compiled a function), and the switches its checks
+/// need; implemented by the JavaScript engines' adapter, so this trait names no adapter.
+pub trait JsApi {
+    /// Which of V8's tiers compiled a guest function after `calls` calls: `(liftoff, turbofan)`,
+    /// asked through V8's test natives; an error saying so on an engine that cannot tell (JSC).
+    /// For checking that a tier switch (`--liftoff-only`, `--no-liftoff`) does what it claims.
+    fn tier_after(&self, calls: u64) -> Result<(bool, bool)>;
+
+    /// Turns off (or back on) the collection an instantiation makes once
+    /// `COLLECT_AFTER_DROPS` (`runtimes::js`) dropped instances await it, for a check that watches how far
+    /// dropped memories pile up when the engine is left to collect on its own.
+    fn set_auto_collect(&self, on: bool);
+
+    /// Whether the engine can be made to collect garbage (`gc()` in the page or process): not in
+    /// Firefox's or WebKit's pages.
+    fn can_collect(&self) -> bool;
+
+    /// Whether a fresh instance that got a fallback memory (no mapping of its own where this
+    /// module's first instances had one) on an engine that cannot be made to collect is refused as
+    /// not measured (the default) or used.
+    fn set_refuse_fallback(&self, on: bool);
+
+    /// The seed's growth as the JS API shows it: `memory.grow(1)` from JS returns the old size in
+    /// pages and detaches the `ArrayBuffer` taken before it (`byteLength` 0; `memory.buffer` is a
+    /// new one), and a grow past the maximum throws `RangeError`, leaving the memory as it was.
+    fn detached_on_grow(&self) -> Result<(bool, String)>;
+
+    /// Many live memories: creates `WebAssembly.Memory({initial: 1})` objects, kept alive, until
+    /// the engine refuses one, `limit` exist or `limit_ms` pass, and reports what each batch added
+    /// to the engine's address space, and where that changed (JSC gives fast memory to a limited
+    /// number of memories; V8 reserves guard regions per memory until the address space runs out),
+    /// and what a fresh instance gets before the memories and beside them ([`JsRuntime::probe`]:
+    /// its grow cost and throughput after the engine's switch). Held when the engine kept creating
+    /// memories to the limit.
+    fn many_memories(&self, limit: u64, limit_ms: u64) -> Result<(bool, String)>;
 }
 
 /// A compiled module, instantiable many times.

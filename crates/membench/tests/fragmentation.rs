@@ -33,7 +33,7 @@ fn wasm_runtimes() -> Vec<Box<dyn Runtime>> {
 /// those with the custom-page-sizes proposal the 1-byte-page one ([`Allocator::BumpBytes`]); a
 /// refusal must be the typed *unsupported*.
 fn runs(rt: &dyn Runtime, allocator: Allocator) -> bool {
-    let guest = allocator.guest().unwrap();
+    let guest = fragmentation::guest(allocator).unwrap();
     match fragmentation::compile(rt, &guest) {
         Ok(_) => true,
         Err(e) => {
@@ -76,11 +76,14 @@ fn with_main_thread_stack(test: fn()) {
 
 fn byte_granular_bump() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let bytes = Allocator::BumpBytes.guest().unwrap();
+    let bytes = fragmentation::guest(Allocator::BumpBytes).unwrap();
     assert_eq!(bytes.memory.page_size_log2, Some(0));
     assert_eq!(
         bytes.memory.initial,
-        Allocator::Bump.guest().unwrap().memory.initial
+        fragmentation::guest(Allocator::Bump)
+            .unwrap()
+            .memory
+            .initial
     );
     let mut refused = Vec::new();
     for rt in wasm_runtimes() {
@@ -90,7 +93,7 @@ fn byte_granular_bump() {
         }
         for workload in fragmentation::WORKLOADS.into_iter().chain([FIXED_64K]) {
             let name = format!("{} {}", rt.id(), workload.id);
-            let paged = Allocator::Bump.guest().unwrap();
+            let paged = fragmentation::guest(Allocator::Bump).unwrap();
             let paged = fragmentation::measure(rt.as_ref(), &paged, workload).unwrap();
             let exact = fragmentation::measure(rt.as_ref(), &bytes, workload).unwrap();
             assert_eq!(exact.allocations, paged.allocations, "{name}");
@@ -118,7 +121,7 @@ fn byte_granular_bump() {
 #[test]
 fn a_bump_allocator_of_whole_pages_wastes_nothing_beyond_the_fixed_pages() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let guest = Allocator::Bump.guest().unwrap();
+    let guest = fragmentation::guest(Allocator::Bump).unwrap();
     let initial = guest.memory.initial;
     for rt in wasm_runtimes() {
         let f = fragmentation::measure(rt.as_ref(), &guest, FIXED_64K).unwrap();
@@ -139,7 +142,7 @@ fn a_moving_realloc_counts_both_blocks_in_peak_live() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let doubling = fragmentation::WORKLOADS[3];
     assert_eq!((doubling.id, doubling.scale), ("vec-doubling", 16));
-    let guest = Allocator::Bump.guest().unwrap();
+    let guest = fragmentation::guest(Allocator::Bump).unwrap();
     for rt in wasm_runtimes() {
         let f = fragmentation::measure(rt.as_ref(), &guest, doubling).unwrap();
         assert_eq!(f.peak_live_bytes, Some(24 << 20), "{}: {f:?}", rt.id());
@@ -249,7 +252,7 @@ fn resident_and_reserved_agree() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     for rt in wasm_runtimes() {
         for allocator in Allocator::ALL.into_iter().filter(|a| runs(rt.as_ref(), *a)) {
-            let guest = allocator.guest().unwrap();
+            let guest = fragmentation::guest(allocator).unwrap();
             for workload in fragmentation::WORKLOADS {
                 let (f, (smaps_rss, holder)) =
                     fragmentation::measure_with(rt.as_ref(), &guest, workload, independently)
@@ -335,7 +338,7 @@ fn freeing_everything_does_not_shrink_linear_memory() {
     assert_eq!(peak_release.id, "peak-release");
     for rt in wasm_runtimes() {
         for allocator in Allocator::ALL.into_iter().filter(|a| runs(rt.as_ref(), *a)) {
-            let guest = allocator.guest().unwrap();
+            let guest = fragmentation::guest(allocator).unwrap();
             let f = fragmentation::measure(rt.as_ref(), &guest, peak_release).unwrap();
             let name = format!("{} {}", rt.id(), allocator.id());
             assert!(f.linear_bytes >= 256 << 20, "{name}: {f:?}");

@@ -273,7 +273,7 @@ fn host_and_shared_grows(ctx: &Ctx, rows: &[(&CaseKey, &Row)], md: &mut String) 
              `Memory::grow`, or `memory.grow(1)` from JavaScript, the loop timed by the engine's \
              own clock); time per grow, memory declared with an exact maximum. A ratio below 1 \
              means the host's grow is cheaper.\n",
-            membench::grow::AT_GROWS
+            membench_data::grow::AT_GROWS
         );
         let _ = writeln!(
             md,

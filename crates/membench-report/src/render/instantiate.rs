@@ -317,7 +317,7 @@ pub(super) fn reserved_range(inst: &[(&CaseKey, &Row)]) -> Option<String> {
         .filter(|(k, _)| k.variant == max() && k.strategy.default && !is_native(k))
         .filter_map(|(k, r)| {
             let f = r.record.as_ref()?.footprint?;
-            let bound = f.reserved_basis != membench::procfs::ReservedBasis::Mappings;
+            let bound = f.reserved_basis != membench_data::procfs::ReservedBasis::Mappings;
             Some((*k, f.reserved_virtual_bytes, bound))
         })
         .collect();
@@ -375,7 +375,7 @@ pub(super) fn reserved_row(k: &CaseKey, r: &Row) -> DotRow {
             let b = charts::bytes(f.reserved_virtual_bytes as f64);
             match f.reserved_basis {
                 _ if f.reserved_virtual_bytes == 0 => format!("{b} (not on a log axis)"),
-                membench::procfs::ReservedBasis::Mappings => b,
+                membench_data::procfs::ReservedBasis::Mappings => b,
                 basis => format!("≥ {b} ({})", basis_word(basis)),
             }
         })),
@@ -385,8 +385,8 @@ pub(super) fn reserved_row(k: &CaseKey, r: &Row) -> DotRow {
 
 /// A lower bound's basis in one word, as a chart writes it beside the dot (a long label drawn left
 /// of a dot runs over the row names); [`BASIS_LEGEND`] says what each word means.
-fn basis_word(basis: membench::procfs::ReservedBasis) -> &'static str {
-    use membench::procfs::ReservedBasis;
+fn basis_word(basis: membench_data::procfs::ReservedBasis) -> &'static str {
+    use membench_data::procfs::ReservedBasis;
     match basis {
         ReservedBasis::Mappings => "mappings",
         ReservedBasis::HeapBufferAtLeastLinear => "heap buffer",

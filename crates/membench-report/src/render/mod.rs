@@ -15,11 +15,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use membench::case::{size_id, CaseKey, Family, GuestBuild};
-use membench::contiguous::{Kernel, MaxDecl, MemoryVariant, Pattern, Touch, Width};
-use membench::grow::GrowPattern;
-use membench::module::MemoryDecl;
-use membench::record::{FailureKind, RunStamp};
+use membench_data::case::{size_id, CaseKey, Family, GuestBuild};
+use membench_data::contiguous::{Kernel, MaxDecl, MemoryVariant, Pattern, Touch, Width};
+use membench_data::grow::GrowPattern;
+use membench_data::memory::MemoryDecl;
+use membench_data::record::{FailureKind, RunStamp};
 
 use crate::charts::{self, Axis, Chart, DotPanel, DotRow, Frame, Mark, Shape, Unit};
 use crate::collect::{Results, Row};

@@ -59,18 +59,6 @@ pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
     Ok(md)
 }
 
-/// The runtime-engines of the bench matrix ([`membench::matrix::bench_runtimes`], every scope),
-/// in its order, each once.
-fn matrix_runtimes() -> Vec<&'static str> {
-    let mut ids: Vec<&'static str> = Vec::new();
-    for spec in membench::matrix::bench_runtimes(membench::matrix::Scope::Full) {
-        if !ids.contains(&spec.id) {
-            ids.push(spec.id);
-        }
-    }
-    ids
-}
-
 /// Why a row has no figure, as the summary counts it; `None` for a measured row.
 fn missing_reason(row: &Row) -> Option<&'static str> {
     match (row.estimate, row.failure_kind()) {
@@ -103,8 +91,7 @@ fn without_figures(results: &Results, md: &mut String) {
         .iter()
         .filter_map(|r| Some(r.key.as_ref()?.runtime.as_str()))
         .collect();
-    let absent: Vec<&str> = matrix_runtimes()
-        .into_iter()
+    let absent: Vec<&str> = membench_data::runtimes::ids()
         .filter(|id| !present.contains(id))
         .collect();
     if per.is_empty() && absent.is_empty() {
@@ -686,8 +673,8 @@ fn memory_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
 }
 
 /// The outcome categories of the claims grid, and each outcome's slot.
-fn outcome_categories() -> (Vec<Category>, fn(membench::verify::Outcome) -> usize) {
-    use membench::verify::Outcome;
+fn outcome_categories() -> (Vec<Category>, fn(membench_data::verify::Outcome) -> usize) {
+    use membench_data::verify::Outcome;
     let cats = [
         ("held", RGBColor(44, 160, 44)),
         ("did not hold", RGBColor(230, 120, 20)),
@@ -792,7 +779,7 @@ fn kinds_grid(results: &Results, dir: &Path) -> Result<bool> {
 
 /// (d) Which of the post's claims hold where; spec conformance in one sentence.
 fn claims_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
-    use membench::verify::{CheckId, Outcome};
+    use membench_data::verify::{CheckId, Outcome};
     let _ = writeln!(md, "## Which of the post's claims hold where?\n");
     let results = ctx.results;
     if results.verify.is_empty() {
@@ -963,12 +950,13 @@ fn claims_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
 /// The spec suite in one sentence: how many configurations passed everything but the listed
 /// deviations, and the totals.
 fn spec_sentence(results: &Results) -> Option<String> {
-    let runs: Vec<&membench::spec::SpecRun> = results.verify.iter().flat_map(|v| &v.spec).collect();
+    let runs: Vec<&membench_data::spec::SpecRun> =
+        results.verify.iter().flat_map(|v| &v.spec).collect();
     if runs.is_empty() {
         return None;
     }
     let mut configs: BTreeMap<(&str, &str), bool> = BTreeMap::new();
-    let mut total = membench::spec::Counts::default();
+    let mut total = membench_data::spec::Counts::default();
     for r in &runs {
         let clean = r.totals.failed == 0 && r.totals.stale_deviation == 0;
         *configs
@@ -985,7 +973,7 @@ fn spec_sentence(results: &Results) -> Option<String> {
         "Spec conformance, suite {}: {clean} of {} configurations passed every assertion but \
          the listed deviations, with and without an added maximum; over their {} runs, {} \
          assertions passed, {} failed, {} were known deviations, {} stale, {} unsupported.",
-        membench::spec::SUITE,
+        membench_data::spec::SUITE,
         configs.len(),
         runs.len(),
         total.passed,

@@ -3,7 +3,7 @@
 
 use super::grow::capped_note;
 use super::*;
-use membench::verify::CheckId;
+use membench_data::verify::CheckId;
 
 /// The outcome of "a maximum makes grow(1) at 4096 pages cheaper" for one configuration.
 fn cheaper_with_max(ctx: &Ctx, grow: &[(&CaseKey, &Row)], config: &CaseKey) -> String {
@@ -92,7 +92,7 @@ pub(super) fn bench_claims(ctx: &Ctx) -> Vec<BenchClaims> {
             .iter()
             .filter(|(k, _)| {
                 fail_patterns.contains(&k.pattern.as_str())
-                    && k.size_bytes == membench::grow::FAIL_AT * PAGE
+                    && k.size_bytes == membench_data::grow::FAIL_AT * PAGE
                     && k.runtime == c.runtime
                     && k.strategy == c.strategy
             })
@@ -176,7 +176,7 @@ fn seed_claims(ctx: &Ctx, md: &mut String) {
     if !results.verify.is_empty() {
         let _ = writeln!(md, "\n## Checked by `membench verify`\n");
         let _ = writeln!(md, "{}\n", verify_line(results));
-        let checks: Vec<membench::verify::CheckId> = membench::verify::CheckId::ALL
+        let checks: Vec<membench_data::verify::CheckId> = membench_data::verify::CheckId::ALL
             .into_iter()
             .filter(|id| results.verify.iter().any(|v| v.check(*id).is_some()))
             .collect();
@@ -196,7 +196,7 @@ fn seed_claims(ctx: &Ctx, md: &mut String) {
         }
         let findings: Vec<String> = checks
             .iter()
-            .filter(|id| !membench::verify::is_correctness(**id))
+            .filter(|id| !membench_data::verify::is_correctness(**id))
             .map(|id| format!("`{id}`"))
             .collect();
         if !findings.is_empty() {
@@ -233,7 +233,7 @@ fn seed_claims(ctx: &Ctx, md: &mut String) {
 /// `reserve-ahead`'s figures with a shared memory beside the unshared ones: what one 16-page
 /// memory added with an exact and a 4 GiB maximum, or the runtime's refusal.
 fn reserve_ahead_shared(results: &Results, md: &mut String) {
-    use membench::verify::SharedReserve;
+    use membench_data::verify::SharedReserve;
     let measured: Vec<_> = results
         .verify
         .iter()
@@ -307,10 +307,10 @@ fn binding_words(why: &str) -> String {
 /// before it (a pool's slot, a region carved from) shows only the mappings' change, which is not
 /// its reservation (zero, or negative when something else was unmapped meanwhile).
 fn reserved_cell(
-    reservation: membench::verify::Reservation,
-    r: &membench::verify::Reserved,
+    reservation: membench_data::verify::Reservation,
+    r: &membench_data::verify::Reserved,
 ) -> String {
-    if reservation == membench::verify::Reservation::ReservedBeforeInstantiation
+    if reservation == membench_data::verify::Reservation::ReservedBeforeInstantiation
         || r.inaccessible_bytes < 0
         || r.accessible_bytes < 0
     {
@@ -420,8 +420,8 @@ pub(super) const TAKES_CATEGORIES: [&str; 4] = [
 
 /// What `v`'s runtime does with `kind`, from its typed answer (or `reserve-ahead`'s shared
 /// figures); the check's outcome only where no answer was recorded.
-fn takes(v: &membench::verify::Verdict, kind: &Beyond) -> Takes {
-    use membench::verify::{KindAnswer, Reservation, SharedReserve};
+fn takes(v: &membench_data::verify::Verdict, kind: &Beyond) -> Takes {
+    use membench_data::verify::{KindAnswer, Reservation, SharedReserve};
     let Some(id) = kind.check else {
         return match v.reserve_ahead.as_ref().and_then(|r| r.shared.as_ref()) {
             Some(SharedReserve::Measured {
@@ -438,7 +438,7 @@ fn takes(v: &membench::verify::Verdict, kind: &Beyond) -> Takes {
                 basis,
                 ..
             }) => {
-                let at_least = if *basis == membench::procfs::ReservedBasis::Mappings {
+                let at_least = if *basis == membench_data::procfs::ReservedBasis::Mappings {
                     ""
                 } else {
                     "at least "
@@ -496,7 +496,9 @@ fn takes_cell(t: &Takes, kind: &Beyond, notes: &mut Vec<String>) -> String {
 /// Every verdict with what its configuration does with every kind; configurations that answer
 /// none of them, and the native baseline (which runs no wasm: its "no shared memory" is ours, no
 /// engine's), are left out.
-pub(super) fn kind_answers(results: &Results) -> Vec<(&membench::verify::Verdict, Vec<Takes>)> {
+pub(super) fn kind_answers(
+    results: &Results,
+) -> Vec<(&membench_data::verify::Verdict, Vec<Takes>)> {
     results
         .verify
         .iter()
@@ -507,7 +509,7 @@ pub(super) fn kind_answers(results: &Results) -> Vec<(&membench::verify::Verdict
 }
 
 /// [`kind_answers`] of each runtime's default strategy.
-pub(super) fn beyond_rows(results: &Results) -> Vec<(&membench::verify::Verdict, Vec<Takes>)> {
+pub(super) fn beyond_rows(results: &Results) -> Vec<(&membench_data::verify::Verdict, Vec<Takes>)> {
     kind_answers(results)
         .into_iter()
         .filter(|(v, _)| v.strategy == "default")
@@ -659,7 +661,8 @@ pub(super) fn beyond_summary(results: &Results) -> Option<String> {
 
 /// The spec's memory tests per runtime × strategy × maximum variant, and every deviation seen.
 fn spec_conformance(results: &Results, md: &mut String) {
-    let runs: Vec<&membench::spec::SpecRun> = results.verify.iter().flat_map(|v| &v.spec).collect();
+    let runs: Vec<&membench_data::spec::SpecRun> =
+        results.verify.iter().flat_map(|v| &v.spec).collect();
     if runs.is_empty() {
         let _ = writeln!(
             md,
@@ -672,10 +675,10 @@ fn spec_conformance(results: &Results, md: &mut String) {
         "Suite: {}, files {}. \"max-4g-added\" runs every module with `maximum 65536` added to \
          each defined memory that declares none. Text-format assertions are refused by the `wast` \
          parser before any runtime sees them.\n",
-        membench::spec::SUITE,
-        membench::spec::FILES.join(", ")
+        membench_data::spec::SUITE,
+        membench_data::spec::FILES.join(", ")
     );
-    let labels = membench::spec::Counts::LABELS;
+    let labels = membench_data::spec::Counts::LABELS;
     let table = runs
         .iter()
         .map(|r| {
@@ -732,7 +735,7 @@ fn spec_conformance(results: &Results, md: &mut String) {
 }
 
 /// `runtime` or `runtime @`strategy``: a verify configuration's name.
-pub(super) fn verify_label(v: &membench::verify::Verdict) -> String {
+pub(super) fn verify_label(v: &membench_data::verify::Verdict) -> String {
     if v.strategy == "default" {
         v.runtime.clone()
     } else {

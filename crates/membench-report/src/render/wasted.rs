@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::charts::{Axis, Chart, DotPanel, Frame, Unit};
-use membench::fragmentation::{Allocator, Figures, FragRecord};
-use membench::record::FailureKind;
+use membench_data::fragmentation::{Allocator, Figures, FragRecord};
+use membench_data::record::FailureKind;
 
 pub(super) fn page(ctx: &Ctx, dir: &Path) -> Result<String> {
     let mut md = String::new();
@@ -73,7 +73,7 @@ fn waste_groups<'a>(per: &BTreeMap<&'a str, BTreeSet<u64>>) -> Vec<Vec<(&'a str,
 /// only by differences over one 64 KiB page (linear memory grows by pages), and which are the
 /// same to within a page.
 pub(super) fn waste_finding(
-    records: &[membench::fragmentation::FragRecord],
+    records: &[membench_data::fragmentation::FragRecord],
     workload: &str,
 ) -> Option<String> {
     let mut per: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();

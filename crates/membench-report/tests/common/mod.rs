@@ -2,8 +2,8 @@
 
 #![allow(dead_code)]
 
-use membench::case::{CaseKey, Family, GuestBuild, StrategyKey};
-use membench::record::{CaseRecord, Failure, FailureKind, Machine, RunStamp, Versions};
+use membench_data::case::{CaseKey, Family, GuestBuild, StrategyKey};
+use membench_data::record::{CaseRecord, Failure, FailureKind, Machine, RunStamp, Versions};
 use membench_report::collect::{Estimate, Row, Samples};
 
 pub const PAGE: u64 = 65536;

@@ -38,8 +38,8 @@ use crate::module::{MemoryDecl, MemoryPlan, PAGE};
 use crate::procfs;
 use crate::record::NotMeasured;
 use crate::runtime::{
-    grow_error, resolve_export, Compiled, Export, GuestModule, Instance, KeptMemory, MemoryInfo,
-    Runtime, RuntimeSpec, SpecStore, Trap, Val,
+    grow_error, resolve_export, Compiled, Export, GuestModule, Instance, JsApi, KeptMemory,
+    MemoryInfo, Runtime, RuntimeSpec, SpecStore, Trap, Val,
 };
 
 /// A JavaScript engine, as the host program reports and the matrix names it.
@@ -748,11 +748,8 @@ struct Batch {
     per_memory: u64,
 }
 
-impl JsRuntime {
-    /// Which of V8's tiers compiled a guest function after `calls` calls: `(liftoff, turbofan)`,
-    /// asked through V8's test natives; an error saying so on an engine that cannot tell (JSC).
-    /// For checking that a tier switch (`--liftoff-only`, `--no-liftoff`) does what it claims.
-    pub fn tier_after(&self, calls: u64) -> Result<(bool, bool)> {
+impl JsApi for JsRuntime {
+    fn tier_after(&self, calls: u64) -> Result<(bool, bool)> {
         let plan = crate::contiguous::MemoryVariant::new(
             MemoryDecl::Defined,
             crate::contiguous::MaxDecl::None,
@@ -776,30 +773,19 @@ impl JsRuntime {
         ))
     }
 
-    /// Turns off (or back on) the collection an instantiation makes once
-    /// [`COLLECT_AFTER_DROPS`] dropped instances await it, for a check that watches how far
-    /// dropped memories pile up when the engine is left to collect on its own.
-    pub fn set_auto_collect(&self, on: bool) {
+    fn set_auto_collect(&self, on: bool) {
         lock(&self.host).auto_collect = on;
     }
 
-    /// Whether the engine can be made to collect garbage (`gc()` in the page or process): not in
-    /// Firefox's or WebKit's pages.
-    pub fn can_collect(&self) -> bool {
+    fn can_collect(&self) -> bool {
         lock(&self.host).can_collect
     }
 
-    /// Whether a fresh instance that got a fallback memory (no mapping of its own where this
-    /// module's first instances had one) on an engine that cannot be made to collect is refused as
-    /// not measured (the default) or used.
-    pub fn set_refuse_fallback(&self, on: bool) {
+    fn set_refuse_fallback(&self, on: bool) {
         lock(&self.host).refuse_fallback = on;
     }
 
-    /// The seed's growth as the JS API shows it: `memory.grow(1)` from JS returns the old size in
-    /// pages and detaches the `ArrayBuffer` taken before it (`byteLength` 0; `memory.buffer` is a
-    /// new one), and a grow past the maximum throws `RangeError`, leaving the memory as it was.
-    pub fn detached_on_grow(&self) -> Result<(bool, String)> {
+    fn detached_on_grow(&self) -> Result<(bool, String)> {
         let plan = MemoryPlan {
             decl: MemoryDecl::Imported,
             initial: 1,
@@ -837,14 +823,7 @@ impl JsRuntime {
         ))
     }
 
-    /// Many live memories: creates `WebAssembly.Memory({initial: 1})` objects, kept alive, until
-    /// the engine refuses one, `limit` exist or `limit_ms` pass, and reports what each batch added
-    /// to the engine's address space, and where that changed (JSC gives fast memory to a limited
-    /// number of memories; V8 reserves guard regions per memory until the address space runs out),
-    /// and what a fresh instance gets before the memories and beside them ([`JsRuntime::probe`]:
-    /// its grow cost and throughput after the engine's switch). Held when the engine kept creating
-    /// memories to the limit.
-    pub fn many_memories(&self, limit: u64, limit_ms: u64) -> Result<(bool, String)> {
+    fn many_memories(&self, limit: u64, limit_ms: u64) -> Result<(bool, String)> {
         // From a collected heap: memories earlier checks dropped must not hold the engine's
         // limited resources (JSC's fast memories) while this counts.
         self.collect_garbage()?;
@@ -942,7 +921,9 @@ impl JsRuntime {
             ),
         ))
     }
+}
 
+impl JsRuntime {
     /// What a fresh instance gets now: whether its memory has a mapping of its own (fast
     /// memory, or a reservation; not a heap buffer), the engine-timed cost of one `grow(1)` from
     /// the guest at 16 pages (median of 5 fresh instances, 8 grows each), and the throughput of
@@ -978,7 +959,8 @@ impl JsRuntime {
         Ok(Probe {
             own_mapping,
             grow: per_grow[per_grow.len() / 2],
-            bytes_per_second: (pattern.bytes_per_call(SIZE) * calls) as f64 / elapsed.as_secs_f64(),
+            bytes_per_second: (crate::contiguous::bytes_per_call(&pattern, SIZE) * calls) as f64
+                / elapsed.as_secs_f64(),
         })
     }
 }
@@ -1023,7 +1005,7 @@ impl Runtime for JsRuntime {
         lock(&self.host).collect()
     }
 
-    fn js(&self) -> Option<&JsRuntime> {
+    fn js(&self) -> Option<&dyn JsApi> {
         Some(self)
     }
 

@@ -127,7 +127,7 @@ struct Compiled {
 impl runtime::Compiled for Compiled {
     fn instantiate_timed(&self) -> Result<(Box<dyn runtime::Instance>, Duration)> {
         let imported = match self.guest.memory.decl {
-            MemoryDecl::Imported => Some(self.guest.memory.limits32()?),
+            MemoryDecl::Imported => Some(crate::module::limits32(&self.guest.memory)?),
             MemoryDecl::Defined => None,
         };
         let start = Instant::now();

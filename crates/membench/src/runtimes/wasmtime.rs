@@ -423,7 +423,7 @@ impl runtime::Compiled for Compiled {
     fn instantiate_timed(&self) -> Result<(Box<dyn runtime::Instance>, Duration)> {
         let imported = match self.pre {
             Some(_) => None,
-            None => Some(self.guest.memory.limits32()?),
+            None => Some(crate::module::limits32(&self.guest.memory)?),
         };
         let start = Instant::now();
         let mut store = Store::new(&self.engine, ());
