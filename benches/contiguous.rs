@@ -15,6 +15,7 @@ mod support;
 use std::time::Duration;
 
 use criterion::{SamplingMode, Throughput};
+use membench::case::Family;
 use membench::contiguous::{MemoryVariant, Prepared, Touch};
 use membench::matrix::{self, ContiguousCase, Scope};
 use membench::record::CaseRecord;
@@ -25,7 +26,7 @@ fn main() {
     let mut criterion = support::criterion();
     let mut runner = Runner::new();
     let cases = matrix::contiguous(Scope::from_env(), &runner.specs);
-    let mut group = criterion.benchmark_group("contiguous");
+    let mut group = criterion.benchmark_group(Family::Contiguous.id());
     for case in &cases {
         let key = case.key(&runner.specs);
         configure(&mut group, &runner.specs[case.runtime], case);

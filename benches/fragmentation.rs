@@ -8,6 +8,7 @@ mod support;
 use std::time::Duration;
 
 use criterion::{SamplingMode, Throughput};
+use membench::case::Family;
 use membench::fragmentation::SEED;
 use membench::matrix;
 use membench::record::CaseRecord;
@@ -18,7 +19,7 @@ fn main() {
     let mut criterion = support::criterion();
     let mut runner = Runner::new();
     let cases = matrix::fragmentation(&runner.specs);
-    let mut group = criterion.benchmark_group("fragmentation");
+    let mut group = criterion.benchmark_group(Family::Fragmentation.id());
     group.sample_size(10);
     group.warm_up_time(Duration::from_millis(50));
     group.measurement_time(Duration::from_millis(300));

@@ -12,6 +12,7 @@ mod support;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput};
+use membench::case::Family;
 use membench::grow::{self, Prepared};
 use membench::matrix::{self, Scope};
 use membench::record::CaseRecord;
@@ -28,7 +29,7 @@ fn main() {
 
 fn grow_family(criterion: &mut Criterion, runner: &mut Runner) {
     let cases = matrix::grow(Scope::from_env(), &runner.specs);
-    let mut group = criterion.benchmark_group("grow");
+    let mut group = criterion.benchmark_group(Family::Grow.id());
     group.sample_size(10);
     group.warm_up_time(Duration::from_millis(50));
     group.measurement_time(Duration::from_millis(250));
@@ -79,7 +80,7 @@ fn grow_family(criterion: &mut Criterion, runner: &mut Runner) {
 }
 
 fn instantiate_family(criterion: &mut Criterion, runner: &mut Runner) {
-    let mut group = criterion.benchmark_group("instantiate");
+    let mut group = criterion.benchmark_group(Family::Instantiate.id());
     group.sample_size(10);
     group.warm_up_time(Duration::from_millis(50));
     group.measurement_time(Duration::from_millis(200));

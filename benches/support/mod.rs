@@ -91,11 +91,11 @@ impl Runner {
     ) {
         self.total += 1;
         let id = key.id();
-        let (_, name) = id.split_once('/').expect("ids are <family>/<name>");
+        let name = key.name();
         let spec = &self.specs[runtime];
         let built = &mut self.built[runtime];
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            group.bench_function(name, |b| {
+            group.bench_function(&name, |b| {
                 let rt = built.get_or_insert_with(|| {
                     spec.build()
                         .map_err(|e| (NotMeasured::of(&e), format!("{e:#}")))

@@ -187,7 +187,7 @@ pub fn run(o: Options) -> Result<()> {
         for c in matrix::fragmentation(&specs) {
             cases.push(Case {
                 id: c.id(&specs),
-                variant: c.key(&specs).variant,
+                variant: c.key(&specs).variant.to_string(),
                 allocator: c.allocator.id().into(),
                 guest: membench::fragmentation::guest(c.allocator).map_err(|e| format!("{e:#}")),
                 workload: c.workload,

@@ -270,3 +270,40 @@ fn a_run_with_a_failed_case_exits_1_and_keeps_every_record() {
     assert_eq!(rows, 13);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A collected run naming a pattern or variant this version does not know is refused (exit 2),
+/// saying which name and where, and nothing is rendered: a typed key never lets an unknown name
+/// through to become a case no chart finds.
+#[test]
+fn results_naming_an_unknown_pattern_or_variant_are_refused_naming_it() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../reports/amd-epyc-2c-l2-512k-l3-32768k/results.json");
+    let text = std::fs::read_to_string(&committed).unwrap();
+    for (from, to, words) in [
+        (
+            "\"pattern\": \"seq-read-i64\"",
+            "\"pattern\": \"seq-read-i16\"",
+            "`seq-read-i16` is no pattern this version knows",
+        ),
+        (
+            "\"variant\": \"defined-max\"",
+            "\"variant\": \"defined-maximum\"",
+            "`defined-maximum` is no memory variant this version knows",
+        ),
+    ] {
+        assert!(text.contains(from), "the committed run has {from}");
+        let dir = scratch(&format!("unknown-{}", to.len()));
+        let input = write(&dir, "results.json", &text.replacen(from, to, 1));
+        let output = membench(&[
+            "render",
+            "--input",
+            &input.display().to_string(),
+            "--allow-mixed",
+        ]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{err}");
+        assert!(err.contains(words) && err.contains("line"), "{err}");
+        assert!(!dir.join("REPORT.md").exists(), "rendered anyway:\n{err}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -122,6 +122,34 @@ impl fmt::Display for Pattern {
     }
 }
 
+impl Pattern {
+    /// Every pattern: each kernel at each width, warm and first-touch.
+    pub fn all() -> impl Iterator<Item = Pattern> {
+        Kernel::ALL.into_iter().flat_map(|kernel| {
+            Width::ALL.into_iter().flat_map(move |width| {
+                [Touch::Warm, Touch::FirstTouch].map(|touch| Pattern {
+                    kernel,
+                    width,
+                    touch,
+                })
+            })
+        })
+    }
+
+    /// The pattern whose [`Display`](fmt::Display) is `name`, if any.
+    pub fn from_name(name: &str) -> Option<Pattern> {
+        Pattern::all().find(|p| p.to_string() == name)
+    }
+
+    /// The same kernel and width, warm: what a first-touch case is compared with.
+    pub fn warm(self) -> Pattern {
+        Pattern {
+            touch: Touch::Warm,
+            ..self
+        }
+    }
+}
+
 /// Whether, and how large, a maximum the memory declares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -194,6 +222,24 @@ impl MemoryVariant {
             MaxDecl::Large => "max4g",
         };
         format!("{decl}-{max}")
+    }
+
+    /// The variant whose [`MemoryVariant::id`] is `id`, if any.
+    pub fn from_id(id: &str) -> Option<MemoryVariant> {
+        [MemoryDecl::Defined, MemoryDecl::Imported]
+            .into_iter()
+            .flat_map(|decl| {
+                [MaxDecl::None, MaxDecl::Exact, MaxDecl::Large]
+                    .into_iter()
+                    .flat_map(move |maximum| {
+                        [false, true].map(|shared| MemoryVariant {
+                            decl,
+                            maximum,
+                            shared,
+                        })
+                    })
+            })
+            .find(|v| v.id() == id)
     }
 
     /// The plan for a memory of `initial` pages that the case grows to `needed` pages.

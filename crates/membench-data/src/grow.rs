@@ -52,15 +52,20 @@ impl GrowPattern {
 
     /// `grow-1`, `grow-big`, ...: the pattern part of the id.
     pub fn name(self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// The pattern without its size: what a case key names.
+    pub fn kind(self) -> GrowKind {
         match self {
-            GrowPattern::Grow1(_) => "grow-1",
-            GrowPattern::GrowBig(_) => "grow-big",
-            GrowPattern::GrowTouch(_) => "grow-touch",
-            GrowPattern::Grow1At(_) => "grow1-at",
-            GrowPattern::Grow16At(_) => "grow16-at",
-            GrowPattern::HostGrow1At(_) => "host-grow1-at",
-            GrowPattern::GrowFail(_) => "grow-fail",
-            GrowPattern::HostGrowFail(_) => "host-grow-fail",
+            GrowPattern::Grow1(_) => GrowKind::Grow1,
+            GrowPattern::GrowBig(_) => GrowKind::GrowBig,
+            GrowPattern::GrowTouch(_) => GrowKind::GrowTouch,
+            GrowPattern::Grow1At(_) => GrowKind::Grow1At,
+            GrowPattern::Grow16At(_) => GrowKind::Grow16At,
+            GrowPattern::HostGrow1At(_) => GrowKind::HostGrow1At,
+            GrowPattern::GrowFail(_) => GrowKind::GrowFail,
+            GrowPattern::HostGrowFail(_) => GrowKind::HostGrowFail,
         }
     }
 
@@ -80,16 +85,7 @@ impl GrowPattern {
 
     /// The same pattern at another size.
     pub fn with_pages(self, pages: u64) -> Self {
-        match self {
-            GrowPattern::Grow1(_) => GrowPattern::Grow1(pages),
-            GrowPattern::GrowBig(_) => GrowPattern::GrowBig(pages),
-            GrowPattern::GrowTouch(_) => GrowPattern::GrowTouch(pages),
-            GrowPattern::Grow1At(_) => GrowPattern::Grow1At(pages),
-            GrowPattern::Grow16At(_) => GrowPattern::Grow16At(pages),
-            GrowPattern::HostGrow1At(_) => GrowPattern::HostGrow1At(pages),
-            GrowPattern::GrowFail(_) => GrowPattern::GrowFail(pages),
-            GrowPattern::HostGrowFail(_) => GrowPattern::HostGrowFail(pages),
-        }
+        self.kind().at(pages)
     }
 
     /// The memory's initial size, in pages.
@@ -152,6 +148,86 @@ impl GrowPattern {
     pub fn bytes_per_grow(self) -> u64 {
         let gained = (self.final_pages() - self.initial()) * PAGE;
         gained / self.grows()
+    }
+}
+
+/// A grow pattern without its size, as a case key names it (`grow1-at`): the size is the key's
+/// own field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GrowKind {
+    /// [`GrowPattern::Grow1`].
+    Grow1,
+    /// [`GrowPattern::GrowBig`].
+    GrowBig,
+    /// [`GrowPattern::GrowTouch`].
+    GrowTouch,
+    /// [`GrowPattern::Grow1At`].
+    Grow1At,
+    /// [`GrowPattern::Grow16At`].
+    Grow16At,
+    /// [`GrowPattern::HostGrow1At`].
+    HostGrow1At,
+    /// [`GrowPattern::GrowFail`].
+    GrowFail,
+    /// [`GrowPattern::HostGrowFail`].
+    HostGrowFail,
+}
+
+impl GrowKind {
+    /// Every kind.
+    pub const ALL: [GrowKind; 8] = [
+        GrowKind::Grow1,
+        GrowKind::GrowBig,
+        GrowKind::GrowTouch,
+        GrowKind::Grow1At,
+        GrowKind::Grow16At,
+        GrowKind::HostGrow1At,
+        GrowKind::GrowFail,
+        GrowKind::HostGrowFail,
+    ];
+
+    /// `grow-1`, `grow-big`, ...: the pattern part of the id.
+    pub fn name(self) -> &'static str {
+        match self {
+            GrowKind::Grow1 => "grow-1",
+            GrowKind::GrowBig => "grow-big",
+            GrowKind::GrowTouch => "grow-touch",
+            GrowKind::Grow1At => "grow1-at",
+            GrowKind::Grow16At => "grow16-at",
+            GrowKind::HostGrow1At => "host-grow1-at",
+            GrowKind::GrowFail => "grow-fail",
+            GrowKind::HostGrowFail => "host-grow-fail",
+        }
+    }
+
+    /// This kind at `pages`.
+    pub fn at(self, pages: u64) -> GrowPattern {
+        match self {
+            GrowKind::Grow1 => GrowPattern::Grow1(pages),
+            GrowKind::GrowBig => GrowPattern::GrowBig(pages),
+            GrowKind::GrowTouch => GrowPattern::GrowTouch(pages),
+            GrowKind::Grow1At => GrowPattern::Grow1At(pages),
+            GrowKind::Grow16At => GrowPattern::Grow16At(pages),
+            GrowKind::HostGrow1At => GrowPattern::HostGrow1At(pages),
+            GrowKind::GrowFail => GrowPattern::GrowFail(pages),
+            GrowKind::HostGrowFail => GrowPattern::HostGrowFail(pages),
+        }
+    }
+
+    /// The kind named `name`, if any.
+    pub fn from_name(name: &str) -> Option<GrowKind> {
+        GrowKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether the host grows the memory rather than the guest ([`GrowPattern::host`]).
+    pub fn host(self) -> bool {
+        self.at(0).host()
+    }
+}
+
+impl fmt::Display for GrowKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

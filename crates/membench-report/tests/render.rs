@@ -641,7 +641,7 @@ fn first_touch_sits_beside_warm_and_findings_and_unsupported_cases_are_not_failu
         "singlepass does not support simd128",
     ));
     let mut imported = contiguous("seq-read-i64", "wamr-fast-interp", scalar);
-    imported.variant = "imported-max".into();
+    imported.variant = "imported-max".parse().unwrap();
     results.rows.push(not_measured(
         imported,
         FailureKind::Binding,

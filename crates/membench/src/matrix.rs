@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::case::size_id;
-use crate::case::{CaseKey, Family, GuestBuild};
+use crate::case::{CaseKey, CasePattern, CaseVariant, Family, FragPattern, GuestBuild};
 use crate::contiguous::{Kernel, MaxDecl, MemoryVariant, Pattern, Touch, Width};
 use crate::fragmentation::{self, Allocator, Workload};
 use crate::grow::{self, GrowPattern};
@@ -136,15 +136,10 @@ impl Scope {
 /// and DRAM-sized (where memory strategies show).
 pub const SIZES: [u64; 4] = [16 << 10, 1 << 20, 32 << 20, 256 << 20];
 
-/// The memory variant as a case key names it: `defined-max`, ..., `host-buffer` for native.
-fn variant_name(variant: Option<MemoryVariant>) -> String {
-    variant.map_or_else(|| "host-buffer".to_string(), |v| v.id())
-}
-
 /// The key of a case of `family` on `spec`.
 fn key(
     family: Family,
-    pattern: String,
+    pattern: CasePattern,
     size_bytes: u64,
     spec: &RuntimeSpec,
     variant: Option<MemoryVariant>,
@@ -156,7 +151,7 @@ fn key(
         size_bytes,
         runtime: spec.id.to_string(),
         strategy: spec.strategy_key(),
-        variant: variant_name(variant),
+        variant: variant.map_or(CaseVariant::HostBuffer, CaseVariant::Memory),
         build,
         ran_bytes: size_bytes,
     }
@@ -181,7 +176,7 @@ impl ContiguousCase {
     /// The case's identity.
     pub fn key(&self, runtimes: &[RuntimeSpec]) -> CaseKey {
         let spec = &runtimes[self.runtime];
-        let pattern = self.pattern.to_string();
+        let pattern = CasePattern::Contiguous(self.pattern);
         key(
             Family::Contiguous,
             pattern,
@@ -431,7 +426,7 @@ impl GrowCase {
     /// The case's identity; `ran_bytes` says where it really runs after the strategy's cap.
     pub fn key(&self, runtimes: &[RuntimeSpec]) -> CaseKey {
         let spec = &runtimes[self.runtime];
-        let pattern = self.pattern.name().to_string();
+        let pattern = CasePattern::Grow(self.pattern.kind());
         let size = self.pattern.pages() * crate::module::PAGE;
         let mut key = key(
             Family::Grow,
@@ -604,7 +599,7 @@ impl InstantiateCase {
     pub fn key(&self, runtimes: &[RuntimeSpec]) -> CaseKey {
         let size = INSTANTIATE_PAGES * crate::module::PAGE;
         let spec = &runtimes[self.runtime];
-        let pattern = "pre-linked".to_string();
+        let pattern = CasePattern::PreLinked;
         key(
             Family::Instantiate,
             pattern,
@@ -643,7 +638,10 @@ impl FragCase {
     /// maximum); the pattern is `<workload>-<allocator>`, the size the workload's scale.
     pub fn key(&self, runtimes: &[RuntimeSpec]) -> CaseKey {
         let spec = &runtimes[self.runtime];
-        let pattern = format!("{}-{}", self.workload.id, self.allocator.id());
+        let pattern = CasePattern::Fragmentation(FragPattern {
+            workload: self.workload.id.to_string(),
+            allocator: self.allocator,
+        });
         let variant = MemoryVariant::new(MemoryDecl::Defined, MaxDecl::None);
         let size = u64::from(self.workload.scale);
         key(

@@ -100,7 +100,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("membench-record-{}", std::process::id()));
         let key = CaseKey {
             family: crate::case::Family::Grow,
-            pattern: "grow-1".into(),
+            pattern: "grow-1".parse().unwrap(),
             size_bytes: 4096 << 16,
             runtime: "wasmi-interpreter".into(),
             strategy: crate::case::StrategyKey {
@@ -108,7 +108,7 @@ mod tests {
                 knobs: "default".into(),
                 default: true,
             },
-            variant: "defined-max".into(),
+            variant: "defined-max".parse().unwrap(),
             build: crate::case::GuestBuild::Scalar,
             ran_bytes: 4096 << 16,
         };

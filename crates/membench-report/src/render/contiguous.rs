@@ -191,7 +191,7 @@ fn memory_kind(ctx: &Ctx, build: GuestBuild, dir: &Path, md: &mut String) -> Res
         md,
         &words.pair,
         &headline,
-        &|k| (0, k.pattern.clone()),
+        &|k| (0, k.pattern.to_string()),
         TwinChart {
             name: build.id(),
             title: format!(
@@ -409,8 +409,8 @@ fn contiguous(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
             .filter(|(k, _)| k.size_bytes == size && k.build == build)
             .copied()
             .collect();
-        let pattern_names: BTreeSet<&str> =
-            in_group.iter().map(|(k, _)| k.pattern.as_str()).collect();
+        let pattern_names: BTreeSet<&CasePattern> =
+            in_group.iter().map(|(k, _)| &k.pattern).collect();
         let _ = writeln!(
             md,
             "### {size_name}, {build} build\n\n![{name}](charts/{name}.png) ([SVG](charts/{name}.svg))\n"
@@ -420,7 +420,7 @@ fn contiguous(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         for pattern in &pattern_names {
             let mut of_pattern: Vec<(&CaseKey, &Row)> = in_group
                 .iter()
-                .filter(|(k, _)| k.pattern == *pattern && !is_native(k))
+                .filter(|(k, _)| k.pattern == **pattern && !is_native(k))
                 .copied()
                 .collect();
             of_pattern.sort_by_key(|(k, _)| runtime_order(k));
@@ -441,8 +441,8 @@ fn contiguous(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
                 rows: dots,
             });
         }
-        for pattern in ["seq-read-i64", "random-read-i64", "seq-write-i64"] {
-            if let Some(s) = extremes(&found, pattern) {
+        for pattern in &HEADLINE_PATTERNS {
+            if let Some(s) = extremes(&found, &pattern.to_string()) {
                 let _ = writeln!(md, "- **{pattern}, {size_name}, {build}**: {s}.");
             }
         }
@@ -560,7 +560,7 @@ fn variants_and_strategies(ctx: &Ctx, rows: &[(&CaseKey, &Row)], md: &mut String
             k.pattern.clone(),
             k.size_bytes,
             k.build,
-            k.variant.clone(),
+            k.variant,
         )
     });
     let table = others

@@ -122,17 +122,17 @@ fn grow(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
     );
     let configs = configurations(rows.iter().map(|(k, _)| *k));
     for c in &configs {
-        let get = |pages: u64, variant: &str| {
+        let get = |pages: u64, variant: &CaseVariant| {
             at.iter()
                 .find(|(k, _)| {
                     k.runtime == c.runtime
                         && k.strategy == c.strategy
                         && k.size_bytes == pages * PAGE
-                        && k.variant == variant
+                        && k.variant == *variant
                 })
                 .copied()
         };
-        let cell = |pages: u64, variant: &str| {
+        let cell = |pages: u64, variant: &CaseVariant| {
             get(pages, variant).map_or("missing".into(), |(k, r)| grow_cell(k, r))
         };
         let verdict = match (get(4096, &max()), get(4096, &nomax())) {
@@ -189,7 +189,7 @@ fn grow(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
             k.strategy.slug.clone(),
             k.pattern.clone(),
             k.size_bytes,
-            k.variant.clone(),
+            k.variant,
         )
     });
     let table = all
@@ -242,14 +242,14 @@ fn grow_or_why(found: Option<(&CaseKey, &Row)>) -> String {
 /// runtime's `Memory::grow` or JavaScript's `memory.grow(1)`), and on a shared memory next to the
 /// same imported memory unshared, at 4096 pages (and 1 page for host against guest).
 fn host_and_shared_grows(ctx: &Ctx, rows: &[(&CaseKey, &Row)], md: &mut String) {
-    let find = |c: &CaseKey, pattern: &str, pages: u64, variant: &str| {
+    let find = |c: &CaseKey, pattern: CasePattern, pages: u64, variant: &CaseVariant| {
         rows.iter()
             .find(|(k, _)| {
                 k.runtime == c.runtime
                     && k.strategy == c.strategy
                     && k.pattern == pattern
                     && k.size_bytes == pages * PAGE
-                    && k.variant == variant
+                    && k.variant == *variant
             })
             .copied()
     };
@@ -534,7 +534,7 @@ pub fn grow_lines<'a>(rows: impl Iterator<Item = (&'a CaseKey, &'a Row)>) -> Vec
             .entry((
                 k.runtime.clone(),
                 (!k.strategy.default, k.strategy.slug.clone()),
-                k.variant.clone(),
+                k.variant.to_string(),
             ))
             .or_insert_with(|| (k.runtime_label(), BTreeMap::new()));
         // At one x, keep the case listed closest to where it ran.
@@ -557,7 +557,7 @@ pub fn grow_lines<'a>(rows: impl Iterator<Item = (&'a CaseKey, &'a Row)>) -> Vec
     series
         .into_iter()
         .map(|((runtime, strategy, variant), (label, points))| {
-            let dashed = variant != max();
+            let dashed = variant != max().to_string();
             let base = charts::runtime_color(&runtime);
             let nth = strategies
                 .get(&runtime)

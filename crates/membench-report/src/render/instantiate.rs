@@ -29,7 +29,7 @@ fn instantiate(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
             k.runtime.clone(),
             !k.strategy.default,
             k.strategy.slug.clone(),
-            k.variant.clone(),
+            k.variant,
         )
     });
     let stamps = Ctx::stamps(&rows);

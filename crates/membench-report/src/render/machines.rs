@@ -3,7 +3,7 @@
 //! every machine.
 
 use super::*;
-use summary::{headline_rows, short_run, HEADLINE_PATTERNS};
+use summary::{headline_rows, short_run};
 
 /// One headline figure of one runtime on one machine: the cell, the verdict behind the
 /// conclusion (when the figure has one), the value it is ranked by and that value's interval
@@ -60,7 +60,7 @@ pub fn render_machines(machines: &[(String, Results)], out: &Path) -> Result<()>
             );
         }
     }
-    for pattern in HEADLINE_PATTERNS {
+    for pattern in &HEADLINE_PATTERNS {
         let headline = throughput_headline(&ctxs, pattern);
         let _ = writeln!(
             md,
@@ -117,11 +117,11 @@ pub fn render_machines(machines: &[(String, Results)], out: &Path) -> Result<()>
 }
 
 /// Throughput ÷ native's at 1 MiB, scalar build, per runtime, per machine.
-fn throughput_headline(ctxs: &[Ctx], pattern: &str) -> Headline {
+fn throughput_headline(ctxs: &[Ctx], pattern: &CasePattern) -> Headline {
     let mut out = Headline::new();
     for (i, ctx) in ctxs.iter().enumerate() {
         for (k, r) in headline_rows(ctx) {
-            if is_native(k) || k.pattern != pattern || k.build != GuestBuild::Scalar {
+            if is_native(k) || k.pattern != *pattern || k.build != GuestBuild::Scalar {
                 continue;
             }
             let c = ctx.vs_native(k, r);

@@ -15,9 +15,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use membench_data::case::{size_id, CaseKey, Family, GuestBuild};
+use membench_data::case::{size_id, CaseKey, CasePattern, CaseVariant, Family, GuestBuild};
 use membench_data::contiguous::{Kernel, MaxDecl, MemoryVariant, Pattern, Touch, Width};
-use membench_data::grow::GrowPattern;
+use membench_data::grow::GrowKind;
 use membench_data::memory::MemoryDecl;
 use membench_data::record::{FailureKind, RunStamp};
 
@@ -38,31 +38,29 @@ pub use grow::grow_lines;
 pub use machines::render_machines;
 pub use summary::MAX_LINES;
 
-/// The native baseline's memory variant: a host buffer.
-const NATIVE_VARIANT: &str = "host-buffer";
 const PAGE: u64 = 65536;
 
-fn variant(maximum: MaxDecl) -> String {
-    MemoryVariant::new(MemoryDecl::Defined, maximum).id()
+fn variant(maximum: MaxDecl) -> CaseVariant {
+    MemoryVariant::new(MemoryDecl::Defined, maximum).into()
 }
 
 /// `defined-max`, the variant the runtimes are compared in.
-fn max() -> String {
+fn max() -> CaseVariant {
     variant(MaxDecl::Exact)
 }
 
-fn nomax() -> String {
+fn nomax() -> CaseVariant {
     variant(MaxDecl::None)
 }
 
-fn max4g() -> String {
+fn max4g() -> CaseVariant {
     variant(MaxDecl::Large)
 }
 
 /// The native baseline: its contiguous cases run on a host buffer, its grow and instantiate cases
 /// under the wasm variants' names, so the runtime id decides, not the variant.
 fn is_native(k: &CaseKey) -> bool {
-    k.variant == NATIVE_VARIANT || k.runtime.starts_with("native-")
+    k.variant == CaseVariant::HostBuffer || k.runtime.starts_with("native-")
 }
 
 /// The variant each runtime is compared in: `defined-max`, or native's host buffer.
@@ -70,41 +68,36 @@ fn main_variant(k: &CaseKey) -> bool {
     is_native(k) || k.variant == max()
 }
 
-/// Every contiguous pattern by the name keys carry: lets first-touch patterns be matched to
-/// their warm counterpart through the typed pattern, not by cutting strings.
-fn patterns() -> BTreeMap<String, Pattern> {
-    let mut out = BTreeMap::new();
-    for kernel in Kernel::ALL {
-        for width in Width::ALL {
-            for touch in [Touch::Warm, Touch::FirstTouch] {
-                let p = Pattern {
-                    kernel,
-                    width,
-                    touch,
-                };
-                out.insert(p.to_string(), p);
-            }
-        }
-    }
-    out
+/// The headline patterns, at the headline working set (`summary::HEADLINE_SIZE`).
+static HEADLINE_PATTERNS: [CasePattern; 3] = [
+    warm(Kernel::SeqRead, Width::I64),
+    warm(Kernel::RandomRead, Width::I64),
+    warm(Kernel::SeqWrite, Width::I64),
+];
+
+const fn warm(kernel: Kernel, width: Width) -> CasePattern {
+    CasePattern::Contiguous(Pattern {
+        kernel,
+        width,
+        touch: Touch::Warm,
+    })
+}
+fn grow1_at() -> CasePattern {
+    CasePattern::Grow(GrowKind::Grow1At)
 }
 
-fn grow1_at() -> &'static str {
-    GrowPattern::Grow1At(0).name()
-}
-
-fn host_grow1_at() -> &'static str {
-    GrowPattern::HostGrow1At(0).name()
+fn host_grow1_at() -> CasePattern {
+    CasePattern::Grow(GrowKind::HostGrow1At)
 }
 
 /// `imported-max`: the unshared twin of [`imported_shared_max`].
-fn imported_max() -> String {
-    MemoryVariant::new(MemoryDecl::Imported, MaxDecl::Exact).id()
+fn imported_max() -> CaseVariant {
+    MemoryVariant::new(MemoryDecl::Imported, MaxDecl::Exact).into()
 }
 
 /// `imported-shared-max`: `new WebAssembly.Memory({initial, maximum, shared: true})`, imported.
-fn imported_shared_max() -> String {
-    MemoryVariant::imported_shared(MaxDecl::Exact).id()
+fn imported_shared_max() -> CaseVariant {
+    MemoryVariant::imported_shared(MaxDecl::Exact).into()
 }
 
 /// How comparisons are taken.
@@ -120,7 +113,6 @@ enum Measure {
 struct Ctx<'a> {
     results: &'a Results,
     rows: Vec<(&'a CaseKey, &'a Row)>,
-    patterns: BTreeMap<String, Pattern>,
     cache: RefCell<HashMap<(usize, usize, Measure), Option<Comparison>>>,
 }
 
@@ -129,7 +121,6 @@ impl<'a> Ctx<'a> {
         Self {
             results,
             rows: results.keyed().collect(),
-            patterns: patterns(),
             cache: RefCell::new(HashMap::new()),
         }
     }
@@ -147,23 +138,14 @@ impl<'a> Ctx<'a> {
     }
 
     fn is_first_touch(&self, k: &CaseKey) -> bool {
-        k.family == Family::Contiguous
-            && self
-                .patterns
-                .get(&k.pattern)
-                .is_some_and(|p| p.touch == Touch::FirstTouch)
+        k.pattern
+            .contiguous()
+            .is_some_and(|p| p.touch == Touch::FirstTouch)
     }
 
     /// The warm pattern of a first-touch one.
-    fn warm_of(&self, pattern: &str) -> Option<String> {
-        let p = self.patterns.get(pattern)?;
-        Some(
-            Pattern {
-                touch: Touch::Warm,
-                ..*p
-            }
-            .to_string(),
-        )
+    fn warm_of(&self, pattern: &CasePattern) -> Option<CasePattern> {
+        Some(CasePattern::Contiguous(pattern.contiguous()?.warm()))
     }
 
     /// A's time (per iteration or per byte) ÷ B's, bootstrapped over both cases' samples.
@@ -255,14 +237,7 @@ impl<'a> Ctx<'a> {
                 (*k, *row, twin, c)
             })
             .collect();
-        out.sort_by_key(|(k, ..)| {
-            (
-                runtime_order(k),
-                k.pattern.clone(),
-                k.size_bytes,
-                k.variant.clone(),
-            )
-        });
+        out.sort_by_key(|(k, ..)| (runtime_order(k), k.pattern.clone(), k.size_bytes, k.variant));
         out
     }
 }
@@ -1193,14 +1168,14 @@ fn write_csv(ctx: &Ctx, path: &Path) -> Result<()> {
         w.write_record([
             row.id.clone(),
             opt(k.map(|k| k.family.to_string())),
-            opt(k.map(|k| k.pattern.clone())),
+            opt(k.map(|k| k.pattern.to_string())),
             opt(k.map(|k| k.size_bytes.to_string())),
             opt(k.map(|k| k.ran_bytes.to_string())),
             opt(k.map(|k| k.runtime.clone())),
             opt(k.map(|k| k.strategy.slug.clone())),
             opt(k.map(|k| k.strategy.knobs.clone())),
             opt(k.map(|k| k.strategy.default.to_string())),
-            opt(k.map(|k| k.variant.clone())),
+            opt(k.map(|k| k.variant.to_string())),
             opt(k.map(|k| k.build.to_string())),
             opt(run.map(|s| s.id.clone())),
             opt(run.map(|s| s.commit.clone())),

@@ -8,9 +8,6 @@ use plotters::style::RGBColor;
 /// The summary's length limit, in lines.
 pub const MAX_LINES: usize = 150;
 
-/// The headline patterns, at [`HEADLINE_SIZE`].
-pub(super) const HEADLINE_PATTERNS: [&str; 3] =
-    ["seq-read-i64", "random-read-i64", "seq-write-i64"];
 /// The headline working set: 1 MiB.
 pub(super) const HEADLINE_SIZE: u64 = 1 << 20;
 
@@ -164,7 +161,7 @@ pub(super) fn headline_rows<'a>(ctx: &Ctx<'a>) -> Vec<(&'a CaseKey, &'a Row)> {
         .into_iter()
         .filter(|(k, _)| {
             k.size_bytes == HEADLINE_SIZE
-                && HEADLINE_PATTERNS.contains(&k.pattern.as_str())
+                && HEADLINE_PATTERNS.contains(&k.pattern)
                 && k.strategy.default
                 && main_variant(k)
                 && !GuestBuild::MEMORY_KINDS.contains(&k.build)
@@ -178,11 +175,11 @@ pub(super) fn headline_sentence(
     ctx: &Ctx,
     rows: &[(&CaseKey, &Row)],
     build: GuestBuild,
-    pattern: &str,
+    pattern: &CasePattern,
 ) -> Option<String> {
     let mut of: Vec<(String, Comparison)> = rows
         .iter()
-        .filter(|(k, _)| k.build == build && k.pattern == pattern && !is_native(k))
+        .filter(|(k, _)| k.build == build && k.pattern == *pattern && !is_native(k))
         .filter_map(|(k, r)| Some((k.runtime_label(), ctx.vs_native(k, r)?)))
         .collect();
     of.sort_by(|a, b| b.1.ratio.total_cmp(&a.1.ratio));
@@ -286,17 +283,17 @@ fn load_store(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         },
     )?;
     let _ = writeln!(md, "![{name}](charts/{name}.png)\n");
-    for pattern in HEADLINE_PATTERNS {
+    for pattern in &HEADLINE_PATTERNS {
         if let Some(s) = headline_sentence(ctx, &rows, build, pattern) {
             let _ = writeln!(md, "- {s}");
         }
     }
     let _ = writeln!(md);
     // The table: a row per runtime, a column per pattern × build.
-    let columns: Vec<(GuestBuild, &str)> = [GuestBuild::Scalar, GuestBuild::Simd128]
+    let columns: Vec<(GuestBuild, &CasePattern)> = [GuestBuild::Scalar, GuestBuild::Simd128]
         .into_iter()
-        .flat_map(|b| HEADLINE_PATTERNS.iter().map(move |p| (b, *p)))
-        .filter(|(b, p)| rows.iter().any(|(k, _)| k.build == *b && k.pattern == *p))
+        .flat_map(|b| HEADLINE_PATTERNS.iter().map(move |p| (b, p)))
+        .filter(|(b, p)| rows.iter().any(|(k, _)| k.build == *b && k.pattern == **p))
         .collect();
     let header: Vec<String> = columns
         .iter()
@@ -316,7 +313,7 @@ fn load_store(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
             .iter()
             .map(|(b, p)| {
                 rows.iter()
-                    .find(|(k, _)| k.build == *b && k.pattern == *p && k.runtime == rt.runtime)
+                    .find(|(k, _)| k.build == *b && k.pattern == **p && k.runtime == rt.runtime)
                     .map_or("–".into(), |(k, r)| match ctx.vs_native(k, r) {
                         Some(c) => c.label(),
                         None => status(r).into(),
@@ -330,7 +327,7 @@ fn load_store(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         .map(|(b, p)| {
             let t = rows
                 .iter()
-                .find(|(k, _)| is_native(k) && k.build == *b && k.pattern == *p)
+                .find(|(k, _)| is_native(k) && k.build == *b && k.pattern == **p)
                 .map_or("missing".into(), |(_, r)| throughput(r));
             format!("`{p}` {b} {t}")
         })
@@ -412,11 +409,11 @@ fn grow_question(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
         .copied()
         .collect();
     let configs = configurations(defaults.iter().map(|(k, _)| *k));
-    let get = |c: &CaseKey, pages: u64, variant: &str| {
+    let get = |c: &CaseKey, pages: u64, variant: &CaseVariant| {
         defaults
             .iter()
             .find(|(k, _)| {
-                k.runtime == c.runtime && k.size_bytes == pages * PAGE && k.variant == variant
+                k.runtime == c.runtime && k.size_bytes == pages * PAGE && k.variant == *variant
             })
             .map(|(k, r)| (*k, *r))
     };

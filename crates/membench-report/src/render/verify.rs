@@ -7,7 +7,7 @@ use membench_data::verify::CheckId;
 
 /// The outcome of "a maximum makes grow(1) at 4096 pages cheaper" for one configuration.
 fn cheaper_with_max(ctx: &Ctx, grow: &[(&CaseKey, &Row)], config: &CaseKey) -> String {
-    let get = |variant: &str| {
+    let get = |variant: CaseVariant| {
         grow.iter()
             .find(|(k, _)| {
                 k.pattern == grow1_at()
@@ -18,7 +18,7 @@ fn cheaper_with_max(ctx: &Ctx, grow: &[(&CaseKey, &Row)], config: &CaseKey) -> S
             })
             .copied()
     };
-    let (Some((k, m)), Some((_, n))) = (get(&max()), get(&nomax())) else {
+    let (Some((k, m)), Some((_, n))) = (get(max()), get(nomax())) else {
         return "not measured".into();
     };
     let Some(c) = ctx.compare(m, n, Measure::Time) else {
@@ -81,8 +81,8 @@ pub(super) fn bench_claims(ctx: &Ctx) -> Vec<BenchClaims> {
     let inst = ctx.family(Family::Instantiate);
     let configs = configurations(grow.iter().chain(&inst).map(|(k, _)| *k));
     let fail_patterns = [
-        GrowPattern::GrowFail(0).name(),
-        GrowPattern::HostGrowFail(0).name(),
+        CasePattern::Grow(GrowKind::GrowFail),
+        CasePattern::Grow(GrowKind::HostGrowFail),
     ];
     let mut out = Vec::new();
     for c in &configs {
@@ -91,7 +91,7 @@ pub(super) fn bench_claims(ctx: &Ctx) -> Vec<BenchClaims> {
         let cells: Vec<&Row> = grow
             .iter()
             .filter(|(k, _)| {
-                fail_patterns.contains(&k.pattern.as_str())
+                fail_patterns.contains(&k.pattern)
                     && k.size_bytes == membench_data::grow::FAIL_AT * PAGE
                     && k.runtime == c.runtime
                     && k.strategy == c.strategy
@@ -112,13 +112,13 @@ pub(super) fn bench_claims(ctx: &Ctx) -> Vec<BenchClaims> {
                 why.into_iter().collect::<Vec<_>>().join(", ")
             )
         };
-        let reserved = |v: &str| {
+        let reserved = |v: CaseVariant| {
             inst.iter()
                 .find(|(k, _)| k.runtime == c.runtime && k.strategy == c.strategy && k.variant == v)
                 .and_then(|(_, r)| r.record.as_ref()?.footprint)
                 .map(|f| f.reserved_virtual_bytes)
         };
-        let ahead = match (reserved(&nomax()), reserved(&max4g())) {
+        let ahead = match (reserved(nomax()), reserved(max4g())) {
             (Some(none), Some(max)) => format!(
                 "{} ({} with 4 GiB max, {} without)",
                 if max as f64 > none as f64 * 1.5 {

@@ -52,11 +52,11 @@ pub fn key(
 ) -> CaseKey {
     CaseKey {
         family,
-        pattern: pattern.into(),
+        pattern: pattern.parse().expect("a pattern"),
         size_bytes,
         runtime: runtime.into(),
         strategy: strategy(slug),
-        variant: variant.into(),
+        variant: variant.parse().expect("a variant"),
         build,
         ran_bytes: size_bytes,
     }
