@@ -418,3 +418,60 @@ impl Check {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::PAGE;
+
+    #[test]
+    fn check_ids_serialise_as_the_names_records_have_always_used() {
+        for id in CheckId::ALL {
+            assert_eq!(
+                serde_json::to_string(&id).unwrap(),
+                format!("\"{}\"", id.as_str())
+            );
+            let back: CheckId = serde_json::from_str(&format!("\"{id}\"")).unwrap();
+            assert_eq!(back, id);
+            assert!(id == id.as_str());
+        }
+        let check: Check = serde_json::from_str(
+            r#"{"check":"released-with-handle-kept","outcome":"held","detail":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(check.check, CheckId::ReleasedWithHandleKept);
+        assert!(is_correctness(CheckId::Isolation));
+        assert!(!is_correctness(CheckId::ReserveAhead));
+        // Verdicts written before `reserve_ahead` existed still read.
+        let verdict: Verdict =
+            serde_json::from_str(r#"{"runtime":"r","strategy":"s","checks":[]}"#).unwrap();
+        assert_eq!(verdict.reserve_ahead, None);
+    }
+
+    /// The figures the published report had (MiB added with no maximum, an exact 16-page one, and
+    /// 4 GiB), and what they are.
+    #[test]
+    fn reservations_are_classified_from_their_figures() {
+        let used = 16 * PAGE;
+        let mib = |m: f64| (m * (1 << 20) as f64) as i64;
+        let classify =
+            |n, e, l| Reservation::classify(used, used, 65536 * PAGE, [mib(n), mib(e), mib(l)]);
+        // native mmap: the reservation is the maximum (4 GiB without one).
+        assert_eq!(classify(4096.0, 1.0, 4096.0), Reservation::DeclaredMaximum);
+        // wasmtime default, wasmer static, wasmtime without reservation but 2 GiB or 64 MiB
+        // for growth.
+        for t in [4160.0, 8192.0, 2049.0, 65.0] {
+            assert_eq!(classify(t, t, t), Reservation::Fixed, "{t}");
+        }
+        // wasmer dynamic, wasmtime without any reservation.
+        assert_eq!(classify(1.06, 1.06, 1.06), Reservation::OnlyUsed);
+        assert_eq!(classify(1.0, 1.0, 1.0), Reservation::OnlyUsed);
+        // A pool: instantiation maps nothing new.
+        assert_eq!(
+            classify(0.0, 0.0, 0.0),
+            Reservation::ReservedBeforeInstantiation
+        );
+        // Mixed figures are not forced into a class.
+        assert_eq!(classify(1.0, 1.0, 64.0), Reservation::Unclassified);
+    }
+}
