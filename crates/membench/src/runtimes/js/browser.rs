@@ -1,5 +1,6 @@
-//! Headless browsers as engines of the JavaScript adapter ([`super::js`]): Chromium (V8),
-//! Firefox ESR (SpiderMonkey) and WebKitGTK's MiniBrowser under Xvfb (JavaScriptCore).
+//! Headless browsers as engines of the JavaScript adapter ([`super`]): Chromium (V8),
+//! Firefox ESR (SpiderMonkey) and WebKitGTK's MiniBrowser under Xvfb (JavaScriptCore), each
+//! browser's own facts in its file (`chromium.rs`, `firefox.rs`, `webkitgtk.rs`).
 //!
 //! A browser runs the same `js-host/host.mjs` as node, deno and bun, loaded by
 //! `js-host/page.html`. Both are served from `127.0.0.1` on a free port with
@@ -23,20 +24,26 @@
 //! would not survive SIGKILL of its parent. Each session's profile lives in a directory of its own
 //! that is removed once its processes are gone.
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Arc};
-use std::thread::JoinHandle;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{bail, Context, Result};
+use serde_json::json;
 use tungstenite::protocol::Role;
 use tungstenite::{Message, WebSocket};
 
-use super::js::Channel;
+use super::channel::Channel;
+use super::chromium::Chromium;
+use super::firefox::Firefox;
+use super::launcher::{BrowserLauncher, Configuration, Launch};
+use super::protocol::Host;
+use super::server::{Files, Server};
+use super::webkitgtk::WebKit;
+use crate::procfs;
 
 /// A browser, as bench ids name it (`<browser>-<engine>`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,163 +76,36 @@ impl Browser {
     /// Every browser, in the order the matrix lists them.
     pub const ALL: [Browser; 3] = [Browser::Chromium, Browser::Firefox, Browser::WebKit];
 
+    /// Its own facts (`chromium.rs`, `firefox.rs`, `webkitgtk.rs`).
+    pub(crate) fn launcher(self) -> &'static dyn BrowserLauncher {
+        match self {
+            Browser::Chromium => &Chromium,
+            Browser::Firefox => &Firefox,
+            Browser::WebKit => &WebKit,
+        }
+    }
+
     /// `<browser>-<engine>` as bench ids carry it.
     pub fn id(self) -> &'static str {
-        match self {
-            Browser::Chromium => "chromium-v8",
-            Browser::Firefox => "firefox-spidermonkey",
-            Browser::WebKit => "webkitgtk-jsc",
-        }
+        self.launcher().id()
     }
 
     /// The browser's name in messages.
     pub fn name(self) -> &'static str {
-        match self {
-            Browser::Chromium => "chromium",
-            Browser::Firefox => "firefox-esr",
-            Browser::WebKit => "MiniBrowser (WebKitGTK)",
-        }
+        self.launcher().name()
     }
 
     /// How to install it, for the row that says it is missing.
     pub fn install_hint(self) -> &'static str {
-        match self {
-            Browser::Chromium => "apt-get install -y chromium",
-            Browser::Firefox => "apt-get install -y firefox-esr",
-            Browser::WebKit => "apt-get install -y webkit2gtk-driver xvfb",
-        }
+        self.launcher().install_hint()
     }
 
     /// The browser's executable (and, for WebKitGTK, `Xvfb`, which gives it a display), or `None`
     /// when not installed.
     pub fn find(self) -> Option<Vec<PathBuf>> {
-        match self {
-            // Debian's `/usr/bin/chromium` is a wrapper script that reads /etc/chromium.d and
-            // may not `exec`; the binary it starts is the browser itself.
-            Browser::Chromium => first_file(&[Path::new("/usr/lib/chromium/chromium").into()])
-                .or_else(|| on_path(&["chromium", "chromium-browser"]))
-                .map(|p| vec![p]),
-            Browser::Firefox => on_path(&["firefox-esr", "firefox"]).map(|p| vec![p]),
-            Browser::WebKit => {
-                let triplet = format!("{}-linux-gnu", std::env::consts::ARCH);
-                let mini = first_file(&[
-                    Path::new("/usr/lib")
-                        .join(&triplet)
-                        .join("webkit2gtk-4.1/MiniBrowser"),
-                    Path::new("/usr/lib")
-                        .join(&triplet)
-                        .join("webkit2gtk-4.0/MiniBrowser"),
-                ])?;
-                Some(vec![on_path(&["Xvfb"])?, mini])
-            }
-        }
+        self.launcher().find()
     }
 }
-
-fn first_file(paths: &[PathBuf]) -> Option<PathBuf> {
-    paths.iter().find(|p| p.is_file()).cloned()
-}
-
-fn on_path(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names.iter().find_map(|name| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-/// How a switch configures a browser: V8 flags (Chromium's `--js-flags`), browser command-line
-/// arguments, Firefox preferences (the profile's `user.js`) and environment variables (JSC's
-/// `JSC_<option>`).
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Configuration<'a> {
-    pub v8_flags: &'a [&'a str],
-    pub args: &'a [&'a str],
-    pub prefs: &'a [(&'a str, &'a str)],
-    pub env: &'a [(&'a str, &'a str)],
-}
-
-/// Firefox preferences every session sets: no network beyond the page (updates, telemetry,
-/// safe browsing, remote settings), no spare content process (it would be one more candidate for
-/// the page's process), no slow-script dialog during long calls, and `performance.now()` at
-/// SpiderMonkey's own resolution rather than 20 µs (the clock the engine times with; it changes
-/// no code the engine runs). From Mozilla's `RecommendedPreferences.sys.mjs` for automation.
-const FIREFOX_PREFS: &[(&str, &str)] = &[
-    ("app.update.disabledForTesting", "true"),
-    ("app.normandy.api_url", "\"\""),
-    ("browser.safebrowsing.blockedURIs.enabled", "false"),
-    ("browser.safebrowsing.downloads.enabled", "false"),
-    ("browser.safebrowsing.malware.enabled", "false"),
-    ("browser.safebrowsing.phishing.enabled", "false"),
-    ("browser.search.update", "false"),
-    ("browser.shell.checkDefaultBrowser", "false"),
-    ("browser.startup.homepage_override.mstone", "\"ignore\""),
-    ("browser.newtabpage.enabled", "false"),
-    ("browser.region.network.url", "\"\""),
-    ("browser.sessionstore.resume_from_crash", "false"),
-    ("browser.topsites.contile.enabled", "false"),
-    ("datareporting.healthreport.uploadEnabled", "false"),
-    ("datareporting.policy.dataSubmissionEnabled", "false"),
-    ("dom.ipc.processPrelaunch.enabled", "false"),
-    ("dom.ipc.reportProcessHangs", "false"),
-    ("dom.max_script_run_time", "0"),
-    ("dom.push.connection.enabled", "false"),
-    ("extensions.getAddons.cache.enabled", "false"),
-    ("extensions.systemAddon.update.enabled", "false"),
-    ("extensions.update.enabled", "false"),
-    ("geo.provider.network.url", "\"\""),
-    ("network.captive-portal-service.enabled", "false"),
-    ("network.connectivity-service.enabled", "false"),
-    ("privacy.reduceTimerPrecision", "false"),
-    ("privacy.reduceTimerPrecision.unconditional", "false"),
-    ("security.remote_settings.intermediates.enabled", "false"),
-    (
-        "services.settings.server",
-        "\"data:,#remote-settings-dummy/v1\"",
-    ),
-    ("toolkit.startup.max_resumed_crashes", "-1"),
-    (
-        "toolkit.telemetry.server",
-        "\"https://127.0.0.1:1/telemetry-dummy/\"",
-    ),
-];
-
-/// Chromium's arguments for every session: headless as root on a closed network (no sandbox,
-/// no background connections, no component or sync updates), no spare renderer (one more
-/// candidate for the page's process), and no throttling of a page nobody looks at.
-const CHROMIUM_ARGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--metrics-recording-only",
-    "--password-store=basic",
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-    "--disable-breakpad",
-    "--disable-crash-reporter",
-];
-
-/// Starts Xvfb on a display it picks itself (`-displayfd`: no race with another session for a
-/// number), waits for it, and runs the browser on it. Arguments: the session's directory (where
-/// the display number is written), then the browser's command line.
-const ON_XVFB: &str = r#"d="$1"; x="$2"; shift 2
-"$x" -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$d/display" &
-i=0
-while [ ! -s "$d/display" ]; do
-  i=$((i + 1)); [ "$i" -gt 600 ] && { echo "Xvfb did not start within 30 s" >&2; exit 1; }
-  sleep 0.05
-done
-DISPLAY=":$(cat "$d/display")" exec "$@""#;
 
 /// One browser running the host page, talking over its WebSocket.
 pub(crate) struct Session {
@@ -283,13 +163,7 @@ impl Session {
         host_js: &Path,
         page: &Path,
     ) -> Result<Session> {
-        let programs = browser.find().ok_or_else(|| {
-            anyhow::Error::new(crate::record::NotMeasured::not_installed(format!(
-                "{} not installed: {}",
-                browser.name(),
-                browser.install_hint()
-            )))
-        })?;
+        let programs = browser.launcher().locate()?;
         let dir = session_dir(browser)?;
         let token = format!("{:x}{:x}", std::process::id(), nanos_now());
         let files = Files {
@@ -305,58 +179,14 @@ impl Session {
             .with_context(|| format!("creating {}", profile.display()))?;
         let mut command = Command::new("unshare");
         command.args(["--pid", "--fork", "--kill-child", "--"]);
-        match browser {
-            Browser::Chromium => {
-                // As for node: gc() for forced collections, and natives syntax only so the host
-                // can ask which tier compiled a function (it changes no code V8 generates).
-                let mut v8 = vec!["--expose-gc", "--allow-natives-syntax"];
-                v8.extend(config.v8_flags);
-                // Chromium reads only the last --disable-features: one switch carries them all.
-                let mut features = vec!["SpareRendererForSitePerProcess".to_string()];
-                let mut args = Vec::new();
-                for arg in config.args {
-                    match arg.strip_prefix("--disable-features=") {
-                        Some(f) => features.push(f.to_string()),
-                        None => args.push(arg.to_string()),
-                    }
-                }
-                command
-                    .arg(&programs[0])
-                    .args(CHROMIUM_ARGS)
-                    .arg(format!("--user-data-dir={}", profile.display()))
-                    .arg(format!("--disable-features={}", features.join(",")))
-                    .arg(format!("--js-flags={}", v8.join(" ")))
-                    .args(args)
-                    .arg(&url);
-            }
-            Browser::Firefox => {
-                let mut prefs = String::new();
-                for (name, value) in FIREFOX_PREFS.iter().chain(config.prefs) {
-                    prefs.push_str(&format!("user_pref({name:?}, {value});\n"));
-                }
-                let user_js = profile.join("user.js");
-                std::fs::write(&user_js, prefs)
-                    .with_context(|| format!("writing {}", user_js.display()))?;
-                command
-                    .arg(&programs[0])
-                    .args(["-headless", "-no-remote", "-profile"])
-                    .arg(&profile)
-                    .args(config.args)
-                    .arg(&url)
-                    .env("MOZ_CRASHREPORTER_DISABLE", "1");
-            }
-            Browser::WebKit => {
-                // Xvfb and MiniBrowser, both in the namespace (MiniBrowser's own sandbox is off
-                // unless asked for).
-                command
-                    .args(["sh", "-c", ON_XVFB, "sh"])
-                    .arg(&dir)
-                    .arg(&programs[0])
-                    .arg(&programs[1])
-                    .args(config.args)
-                    .arg(&url);
-            }
-        }
+        let launch = Launch {
+            programs: &programs,
+            config,
+            dir: &dir,
+            profile: &profile,
+            url: &url,
+        };
+        browser.launcher().command(&mut command, &launch)?;
         // Nothing the browser writes goes to the user's home (Chromium's crash database, caches).
         command.env("HOME", &profile);
         let log_path = dir.join("browser.log");
@@ -609,147 +439,38 @@ pub fn pick_page_process(before: &[(u32, u64)], after: &[(u32, u64)], marker: u6
     }
 }
 
-/// What the server serves: the page, the host program, and the token the page must present.
-struct Files {
-    page: Vec<u8>,
-    host: Vec<u8>,
-    token: String,
-}
-
-/// The page's server on `127.0.0.1`: the page and the host program over HTTP, each with the
-/// headers that make the page cross-origin isolated, and the page's WebSocket, handed to the
-/// session when the page presents the session's token.
-struct Server {
-    port: u16,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-    sockets: mpsc::Receiver<TcpStream>,
-}
-
-impl Server {
-    fn start(files: Files) -> Result<Server> {
-        let listener = TcpListener::bind("127.0.0.1:0").context("binding the page's server")?;
-        let port = listener.local_addr()?.port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (send, sockets) = mpsc::channel();
-        let stopping = stop.clone();
-        let files = Arc::new(files);
-        let thread = std::thread::Builder::new()
-            .name("membench-page-server".into())
-            .spawn(move || {
-                for stream in listener.incoming() {
-                    if stopping.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    // A thread per connection: a browser may open one it sends nothing on (a
-                    // preconnect), which must not hold up the page's. A bad request only loses
-                    // its own connection.
-                    let (files, send) = (files.clone(), send.clone());
-                    let _ = std::thread::Builder::new()
-                        .name("membench-page-request".into())
-                        .spawn(move || {
-                            if let Ok(Some(socket)) = serve(stream, &files) {
-                                let _ = send.send(socket);
-                            }
-                        });
-                }
-            })
-            .context("starting the page's server")?;
-        Ok(Server {
-            port,
-            stop,
-            thread: Some(thread),
-            sockets,
-        })
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        // Wakes the accept loop so it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Answers one connection: a file, a 404, or (for the page's WebSocket with the right token) the
-/// handshake, returning the stream for the session.
-fn serve(mut stream: TcpStream, files: &Files) -> Result<Option<TcpStream>> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buf)?;
-        ensure!(n > 0, "the connection closed inside its request head");
-        head.extend_from_slice(&buf[..n]);
-        ensure!(head.len() < 64 << 10, "a request head over 64 KiB");
-    }
-    let mut headers = [httparse::EMPTY_HEADER; 64];
-    let mut request = httparse::Request::new(&mut headers);
-    request.parse(&head)?;
-    let path = request.path.unwrap_or("/").to_string();
-    let header = |name: &str| {
-        request
-            .headers
+/// The browser process that runs the page: the page writes a block of
+/// [`MARKER_BYTES`], and the one process whose resident anonymous memory grew by it is
+/// the page's ([`pick_page_process`]). Tried three times: a browser may still be
+/// starting helpers whose own growth blurs one reading.
+pub(crate) fn page_process(host: &mut Host, browser: Browser) -> Result<u32> {
+    let mut last = None;
+    for _ in 0..3 {
+        let processes = host_processes(host);
+        let before: Vec<(u32, u64)> = processes
             .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
-            .and_then(|h| std::str::from_utf8(h.value).ok())
-    };
-    let (route, query) = path.split_once('?').unwrap_or((path.as_str(), ""));
-    let token_ok = query
-        .split('&')
-        .any(|kv| kv == format!("token={}", files.token));
-    if route == "/ws" {
-        let key = header("Sec-WebSocket-Key");
-        let upgrade = header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket"));
-        if let (true, true, Some(key)) = (token_ok, upgrade, key) {
-            let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
-            write!(
-                stream,
-                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-                 Sec-WebSocket-Accept: {accept}\r\n\r\n"
-            )?;
-            stream.set_read_timeout(None)?;
-            stream.set_nodelay(true)?;
-            return Ok(Some(stream));
+            .filter_map(|&p| Some((p, procfs::anon_resident_of(p)?)))
+            .collect();
+        host.request(json!({"op": "marker", "bytes": MARKER_BYTES}))?;
+        let after: Vec<(u32, u64)> = processes
+            .iter()
+            .filter_map(|&p| Some((p, procfs::anon_resident_of(p)?)))
+            .collect();
+        host.request(json!({"op": "marker", "bytes": 0}))?;
+        match pick_page_process(&before, &after, MARKER_BYTES) {
+            Ok(pid) => return Ok(pid),
+            Err(e) => last = Some(e),
         }
-        respond(&mut stream, "403 Forbidden", "text/plain", b"forbidden")?;
-        return Ok(None);
     }
-    match route {
-        "/" if token_ok => respond(
-            &mut stream,
-            "200 OK",
-            "text/html; charset=utf-8",
-            &files.page,
-        )?,
-        "/host.mjs" => respond(
-            &mut stream,
-            "200 OK",
-            "text/javascript; charset=utf-8",
-            &files.host,
-        )?,
-        _ => respond(&mut stream, "404 Not Found", "text/plain", b"not found")?,
-    }
-    Ok(None)
+    Err(last.expect("three tries").context(format!(
+        "finding the process that runs {}'s page",
+        browser.id()
+    )))
 }
 
-/// One HTTP response with the headers that make the page cross-origin isolated.
-fn respond(stream: &mut TcpStream, status: &str, content_type: &str, body: &[u8]) -> Result<()> {
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n\
-         Cross-Origin-Resource-Policy: same-origin\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(body)?;
-    stream.flush()?;
-    Ok(())
+/// The processes the host's engine started (a browser's, for [`page_process`]).
+fn host_processes(host: &Host) -> Vec<u32> {
+    host.channel.processes()
 }
 
 #[cfg(test)]
@@ -774,56 +495,5 @@ mod tests {
         // A process that appeared meanwhile has no before: not a candidate.
         let after = [(11, 50 << 20), (13, 500 << 20)];
         assert!(pick_page_process(&before, &after, 64 << 20).is_err());
-    }
-
-    #[test]
-    fn the_server_serves_the_page_isolated_and_hands_over_the_socket_only_with_the_token() {
-        let server = Server::start(Files {
-            page: b"<p>page</p>".to_vec(),
-            host: b"export {}".to_vec(),
-            token: "t0k".into(),
-        })
-        .unwrap();
-        let get = |path: &str, extra: &str| {
-            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-            write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n").unwrap();
-            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-            let mut text = String::new();
-            let _ = s.read_to_string(&mut text);
-            text
-        };
-        let page = get("/?token=t0k", "");
-        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
-        assert!(
-            page.contains("Cross-Origin-Opener-Policy: same-origin"),
-            "{page}"
-        );
-        assert!(
-            page.contains("Cross-Origin-Embedder-Policy: require-corp"),
-            "{page}"
-        );
-        assert!(page.ends_with("<p>page</p>"), "{page}");
-        assert!(get("/?token=wrong", "").starts_with("HTTP/1.1 404"));
-        let host = get("/host.mjs", "");
-        assert!(host.contains("Content-Type: text/javascript"), "{host}");
-        let upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\
-                       Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
-        assert!(get("/ws?token=wrong", upgrade).starts_with("HTTP/1.1 403"));
-        let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-        write!(
-            s,
-            "GET /ws?token=t0k HTTP/1.1\r\nHost: 127.0.0.1\r\n{upgrade}\r\n"
-        )
-        .unwrap();
-        let handed = server.sockets.recv_timeout(Duration::from_secs(5)).unwrap();
-        drop(handed);
-        let mut text = String::new();
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        let _ = s.read_to_string(&mut text);
-        // RFC 6455's own example key and answer.
-        assert!(
-            text.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
-            "{text}"
-        );
     }
 }
