@@ -11,8 +11,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::allocator::Allocator;
 use crate::contiguous::{MemoryVariant, Pattern};
-use crate::fragmentation::Allocator;
 use crate::grow::GrowKind;
 
 /// Which family of the benchmark a case belongs to.

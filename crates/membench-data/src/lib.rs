@@ -6,6 +6,7 @@
 //! `membench` writes these types and `membench-report` reads them; this crate depends on serde
 //! alone, so the report builds without a wasm runtime and no type here refers to measuring code.
 
+pub mod allocator;
 pub mod case;
 pub mod contiguous;
 pub mod fragmentation;

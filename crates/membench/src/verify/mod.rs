@@ -26,8 +26,8 @@ mod release;
 mod reserve;
 
 use edges::*;
-pub use isolation::{CANARY_BYTES, CANARY_NAME};
 use isolation::*;
+pub use isolation::{CANARY_BYTES, CANARY_NAME};
 use limits::*;
 use release::*;
 use reserve::*;
