@@ -13,13 +13,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
-use membench::matrix::{self, Scope};
+use clap::builder::TypedValueParser as _;
+use clap::{Parser, Subcommand};
+use membench::case::Family;
 use membench::record;
 
 mod bench;
+mod collect;
 mod compare;
+mod list;
 mod measure;
+mod render;
+mod spec;
+mod verify;
 
 #[derive(Parser)]
 #[command(
@@ -32,12 +38,9 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Family {
-    Contiguous,
-    Grow,
-    Instantiate,
-    Fragmentation,
+/// `--family`: the families' own ids (one enum, `membench::case::Family`), offered in `--help`.
+fn family_arg() -> impl clap::builder::TypedValueParser<Value = Family> {
+    clap::builder::PossibleValuesParser::new(Family::ALL.map(Family::id)).try_map(|s| s.parse())
 }
 
 #[derive(Subcommand)]
@@ -45,7 +48,7 @@ enum Command {
     /// Print the ids of the cases a family runs (what `cargo bench` would run).
     List {
         /// The family.
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = family_arg())]
         family: Family,
         /// The full matrix instead of the default subset.
         #[arg(long)]
@@ -55,7 +58,7 @@ enum Command {
     /// family, or of any `.wasm`/`.wat` guest given with `--wasm`, and write them as JSON (and CSV).
     Measure {
         /// The family (only `fragmentation` has memory figures; the others are timed by criterion).
-        #[arg(long, value_enum, default_value = "fragmentation")]
+        #[arg(long, value_parser = family_arg(), default_value = "fragmentation")]
         family: Family,
         #[command(flatten)]
         options: measure::Options,
@@ -193,7 +196,7 @@ impl fmt::Display for Refused {
 }
 
 /// `error`, marked as a refusal (exit code 2).
-fn refuse(error: anyhow::Error) -> anyhow::Error {
+pub(crate) fn refuse(error: anyhow::Error) -> anyhow::Error {
     error.context(Refused)
 }
 
@@ -216,34 +219,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<()> {
     match command {
-        Command::List { family, full } => {
-            let scope = if full { Scope::Full } else { Scope::Default };
-            let specs = matrix::bench_runtimes(scope);
-            for line in membench::runtimes::js::missing() {
-                println!("# {line}");
-            }
-            let ids: Vec<String> = match family {
-                Family::Fragmentation => matrix::fragmentation(&specs)
-                    .iter()
-                    .map(|c| c.id(&specs))
-                    .collect(),
-                Family::Contiguous => matrix::contiguous(scope, &specs)
-                    .iter()
-                    .map(|c| c.id(&specs))
-                    .collect(),
-                Family::Grow => matrix::grow(scope, &specs)
-                    .iter()
-                    .map(|c| c.id(&specs))
-                    .collect(),
-                Family::Instantiate => matrix::instantiate(&specs)
-                    .iter()
-                    .map(|c| c.key(&specs).id())
-                    .collect(),
-            };
-            for id in ids {
-                println!("{id}");
-            }
-        }
+        Command::List { family, full } => list::run(family, full),
         Command::Measure { family, options } => {
             if family != Family::Fragmentation {
                 return Err(refuse(anyhow::anyhow!(
@@ -259,8 +235,8 @@ fn run(command: Command) -> Result<()> {
             json,
             no_spec,
         } => {
-            check_fits_in_memory(touch_mib).map_err(refuse)?;
-            verify(
+            verify::check_fits_in_memory(touch_mib).map_err(refuse)?;
+            verify::verify(
                 membench::verify::Options {
                     cycles,
                     touch_bytes: u64::from(touch_mib) << 20,
@@ -271,7 +247,7 @@ fn run(command: Command) -> Result<()> {
                 json,
             )?
         }
-        Command::Spec { runtime, json } => spec(runtime, json)?,
+        Command::Spec { runtime, json } => spec::spec(runtime, json)?,
         Command::Collect {
             target,
             fragmentation,
@@ -280,78 +256,21 @@ fn run(command: Command) -> Result<()> {
             onto,
             run,
             allow_mixed,
-        } => {
-            let results = match onto {
-                Some(onto) => {
-                    membench_report::with_verify(read_results(&onto).map_err(refuse)?, &verify)?
-                }
-                None => {
-                    membench_report::collect_run(&target, &fragmentation, &verify, run.as_deref())?
-                }
-            };
-            membench_report::check_reference(&results, allow_mixed)?;
-            let out = out.unwrap_or_else(|| machine_dir(&results).join("results.json"));
-            // Refuse an unwritable destination with its cause, before anything is replaced.
-            membench_report::write_results(&out, &results)
-                .with_context(|| format!("writing {}", out.display()))?;
-            let measured = results.rows.iter().filter(|r| r.estimate.is_some()).count();
-            eprintln!(
-                "collected {} cases ({measured} measured) of run {} into {}",
-                results.rows.len(),
-                results.run_id.as_deref().unwrap_or("(none)"),
-                out.display()
-            );
-            for line in results.left_out_summary() {
-                eprintln!("{line}");
-            }
-            for l in results.left_out.iter().take(20) {
-                eprintln!("  left out {} ({}) {}", l.id, l.reason.label(), l.detail);
-            }
-            if results.left_out.len() > 20 {
-                eprintln!(
-                    "  ... {} more, listed in {}",
-                    results.left_out.len() - 20,
-                    out.display()
-                );
-            }
-        }
+        } => collect::run(
+            &target,
+            &fragmentation,
+            &verify,
+            out,
+            onto,
+            run.as_deref(),
+            allow_mixed,
+        )?,
         Command::Render {
             input,
             out,
             machines,
             allow_mixed,
-        } => {
-            let input = input.unwrap_or_else(|| {
-                PathBuf::from("reports")
-                    .join(membench::record::Machine::current().slug())
-                    .join("results.json")
-            });
-            let results = read_results(&input).map_err(refuse)?;
-            let out = out.unwrap_or_else(|| {
-                input
-                    .parent()
-                    .map_or_else(|| PathBuf::from("."), PathBuf::from)
-            });
-            membench_report::render_with(
-                &results,
-                &out,
-                membench_report::render::Options { allow_mixed },
-            )?;
-            eprintln!(
-                "rendered {} cases into {}",
-                results.rows.len(),
-                out.display()
-            );
-            if let Some(dir) = machines {
-                let found = compare::machine_folders(&dir)?;
-                membench_report::render_machines(&found, &dir)?;
-                eprintln!(
-                    "wrote {} ({} machines)",
-                    dir.join("MACHINES.md").display(),
-                    found.len()
-                );
-            }
-        }
+        } => render::run(input, out, machines, allow_mixed)?,
         Command::Machine => println!("{}", membench::record::Machine::current().slug()),
         Command::Compare {
             a,
@@ -381,160 +300,9 @@ fn run(command: Command) -> Result<()> {
     Ok(())
 }
 
-fn verify(
-    options: membench::verify::Options,
-    runtime: Option<String>,
-    json: Option<PathBuf>,
-) -> Result<()> {
-    use membench::verify;
-    // Every configuration the benches know, the JavaScript engines' switches included (an engine
-    // that is not installed is a row saying how to install it).
-    let specs = matrix::bench_runtimes(matrix::Scope::Full);
-    let filter = runtime_filter(runtime.as_deref(), specs.iter().map(|s| s.id))?;
-    if let Some(path) = &json {
-        // Refuse an unwritable destination before anything runs.
-        record::write_json_atomic(path, &VerifyOutput::new(&[])).map_err(refuse)?;
-    }
-    let mut verdicts = Vec::new();
-    let mut failures = 0;
-    for spec in specs {
-        if filter.as_ref().is_some_and(|f| !f.is_match(spec.id)) {
-            continue;
-        }
-        eprintln!("verifying {} ({})", spec.id, spec.strategy);
-        let verdict = verify::verify(&spec, options);
-        for c in &verdict.checks {
-            println!(
-                "{:<20} {:<70} {:<22} {:<13} {}",
-                verdict.runtime,
-                verdict.strategy,
-                c.check,
-                c.outcome.label(),
-                c.detail
-            );
-            failures += usize::from(c.is_failure());
-        }
-        verdicts.push(verdict);
-        if let Some(path) = &json {
-            record::write_json_atomic(path, &VerifyOutput::new(&verdicts))?;
-        }
-    }
-    summary(&verdicts);
-    anyhow::ensure!(
-        failures == 0,
-        "{failures} correctness checks failed (table above)"
-    );
-    Ok(())
-}
-
-/// The verdicts as one configuration × check table of outcomes, after the detailed rows.
-fn summary(verdicts: &[membench::verify::Verdict]) {
-    let Some(first) = verdicts.first() else {
-        return;
-    };
-    let checks: Vec<&str> = first.checks.iter().map(|c| c.check.as_str()).collect();
-    let width = |check: &str| check.len().max("known deviation".len());
-    let mut header = format!("\n{:<92}", "configuration");
-    for check in &checks {
-        header += &format!(" {:<w$}", check, w = width(check));
-    }
-    println!("{header}");
-    for v in verdicts {
-        let mut row = format!("{:<92}", format!("{} {}", v.runtime, v.strategy));
-        for check in &checks {
-            let label = v
-                .checks
-                .iter()
-                .find(|c| c.check == *check)
-                .map_or("–", |c| c.outcome.label());
-            row += &format!(" {:<w$}", label, w = width(check));
-        }
-        println!("{row}");
-    }
-}
-
-/// What `membench spec --json` writes: the runs, and what they were measured against.
-#[derive(serde::Serialize)]
-struct SpecReport {
-    suite: &'static str,
-    files: &'static [&'static str],
-    deviations: &'static [membench::spec::Deviation],
-    runs: Vec<membench::spec::SpecRun>,
-}
-
-fn spec(runtime: Option<String>, json: Option<PathBuf>) -> Result<()> {
-    use membench::spec::{self, MaxVariant};
-    // Every wasm runtime and every JavaScript engine × switch (driven over its pipe).
-    let specs: Vec<_> = matrix::bench_runtimes(matrix::Scope::Full)
-        .into_iter()
-        .filter(|s| !s.native)
-        .collect();
-    let filter = runtime_filter(runtime.as_deref(), specs.iter().map(|s| s.id))?;
-    let mut report = SpecReport {
-        suite: spec::SUITE,
-        files: spec::FILES,
-        deviations: spec::DEVIATIONS,
-        runs: Vec::new(),
-    };
-    if let Some(path) = &json {
-        // Refuse an unwritable destination before anything runs.
-        record::write_json_atomic(path, &report).map_err(refuse)?;
-    }
-    let mut failed = 0;
-    let row = |runtime: &str, strategy: &str, variant: &str, file: &str, counts: &[String]| {
-        let counts: Vec<String> = counts.iter().map(|c| format!("{c:>15}")).collect();
-        println!(
-            "{runtime:<20} {strategy:<70} {variant:<13} {file:<24} {}",
-            counts.join(" ")
-        );
-    };
-    let labels = spec::Counts::LABELS.map(String::from);
-    row("runtime", "strategy", "variant", "file", &labels);
-    for rs in specs {
-        if filter.as_ref().is_some_and(|f| !f.is_match(rs.id)) {
-            continue;
-        }
-        // An optional engine that is not installed is skipped with a note (an error with
-        // MEMBENCH_REQUIRE_ALL=1).
-        let rt = match rs.build_optional() {
-            Ok(Some(rt)) => rt,
-            Ok(None) => continue,
-            Err(e) => {
-                eprintln!(
-                    "{} ({}): the engine does not build: {e:#}",
-                    rs.id, rs.strategy
-                );
-                failed += 1;
-                continue;
-            }
-        };
-        for variant in MaxVariant::ALL {
-            let run = spec::run_suite(rt.as_ref(), rs.id, &rs.strategy, variant);
-            let totals = ("all files".to_string(), run.totals);
-            for (file, c) in run.files.iter().chain(std::iter::once(&totals)) {
-                let values = c.values().map(|v| v.to_string());
-                row(rs.id, &rs.strategy, variant.label(), file, &values);
-            }
-            for f in &run.failures {
-                eprintln!("  {}:{} {}: {}", f.file, f.line, f.kind, f.detail);
-            }
-            failed += u32::from(!run.totals.conforms());
-            report.runs.push(run);
-            if let Some(path) = &json {
-                record::write_json_atomic(path, &report)?;
-            }
-        }
-    }
-    anyhow::ensure!(
-        failed == 0,
-        "{failed} runtime × strategy × variant runs had assertions fail outside the listed deviations (each is listed above)"
-    );
-    Ok(())
-}
-
 /// `reports/<machine>/`: the folder of the machine the collected run measured on (this machine
 /// when no case carries a run stamp).
-fn machine_dir(results: &membench_report::Results) -> PathBuf {
+pub(crate) fn machine_dir(results: &membench_report::Results) -> PathBuf {
     let machine = results
         .rows
         .iter()
@@ -543,7 +311,7 @@ fn machine_dir(results: &membench_report::Results) -> PathBuf {
     PathBuf::from("reports").join(machine.slug())
 }
 
-fn read_results(path: &std::path::Path) -> Result<membench_report::Results> {
+pub(crate) fn read_results(path: &std::path::Path) -> Result<membench_report::Results> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
@@ -551,7 +319,7 @@ fn read_results(path: &std::path::Path) -> Result<membench_report::Results> {
 
 /// `--runtime`, compiled; refused when it is not a regular expression or selects none of `ids`
 /// (a typo would otherwise run nothing and report success).
-fn runtime_filter<'a>(
+pub(crate) fn runtime_filter<'a>(
     pattern: Option<&str>,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<Option<regex::Regex>> {
@@ -570,49 +338,4 @@ fn runtime_filter<'a>(
         )));
     }
     Ok(Some(filter))
-}
-
-/// Refuses a `--touch-mib` above half the memory this machine has available now
-/// (`MemAvailable`): past that the release check would measure the kernel reclaiming other
-/// pages (or swapping), not the runtime releasing its own. Where `/proc/meminfo` cannot be read
-/// the clap range is the only bound.
-fn check_fits_in_memory(touch_mib: u32) -> Result<()> {
-    let Ok(meminfo) = std::fs::read_to_string("/proc/meminfo") else {
-        return Ok(());
-    };
-    let available_kib = meminfo.lines().find_map(|line| {
-        line.strip_prefix("MemAvailable:")?
-            .trim()
-            .strip_suffix("kB")?
-            .trim()
-            .parse::<u64>()
-            .ok()
-    });
-    if let Some(kib) = available_kib {
-        let available_mib = kib >> 10;
-        anyhow::ensure!(
-            u64::from(touch_mib) <= available_mib / 2,
-            "--touch-mib {touch_mib}: this machine has {available_mib} MiB available, so at most \
-             {} MiB can be touched per cycle (half of it)",
-            available_mib / 2
-        );
-    }
-    Ok(())
-}
-
-/// What `membench verify --json` writes: the verdicts and the run they come from (commit, start,
-/// machine), captured when it ran, so a report can state it.
-#[derive(serde::Serialize)]
-struct VerifyOutput<'a> {
-    run: &'static membench::record::RunStamp,
-    verdicts: &'a [membench::verify::Verdict],
-}
-
-impl<'a> VerifyOutput<'a> {
-    fn new(verdicts: &'a [membench::verify::Verdict]) -> Self {
-        Self {
-            run: membench::record::RunStamp::current(),
-            verdicts,
-        }
-    }
 }

@@ -30,6 +30,14 @@ pub enum Family {
 }
 
 impl Family {
+    /// Every family, in report order.
+    pub const ALL: [Family; 4] = [
+        Family::Contiguous,
+        Family::Grow,
+        Family::Instantiate,
+        Family::Fragmentation,
+    ];
+
     /// The family's id: the first segment of every bench id.
     pub fn id(self) -> &'static str {
         match self {
@@ -38,6 +46,18 @@ impl Family {
             Family::Instantiate => "instantiate",
             Family::Fragmentation => "fragmentation",
         }
+    }
+}
+
+impl std::str::FromStr for Family {
+    type Err = String;
+    fn from_str(id: &str) -> Result<Self, String> {
+        Family::ALL
+            .into_iter()
+            .find(|f| f.id() == id)
+            .ok_or_else(|| {
+                format!("`{id}` is no family (contiguous, grow, instantiate, fragmentation)")
+            })
     }
 }
 
