@@ -1,10 +1,10 @@
 //! bun's launcher ([`Engine::Bun`](super::Engine::Bun)): its switches are JSC options in the
 //! environment (`BUN_JSC_<option>`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use super::launcher::{local_or_on_path, Launcher, PipeLauncher, Switch};
+use super::launcher::{Launcher, PipeLauncher, Switch};
 
 pub(crate) struct Bun;
 
@@ -15,14 +15,6 @@ impl Launcher for Bun {
 
     fn name(&self) -> &'static str {
         "bun"
-    }
-
-    fn install_hint(&self) -> &'static str {
-        "npm ci (in the repository root: package.json pins it)"
-    }
-
-    fn find(&self) -> Option<Vec<PathBuf>> {
-        local_or_on_path(self.name()).map(|p| vec![p])
     }
 
     fn switches(&self) -> Vec<Switch> {

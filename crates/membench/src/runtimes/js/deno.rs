@@ -1,10 +1,10 @@
 //! deno's launcher ([`Engine::Deno`](super::Engine::Deno)): its switches are V8 flags in its
 //! `--v8-flags=`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use super::launcher::{local_or_on_path, Launcher, PipeLauncher, Switch};
+use super::launcher::{Launcher, PipeLauncher, Switch};
 
 pub(crate) struct Deno;
 
@@ -15,14 +15,6 @@ impl Launcher for Deno {
 
     fn name(&self) -> &'static str {
         "deno"
-    }
-
-    fn install_hint(&self) -> &'static str {
-        "npm ci (in the repository root: package.json pins it)"
-    }
-
-    fn find(&self) -> Option<Vec<PathBuf>> {
-        local_or_on_path(self.name()).map(|p| vec![p])
     }
 
     fn switches(&self) -> Vec<Switch> {

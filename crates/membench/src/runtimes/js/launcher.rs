@@ -18,12 +18,17 @@ pub(crate) trait Launcher: Sync {
     /// The command that starts it (node, deno, bun); a browser's name in messages.
     fn name(&self) -> &'static str;
 
-    /// How to install it, for the row that says it is missing.
-    fn install_hint(&self) -> &'static str;
+    /// How to install it, for the row that says it is missing: by default the repository's own
+    /// npm packages (deno, bun).
+    fn install_hint(&self) -> &'static str {
+        "npm ci (in the repository root: package.json pins it)"
+    }
 
     /// Its executables (WebKitGTK's: `Xvfb`, which gives it a display, then MiniBrowser), or
-    /// `None` when not installed.
-    fn find(&self) -> Option<Vec<PathBuf>>;
+    /// `None` when not installed: by default its command, from `node_modules/.bin` or the `PATH`.
+    fn find(&self) -> Option<Vec<PathBuf>> {
+        local_or_on_path(self.name()).map(|p| vec![p])
+    }
 
     /// Its strategies: its default, and the switches that change how it manages or checks
     /// memory, or which tier runs the guest. Names are the engines' own (checked against the

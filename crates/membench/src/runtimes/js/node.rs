@@ -1,10 +1,10 @@
 //! node's launcher ([`Engine::Node`](super::Engine::Node)): its switches are V8 flags on its
 //! command line.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use super::launcher::{local_or_on_path, Launcher, PipeLauncher, Switch};
+use super::launcher::{Launcher, PipeLauncher, Switch};
 
 pub(crate) struct Node;
 
@@ -19,10 +19,6 @@ impl Launcher for Node {
 
     fn install_hint(&self) -> &'static str {
         "apt-get install -y nodejs (Node 20 or newer), or `npm ci` for deno and bun"
-    }
-
-    fn find(&self) -> Option<Vec<PathBuf>> {
-        local_or_on_path(self.name()).map(|p| vec![p])
     }
 
     fn switches(&self) -> Vec<Switch> {
