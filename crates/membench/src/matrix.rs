@@ -16,45 +16,70 @@ use crate::module::MemoryDecl;
 use crate::runtime::RuntimeSpec;
 use crate::runtimes::{native, stitch, tinywasm, wamr, wasm3, wasmer, wasmi, wasmtime};
 
-/// Every runtime-engine × strategy in the matrix, native baseline first: the Rust-embedded
-/// engines, then the runtimes memory-constrained hosts pick ([`constrained_runtimes`]).
+/// Which group of runtimes an adapter's specs belong to: what the default scope runs of them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    /// The Rust-embedded engines and the native baseline: every strategy in every scope.
+    Embedded,
+    /// The runtimes embedded and IoT hosts pick for their memory footprint: tinywasm and stitch
+    /// (pure Rust), WAMR and wasm3 (C; built only with the `c-runtimes` feature, else their rows
+    /// say "not built" and how to build them). Their default strategy by default.
+    Constrained,
+    /// The JavaScript engines and browsers, out of this process. Their default by default.
+    Js,
+}
+
+/// Every adapter's runtime-engines × strategies, in matrix order, with its group: the one list of
+/// runtimes (adding one is a line here).
+fn adapters() -> Vec<(Group, Vec<RuntimeSpec>)> {
+    vec![
+        (Group::Embedded, native::specs()),
+        (Group::Embedded, wasmtime::specs()),
+        (Group::Embedded, wasmer::specs()),
+        (Group::Embedded, wasmi::specs()),
+        (Group::Constrained, tinywasm::specs()),
+        (Group::Constrained, stitch::specs()),
+        (Group::Constrained, wamr::specs()),
+        (Group::Constrained, wasm3::specs()),
+        (Group::Js, crate::runtimes::js::specs()),
+    ]
+}
+
+fn of_groups(groups: &[Group]) -> Vec<RuntimeSpec> {
+    adapters()
+        .into_iter()
+        .filter(|(g, _)| groups.contains(g))
+        .flat_map(|(_, specs)| specs)
+        .collect()
+}
+
+/// Every runtime-engine × strategy that runs in this process, native baseline first: the
+/// Rust-embedded engines, then the runtimes memory-constrained hosts pick
+/// ([`constrained_runtimes`]).
 pub fn runtimes() -> Vec<RuntimeSpec> {
-    let mut all = native::specs();
-    all.extend(wasmtime::specs());
-    all.extend(wasmer::specs());
-    all.extend(wasmi::specs());
-    all.extend(constrained_runtimes());
-    all
+    of_groups(&[Group::Embedded, Group::Constrained])
 }
 
-/// The runtimes embedded and IoT hosts pick for their memory footprint: tinywasm and stitch
-/// (pure Rust), WAMR and wasm3 (C; built only with the `c-runtimes` feature, else their rows say
-/// "not built" and how to build them).
+/// The runtimes embedded and IoT hosts pick for their memory footprint (see `Group::Constrained`).
 pub fn constrained_runtimes() -> Vec<RuntimeSpec> {
-    let mut all = tinywasm::specs();
-    all.extend(stitch::specs());
-    all.extend(wamr::specs());
-    all.extend(wasm3::specs());
-    all
+    of_groups(&[Group::Constrained])
 }
 
-/// [`runtimes`] and the JavaScript engines (node, deno, bun; [`crate::runtimes::js`]): what the
-/// bench families run. The default scope has each engine under its default strategy; the engines'
-/// switches run in the full matrix. The engines run out of this process, so the figures that read
-/// a memory's pages where it lives (`measure`'s per-page figures, `verify`'s canaries) are
-/// recorded as unsupported on them; the spec runner drives them over their pipe.
-///
-/// The runtimes memory-constrained hosts pick join the same way: their default strategy in the
-/// default scope, every strategy in the full matrix.
+/// [`runtimes`] and the JavaScript engines (node, deno, bun and the browsers;
+/// [`crate::runtimes::js`]): what the bench families run. The default scope has every strategy
+/// of the Rust-embedded engines and the default strategy of the others; the full matrix has every
+/// strategy of every runtime. The engines run out of this process, so the figures that read a
+/// memory's pages where it lives (`measure`'s per-page figures, `verify`'s canaries) are recorded
+/// as unsupported on them; the spec runner drives them over their pipe.
 pub fn bench_runtimes(scope: Scope) -> Vec<RuntimeSpec> {
-    let mut all = native::specs();
-    all.extend(wasmtime::specs());
-    all.extend(wasmer::specs());
-    all.extend(wasmi::specs());
-    let in_scope = |s: &RuntimeSpec| scope == Scope::Full || s.is_default();
-    all.extend(constrained_runtimes().into_iter().filter(in_scope));
-    all.extend(crate::runtimes::js::specs().into_iter().filter(in_scope));
-    all
+    adapters()
+        .into_iter()
+        .flat_map(|(group, specs)| {
+            specs
+                .into_iter()
+                .filter(move |s| group == Group::Embedded || scope == Scope::Full || s.is_default())
+        })
+        .collect()
 }
 
 /// Every wasm runtime-engine with the mechanism that stops a runaway guest: wasmtime's epoch
