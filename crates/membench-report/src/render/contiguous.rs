@@ -469,10 +469,7 @@ fn contiguous(ctx: &Ctx, dir: &Path, md: &mut String) -> Result<()> {
                     unit: Unit::Ratio,
                 },
                 reference: Some((1.0, "native".into())),
-                legend: Some(
-                    "dot: ratio of mean times per byte; whisker: 95 % bootstrap interval over both cases' samples; line: native (1×)"
-                        .into(),
-                ),
+                legend: Some(NATIVE_RATIO_LEGEND.into()),
             },
         )?;
     }

@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// The legend of every chart of throughput ÷ native's.
+pub(super) const NATIVE_RATIO_LEGEND: &str =
+    "dot: ratio of mean times per byte; whisker: 95 % bootstrap interval over both cases' samples; line: native (1×)";
+
 /// The range of the kind's ratio to its twin over `of` (labelled comparisons), and who is slower,
 /// no different and faster: `the 64-bit memory ran at 0.8× [..] (a) to 1.0× [..] (b) of the
 /// 32-bit twin's throughput; slower on 1 (a); no different on 1 (b)`. Names are listed when a
